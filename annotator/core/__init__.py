@@ -1,0 +1,1 @@
+"""The domain layer: no Qt, no printing. Everything here works from Python and the CLI."""
