@@ -12,7 +12,9 @@ def resources_dir() -> Path:
     for candidate in (_PACKAGE_DIR / "_resources", _PACKAGE_DIR.parent / "resources"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"Annotator's resources folder is missing (looked beside {_PACKAGE_DIR})")
+    raise FileNotFoundError(
+        f"Annotator's resources folder is missing (looked beside {_PACKAGE_DIR})"
+    )
 
 
 def resource_path(*parts: str) -> Path:

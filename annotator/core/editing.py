@@ -1,0 +1,411 @@
+"""Edits of one annotator's work on one document: spans, suggestions, topics, status, time.
+
+Each edit is one transaction with one edit-log row, committed before the method returns.
+Edits only ever touch the acting annotator's own annotation: a colleague's or a model's spans
+are read, never changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.core.errors import LabelError, ProjectError, SpanError
+from annotator.core.records import LabelKind, Layer, Status
+from annotator.core.spans import TokenBounds, check_bounds, snap
+from annotator.core.store.models import (
+    Annotation,
+    Annotator,
+    Document,
+    EditLog,
+    Label,
+    Span,
+    Topic,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+LAYER_KIND = {Layer.ENTITY: LabelKind.ENTITY, Layer.UNRELIABLE: LabelKind.RELIABILITY}
+
+
+@dataclass(frozen=True)
+class SpanInfo:
+    """A span as views and undo commands need it, with its provenance."""
+
+    id: int
+    layer: Layer
+    start: int
+    end: int
+    label: str
+    note: str | None
+    created_by: str
+    origin_span_id: int | None
+    rejected: bool
+
+    @property
+    def accepted_suggestion(self) -> bool:
+        return self.origin_span_id is not None and not self.rejected
+
+
+@dataclass
+class AnnotationInfo:
+    """One annotator's work on one document."""
+
+    document_id: int
+    annotator: str
+    status: Status
+    active_seconds: float
+    spans: list[SpanInfo] = field(default_factory=list)
+    topics: dict[str, bool] = field(default_factory=dict)
+
+
+def span_info(span: Span, creator: str) -> SpanInfo:
+    return SpanInfo(
+        id=span.id,
+        layer=Layer(span.layer),
+        start=span.start,
+        end=span.end,
+        label=span.label.name,
+        note=span.note,
+        created_by=creator,
+        origin_span_id=span.origin_span_id,
+        rejected=span.rejected,
+    )
+
+
+class EditingMixin:
+    """The editing half of Project's API (see project.py for opening and the schemes)."""
+
+    transaction: Any
+    tokenizer: Language
+
+    def _annotator(self, session: Session, name: str) -> Annotator:
+        annotator = session.scalar(select(Annotator).where(Annotator.name == name))
+        if annotator is None:
+            annotator = Annotator(name=name, kind="human")
+            session.add(annotator)
+            session.flush()
+        return annotator
+
+    def _annotation(self, session: Session, document_id: int, annotator: Annotator) -> Annotation:
+        """The annotator's annotation of the document, created on the first edit."""
+        annotation = session.scalar(
+            select(Annotation).where(
+                Annotation.document_id == document_id, Annotation.annotator_id == annotator.id
+            )
+        )
+        if annotation is None:
+            if session.get(Document, document_id) is None:
+                raise ProjectError(f"There is no document with id {document_id}.")
+            annotation = Annotation(
+                document_id=document_id, annotator_id=annotator.id, status=Status.NEW.value
+            )
+            session.add(annotation)
+            session.flush()
+        return annotation
+
+    @staticmethod
+    def _touch(annotation: Annotation) -> None:
+        """A first edit moves a new document to in progress; every edit updates the time."""
+        if annotation.status == Status.NEW.value:
+            annotation.status = Status.IN_PROGRESS.value
+        annotation.updated_at = utcnow()
+
+    @staticmethod
+    def _label(session: Session, kind: LabelKind, name: str) -> Label:
+        label = session.scalar(select(Label).where(Label.kind == kind.value, Label.name == name))
+        if label is None:
+            raise LabelError(f"'{name}' is not a {kind.value} label of this project.")
+        return label
+
+    @staticmethod
+    def _log(
+        session: Session, annotator: Annotator, document_id: int | None, action: str, **details: Any
+    ) -> None:
+        session.add(
+            EditLog(
+                annotator_id=annotator.id, document_id=document_id, action=action, details=details
+            )
+        )
+
+    def _own_span(self, session: Session, span_id: int, annotator_name: str) -> Span:
+        span = session.get(Span, span_id)
+        if span is None:
+            raise SpanError(f"There is no span with id {span_id}.")
+        if span.annotation.annotator.name != annotator_name:
+            raise SpanError(
+                f"Span {span_id} belongs to {span.annotation.annotator.name}, "
+                f"not to {annotator_name}: edit only your own annotations."
+            )
+        return span
+
+    @staticmethod
+    def _check_entity_overlap(
+        session: Session, annotation: Annotation, start: int, end: int, ignore: int | None = None
+    ) -> None:
+        for other in session.scalars(
+            select(Span).where(
+                Span.annotation_id == annotation.id,
+                Span.layer == Layer.ENTITY.value,
+                Span.rejected.is_(False),
+                Span.start < end,
+                Span.end > start,
+            )
+        ):
+            if other.id != ignore:
+                raise SpanError(
+                    f"{start}..{end} overlaps the entity {other.label.name} at "
+                    f"{other.start}..{other.end}"
+                )
+
+    def token_bounds(self, text: str) -> TokenBounds:
+        doc = self.tokenizer.make_doc(text)
+        return TokenBounds([t.idx for t in doc], [t.idx + len(t) for t in doc])
+
+    def add_span(
+        self,
+        document_id: int,
+        annotator: str,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        layer: Layer = Layer.ENTITY,
+        note: str | None = None,
+        snap_to_tokens: bool = False,
+    ) -> SpanInfo:
+        """Add an entity or an unreliable passage; entities may not overlap each other."""
+        with self.transaction() as session:
+            text = session.scalar(select(Document.text).where(Document.id == document_id))
+            if text is None:
+                raise ProjectError(f"There is no document with id {document_id}.")
+            if snap_to_tokens:
+                start, end = snap(text, start, end, self.token_bounds(text))
+            check_bounds(len(text), start, end)
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            label_row = self._label(session, LAYER_KIND[layer], label)
+            if layer is Layer.ENTITY:
+                self._check_entity_overlap(session, annotation, start, end)
+            span = Span(
+                annotation_id=annotation.id,
+                layer=layer.value,
+                start=start,
+                end=end,
+                label=label_row,
+                note=note,
+                created_by=who.id,
+            )
+            session.add(span)
+            self._touch(annotation)
+            session.flush()
+            self._log(
+                session,
+                who,
+                document_id,
+                "add_span",
+                span=span.id,
+                start=start,
+                end=end,
+                label=label,
+                layer=layer.value,
+            )
+            return span_info(span, who.name)
+
+    def delete_span(self, span_id: int, annotator: str) -> SpanInfo:
+        """Remove one of the annotator's spans; returns it so an undo can put it back."""
+        with self.transaction() as session:
+            span = self._own_span(session, span_id, annotator)
+            info = span_info(span, session.get(Annotator, span.created_by).name)
+            who = span.annotation.annotator
+            self._touch(span.annotation)
+            self._log(
+                session,
+                who,
+                span.annotation.document_id,
+                "delete_span",
+                span=span_id,
+                start=span.start,
+                end=span.end,
+                label=info.label,
+                layer=span.layer,
+            )
+            session.delete(span)
+            return info
+
+    def update_span(
+        self,
+        span_id: int,
+        annotator: str,
+        *,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        note: str | None = None,
+    ) -> SpanInfo:
+        """Relabel, move the boundaries of, or re-note one of the annotator's spans."""
+        with self.transaction() as session:
+            span = self._own_span(session, span_id, annotator)
+            who = span.annotation.annotator
+            new_start = span.start if start is None else start
+            new_end = span.end if end is None else end
+            length = session.scalar(
+                select(Document.length).where(Document.id == span.annotation.document_id)
+            )
+            check_bounds(length or 0, new_start, new_end)
+            if span.layer == Layer.ENTITY.value:
+                self._check_entity_overlap(session, span.annotation, new_start, new_end, span.id)
+            before = {
+                "start": span.start,
+                "end": span.end,
+                "label": span.label.name,
+                "note": span.note,
+            }
+            span.start, span.end = new_start, new_end
+            if label is not None:
+                span.label = self._label(session, LAYER_KIND[Layer(span.layer)], label)
+            if note is not None:
+                span.note = note or None
+            self._touch(span.annotation)
+            self._log(
+                session,
+                who,
+                span.annotation.document_id,
+                "update_span",
+                span=span_id,
+                before=before,
+            )
+            session.flush()
+            return span_info(span, session.get(Annotator, span.created_by).name)
+
+    def suggestions(self, document_id: int, annotator: str) -> list[SpanInfo]:
+        """Model spans on the document that this annotator has neither accepted nor rejected."""
+        with self.transaction() as session:
+            decided = (
+                select(Span.origin_span_id)
+                .join(Annotation)
+                .join(Annotator)
+                .where(
+                    Annotation.document_id == document_id,
+                    Annotator.name == annotator,
+                    Span.origin_span_id.is_not(None),
+                )
+            )
+            rows = session.execute(
+                select(Span, Annotator.name)
+                .join(Annotation, Span.annotation_id == Annotation.id)
+                .join(Annotator, Annotation.annotator_id == Annotator.id)
+                .where(
+                    Annotation.document_id == document_id,
+                    Annotator.kind == "model",
+                    Span.id.not_in(decided),
+                )
+                .order_by(Span.start)
+            )
+            return [span_info(span, name) for span, name in rows]
+
+    def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
+        with self.transaction() as session:
+            suggestion = session.get(Span, span_id)
+            if suggestion is None or suggestion.annotation.annotator.kind != "model":
+                raise SpanError(f"Span {span_id} is not a model suggestion.")
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, suggestion.annotation.document_id, who)
+            if not reject and suggestion.layer == Layer.ENTITY.value:
+                self._check_entity_overlap(session, annotation, suggestion.start, suggestion.end)
+            span = Span(
+                annotation_id=annotation.id,
+                layer=suggestion.layer,
+                start=suggestion.start,
+                end=suggestion.end,
+                label_id=suggestion.label_id,
+                created_by=suggestion.created_by,
+                origin_span_id=suggestion.id,
+                rejected=reject,
+            )
+            session.add(span)
+            self._touch(annotation)
+            session.flush()
+            self._log(
+                session,
+                who,
+                annotation.document_id,
+                "reject_suggestion" if reject else "accept_suggestion",
+                suggestion=span_id,
+                span=span.id,
+            )
+            return span_info(span, suggestion.annotation.annotator.name)
+
+    def accept_suggestion(self, span_id: int, annotator: str) -> SpanInfo:
+        """Copy a model's span into the annotator's work, remembering which model made it."""
+        return self._decide(span_id, annotator, reject=False)
+
+    def reject_suggestion(self, span_id: int, annotator: str) -> SpanInfo:
+        """Record that the annotator rejected a suggestion, so it is not offered again."""
+        return self._decide(span_id, annotator, reject=True)
+
+    def set_topic(self, document_id: int, annotator: str, label: str, applies: bool | None) -> None:
+        """Say that a topic applies, does not apply, or (None) clear the decision."""
+        with self.transaction() as session:
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            label_row = self._label(session, LabelKind.TOPIC, label)
+            topic = session.scalar(
+                select(Topic).where(
+                    Topic.annotation_id == annotation.id, Topic.label_id == label_row.id
+                )
+            )
+            if applies is None:
+                if topic is not None:
+                    session.delete(topic)
+            elif topic is None:
+                session.add(
+                    Topic(annotation_id=annotation.id, label_id=label_row.id, applies=applies)
+                )
+            else:
+                topic.applies = applies
+            self._touch(annotation)
+            self._log(session, who, document_id, "set_topic", label=label, applies=applies)
+
+    def set_status(self, document_id: int, annotator: str, status: Status) -> None:
+        with self.transaction() as session:
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            previous = annotation.status
+            annotation.status = status.value
+            annotation.updated_at = utcnow()
+            self._log(session, who, document_id, "set_status", before=previous, after=status.value)
+
+    def add_active_time(self, document_id: int, annotator: str, seconds: float) -> None:
+        """Add time the annotator actively spent on the document (idle time excluded by caller)."""
+        if seconds <= 0:
+            return
+        with self.transaction() as session:
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            annotation.active_seconds += seconds
+
+    def annotation(self, document_id: int, annotator: str) -> AnnotationInfo | None:
+        """The annotator's work on the document, or None when they have not touched it."""
+        with self.transaction() as session:
+            annotation = session.scalar(
+                select(Annotation)
+                .join(Annotator)
+                .where(Annotation.document_id == document_id, Annotator.name == annotator)
+            )
+            if annotation is None:
+                return None
+            names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
+            return AnnotationInfo(
+                document_id=document_id,
+                annotator=annotator,
+                status=Status(annotation.status),
+                active_seconds=annotation.active_seconds,
+                spans=[span_info(s, names[s.created_by]) for s in annotation.spans],
+                topics={t.label.name: t.applies for t in annotation.topics},
+            )

@@ -1,0 +1,1 @@
+"""The project store: one SQLite file, typed ORM models, migrations applied on open."""

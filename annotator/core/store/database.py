@@ -1,0 +1,134 @@
+"""Opening a project file safely: checks before any write, pragmas, migrations.
+
+A file that is not a project, is corrupt or was written by a newer version is refused before
+SQLite or Alembic write a single byte to it (no WAL switch, no migration).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+
+from annotator.core.errors import ProjectError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the migrations shipped inside the package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The schema version this build of Annotator writes."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def stored_revision(path: Path) -> str | None:
+    """The schema version recorded in an existing file, read without writing to it.
+
+    Raises ProjectError when the file is not an SQLite database or not an Annotator project.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        if not header:
+            return None
+        raise ProjectError(f"{path} is not an Annotator project (not an SQLite database).")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "alembic_version" not in tables:
+                if tables:
+                    raise ProjectError(
+                        f"{path} is an SQLite database but not an Annotator project "
+                        f"(it has tables {', '.join(sorted(tables)[:5])})."
+                    )
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{path} cannot be read as a project: {exc}.") from exc
+    return row[0] if row else None
+
+
+def check_openable(path: Path) -> str | None:
+    """Refuse files we must not touch; return the stored schema version (None for a new file)."""
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder, not a project file.")
+    folder = path.parent
+    if not folder.exists():
+        raise ProjectError(f"The folder {folder} does not exist.")
+    if not path.exists():
+        if not os.access(folder, os.W_OK):
+            raise ProjectError(f"Cannot create {path}: the folder {folder} is read-only.")
+        return None
+    revision = stored_revision(path)
+    if revision is not None and revision not in known_revisions():
+        raise ProjectError(
+            f"{path} was written by a newer version of Annotator (schema {revision}); "
+            "update Annotator to open it. The file was left untouched."
+        )
+    if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+        raise ProjectError(
+            f"{path} is read-only (SQLite needs to write the file and its folder); "
+            "copy it somewhere writable to open it."
+        )
+    return revision
+
+
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def create_project_engine(path: Path) -> Engine:
+    """An engine with WAL, foreign keys and a busy timeout on every connection.
+
+    pysqlite's own transaction handling is switched off and BEGIN is issued by SQLAlchemy, so
+    SAVEPOINTs work: an import keeps each file in a savepoint inside one transaction.
+    """
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def upgrade_schema(engine: Engine, current: str | None) -> None:
+    """Apply the shipped migrations unless the file is already at the head revision."""
+    if current == head_revision():
+        return
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
