@@ -7,7 +7,7 @@ returns, so what the caller was told is saved survives a crash.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,8 @@ from annotator.core.store.models import Annotator, Document, EditLog, Label, Set
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from annotator.core.importing import ImportReport
 
 DEFAULT_LANGUAGE = "en"
 
@@ -122,6 +124,17 @@ class Project(EditingMixin):
                             position=position,
                         )
                     )
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for bulk operations that bypass the ORM for speed."""
+        return self._engine
+
+    def import_paths(self, paths: Iterable[str | Path], **options: Any) -> ImportReport:
+        """Import files and folders; options as ``annotator.core.importing.import_paths``."""
+        from annotator.core.importing import import_paths
+
+        return import_paths(self, paths, **options)
 
     def close(self) -> None:
         self._engine.dispose()
