@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from annotator.core.errors import AnnotatorError, Cancelled, FormatError, SpanError
-from annotator.core.labels import colour_for, default_shortcut
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.records import DocumentRecord, LabelKind, Layer
 from annotator.core.spans import validate_spans
+from annotator.core.store.bulk import ensure_label_id, now_text
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -118,12 +118,6 @@ def read_records(path: Path, fmt: str, language: str) -> Iterator[DocumentRecord
     return module.read(path)
 
 
-def _now() -> str:
-    from annotator.core.store.models import utcnow
-
-    return utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
 class _FileWriter:
     """Writes one file's records in batches; its caches die with the file's savepoint."""
 
@@ -148,25 +142,9 @@ class _FileWriter:
         return self.annotators[name]
 
     def label_id(self, kind: LabelKind, name: str) -> int:
-        """Labels met in a file join the project's scheme, with a colour and a free key."""
         key = (kind.value, name)
         if key not in self.labels:
-            sql = "SELECT id FROM labels WHERE kind = ? AND name = ?"
-            row = self._sql(sql, key).first()
-            if row is None:
-                position = self._sql("SELECT count(*) FROM labels WHERE kind = ?", (kind.value,))
-                position = position.scalar()
-                shortcut = default_shortcut(kind, position)
-                taken = self._sql(
-                    "SELECT 1 FROM labels WHERE kind = ? AND shortcut = ?", (kind.value, shortcut)
-                ).first()
-                self._sql(
-                    "INSERT INTO labels (kind, name, colour, shortcut, description, position) "
-                    "VALUES (?, ?, ?, ?, '', ?)",
-                    (kind.value, name, colour_for(position), None if taken else shortcut, position),
-                )
-                row = self._sql(sql, key).first()
-            self.labels[key] = row[0]
+            self.labels[key] = ensure_label_id(self.conn, kind, name)
         return self.labels[key]
 
     def validate(self, record: DocumentRecord) -> None:
@@ -186,7 +164,7 @@ class _FileWriter:
             self.validate(record)
         hashes = [content_hash(r.text) for r in records]
         existing = self._ids_for(hashes)
-        now = _now()
+        now = now_text()
         self._sql(
             "INSERT INTO documents (text, title, source, meta, content_hash, length, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING",
@@ -325,7 +303,7 @@ def import_paths(
                 writer._sql(
                     "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
                     "VALUES (?, NULL, NULL, 'import', ?)",
-                    (_now(), json.dumps({"file": str(path), "format": file_format})),
+                    (now_text(), json.dumps({"file": str(path), "format": file_format})),
                 )
             except Cancelled:
                 savepoint.rollback()

@@ -36,7 +36,10 @@ from annotator.core.store.models import Annotator, Document, EditLog, Label, Set
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from annotator.core.exporting import ExportReport
     from annotator.core.importing import ImportReport
+    from annotator.core.pretag import PretagReport
+    from annotator.core.stats import ProjectStats
 
 DEFAULT_LANGUAGE = "en"
 
@@ -135,6 +138,23 @@ class Project(EditingMixin):
         from annotator.core.importing import import_paths
 
         return import_paths(self, paths, **options)
+
+    def pretag(self, model: str | Path | None = None, **options: Any) -> PretagReport:
+        """Store a spaCy pipeline's entities as suggestions; see ``annotator.core.pretag``."""
+        from annotator.core.pretag import pretag
+
+        return pretag(self, model, **options)
+
+    def export(self, out: str | Path, **options: Any) -> ExportReport:
+        """Write a training set; options as ``annotator.core.exporting.export``."""
+        from annotator.core.exporting import export
+
+        return export(self, out, **options)
+
+    def stats(self) -> ProjectStats:
+        from annotator.core.stats import project_stats
+
+        return project_stats(self)
 
     def close(self) -> None:
         self._engine.dispose()
