@@ -1,0 +1,223 @@
+"""Commands of the ``annotator`` program. Each parses its options, calls core, prints."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from annotator import __version__
+from annotator.cli.output import console, errors, fail, progress_bar
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import Project
+
+app = typer.Typer(
+    name="annotator",
+    help="Label news articles offline: entities, topics and unreliable passages, "
+    "exported as spaCy, Prodigy and doccano training sets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProjectArg = Annotated[Path, typer.Argument(help="The project file (one SQLite file).")]
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        console.print(f"annotator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Annotator's command line."""
+
+
+def _open(project: Path, *, create: bool, language: str | None = None) -> Project:
+    return Project.open(project, create=create, language=language)
+
+
+@app.command("import")
+def import_command(
+    project: ProjectArg,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="auto, txt, html, prodigy, doccano or spacy."),
+    ] = "auto",
+    annotator: Annotated[
+        str | None,
+        typer.Option(help="Whose annotations these are when the file does not say (default: you)."),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the good files and report the bad ones."),
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Where --skip-invalid writes what it skipped (JSON lines)."),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of a new project's tokenizer (en, ru, ar, ...)."),
+    ] = None,
+) -> None:
+    """Import articles and annotations; creates the project if it does not exist.
+
+    Reads .txt, .html, Prodigy or doccano .jsonl and spaCy .spacy files. A file with any error
+    imports nothing, and without --skip-invalid the whole import is undone.
+    """
+    with _open(project, create=True, language=lang) as opened, progress_bar("Importing") as bar:
+        result = opened.import_paths(
+            paths, fmt=fmt, annotator=annotator, skip_invalid=skip_invalid, progress=bar
+        )
+    console.print(
+        f"Imported {result.files} file(s): {result.documents_added:,} new documents, "
+        f"{result.documents_existing:,} already in the project, {result.annotations:,} "
+        f"annotations, {result.spans:,} spans, {result.topics:,} topic decisions."
+    )
+    if result.ignored:
+        console.print(f"Ignored {len(result.ignored)} file(s) of unsupported types in folders.")
+    if result.skipped:
+        target = report or project.with_name(
+            f"{project.stem}.skipped-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
+        )
+        result.write_skipped(target)
+        table = Table("file", "line", "reason", title=f"Skipped {len(result.skipped)} file(s)")
+        for item in result.skipped:
+            table.add_row(str(item.path), str(item.line or ""), item.reason)
+        errors.print(table)
+        errors.print(f"The list of skipped files is in {target}")
+
+
+@app.command()
+def pretag(
+    project: ProjectArg,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="An installed spaCy pipeline or a pipeline folder (default: the built-in tagger)."
+        ),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Texts per nlp.pipe batch.")] = 64,
+    n_process: Annotated[int, typer.Option(min=1, help="Processes for nlp.pipe.")] = 1,
+) -> None:
+    """Store a spaCy pipeline's entities as suggestions (never touching anyone's spans)."""
+    with _open(project, create=False) as opened, progress_bar("Pre-tagging") as bar:
+        result = opened.pretag(model, batch_size=batch_size, n_process=n_process, progress=bar)
+    labels = ", ".join(f"{label} {count:,}" for label, count in sorted(result.labels.items()))
+    console.print(
+        f"{result.model} {result.version} tagged {result.documents:,} documents "
+        f"({result.already_tagged:,} were already tagged): {result.spans_added:,} suggestions"
+        + (f" ({labels})." if labels else ".")
+    )
+
+
+@app.command()
+def export(
+    project: ProjectArg,
+    out: Annotated[Path, typer.Argument(help="Output folder (spacy) or .jsonl file/folder.")],
+    fmt: Annotated[str, typer.Option("--format", help="spacy, prodigy or doccano.")] = "spacy",
+    annotator: Annotated[
+        str | None, typer.Option(help="Whose work to export (default: you).")
+    ] = None,
+    include_unfinished: Annotated[
+        bool, typer.Option("--include-unfinished", help="Also documents not marked done.")
+    ] = False,
+    dev_ratio: Annotated[float, typer.Option(help="Share of documents in dev.spacy.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace files that already exist.")
+    ] = False,
+) -> None:
+    """Export a training set: spaCy DocBin + config, Prodigy or doccano JSONL."""
+    with _open(project, create=False) as opened, progress_bar("Exporting") as bar:
+        result = opened.export(
+            out,
+            fmt=fmt,
+            annotator=annotator,
+            include_unfinished=include_unfinished,
+            dev_ratio=dev_ratio,
+            seed=seed,
+            overwrite=overwrite,
+            progress=bar,
+        )
+    split = f" (train {result.train:,}, dev {result.dev:,})" if fmt == "spacy" else ""
+    console.print(f"Exported {result.documents:,} documents of {result.annotator}{split}:")
+    for path in result.files:
+        console.print(f"  {path}")
+    if result.problems:
+        table = Table(
+            "document",
+            "span",
+            "label",
+            "problem",
+            title=f"{len(result.problems)} span(s) need attention",
+        )
+        for problem in result.problems:
+            table.add_row(
+                problem.title or problem.content_hash[:12],
+                f"{problem.start}..{problem.end}",
+                problem.label,
+                problem.reason,
+            )
+        errors.print(table)
+
+
+@app.command()
+def stats(
+    project: ProjectArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Documents, statuses per annotator, and counts per entity, topic and reliability label."""
+    with _open(project, create=False) as opened:
+        result = opened.stats()
+    if as_json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    console.print(f"[bold]{result.documents:,}[/] documents in {project}")
+    table = Table("annotator", "new", "in progress", "done", "skipped", "rejected", "active time")
+    for name, statuses in result.annotators.items():
+        minutes = result.active_seconds.get(name, 0.0) / 60
+        table.add_row(
+            name,
+            *(
+                f"{statuses.get(s, 0):,}"
+                for s in ("new", "in_progress", "done", "skipped", "rejected")
+            ),
+            f"{minutes:.1f} min",
+        )
+    console.print(table)
+    for title, counts in (
+        ("entities", result.entities),
+        ("topics", result.topics),
+        ("unreliable passages", result.unreliable),
+    ):
+        table = Table("label", "count", title=title)
+        for label, count in counts.items():
+            table.add_row(label, f"{count:,}")
+        console.print(table)
+
+
+def main() -> None:
+    """Console-script entry point: user-facing errors become a message and exit status 1."""
+    try:
+        app(standalone_mode=True)
+    except AnnotatorError as exc:
+        fail(str(exc))
+        raise SystemExit(1) from None

@@ -1,0 +1,42 @@
+"""Console output for the command line: progress bars and error messages, via rich."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from annotator.core.progress import Progress as CoreProgress
+from annotator.core.progress import ProgressCallback
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[ProgressCallback]:
+    """A rich progress bar fed by the core's progress callback (hidden when not a terminal)."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[message]}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=not errors.is_terminal,
+    ) as bar:
+        task = bar.add_task(description, total=None, message="")
+
+        def update(progress: CoreProgress) -> None:
+            bar.update(
+                task, completed=progress.done, total=progress.total, message=progress.message
+            )
+
+        yield update
+
+
+def fail(message: str) -> None:
+    errors.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
