@@ -1,0 +1,109 @@
+"""Opening project files: new, reopened, and every file we must refuse without touching it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.records import LabelKind
+from annotator.core.store.database import head_revision
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_project_uses_wal_foreign_keys_and_default_schemes(project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        with project.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert project.language == "en"
+        entity_names = [label.name for label in project.labels(LabelKind.ENTITY)]
+        assert entity_names[:3] == ["PERSON", "ORG", "GPE"]
+        assert [r.name for r in project.labels(LabelKind.RELIABILITY)] == [
+            "fabricated",
+            "unverifiable",
+            "misleading",
+        ]
+        assert project.labels(LabelKind.ENTITY)[0].shortcut == "1"
+    conn = sqlite3.connect(project_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+
+
+def test_reopened_project_keeps_language_and_labels(project_path: Path) -> None:
+    with Project.open(project_path, language="ru") as project:
+        project.add_label(LabelKind.TOPIC, "sanctions", description="Economic sanctions")
+    with Project.open(project_path) as project:
+        assert project.language == "ru"
+        topics = {label.name: label for label in project.labels(LabelKind.TOPIC)}
+        assert topics["sanctions"].description == "Economic sanctions"
+
+
+def test_unknown_language_is_refused_with_its_name(project_path: Path) -> None:
+    with pytest.raises(ProjectError, match="xx_no_such"):
+        Project.open(project_path, language="xx_no_such")
+
+
+def test_project_from_newer_version_is_refused_and_left_untouched(project_path: Path) -> None:
+    Project.open(project_path).close()
+    conn = sqlite3.connect(project_path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.commit()
+    conn.close()
+    before = digest(project_path)
+    with pytest.raises(ProjectError, match="newer version of Annotator"):
+        Project.open(project_path)
+    assert digest(project_path) == before
+
+
+def test_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.annotator"
+    path.write_text("these are my notes, not a database\n", encoding="utf-8")
+    before = digest(path)
+    with pytest.raises(ProjectError, match="not an SQLite database"):
+        Project.open(path)
+    assert digest(path) == before
+
+
+def test_other_sqlite_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(ProjectError, match="not an Annotator project"):
+        Project.open(path)
+    assert digest(path) == before
+
+
+def test_corrupt_project_is_refused_and_left_untouched(project_path: Path) -> None:
+    Project.open(project_path).close()
+    data = bytearray(project_path.read_bytes())
+    data[100:4096] = b"\xde\xad" * ((4096 - 100) // 2)
+    project_path.write_bytes(bytes(data))
+    before = digest(project_path)
+    with pytest.raises(ProjectError, match="cannot be"):
+        Project.open(project_path)
+    assert digest(project_path) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only files")
+def test_read_only_project_is_refused_with_a_clear_message(project_path: Path) -> None:
+    Project.open(project_path).close()
+    project_path.chmod(0o444)
+    with pytest.raises(ProjectError, match="read-only"):
+        Project.open(project_path)
+
+
+def test_missing_project_is_not_created_when_creation_is_off(project_path: Path) -> None:
+    with pytest.raises(ProjectError, match="does not exist"):
+        Project.open(project_path, create=False)
+    assert not project_path.exists()
