@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ParamSpec
 
 import typer
 from rich.table import Table
@@ -24,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+P = ParamSpec("P")
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (one SQLite file).")]
 
 
@@ -48,11 +51,26 @@ def root(
     """Annotator's command line."""
 
 
+def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Show user-facing errors as one clear message and exit with status 1, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except AnnotatorError as exc:
+            fail(str(exc))
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
 def _open(project: Path, *, create: bool, language: str | None = None) -> Project:
     return Project.open(project, create=create, language=language)
 
 
 @app.command("import")
+@reports_errors
 def import_command(
     project: ProjectArg,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
@@ -106,6 +124,7 @@ def import_command(
 
 
 @app.command()
+@reports_errors
 def pretag(
     project: ProjectArg,
     model: Annotated[
@@ -129,6 +148,7 @@ def pretag(
 
 
 @app.command()
+@reports_errors
 def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output folder (spacy) or .jsonl file/folder.")],
@@ -180,6 +200,7 @@ def export(
 
 
 @app.command()
+@reports_errors
 def stats(
     project: ProjectArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -214,10 +235,21 @@ def stats(
         console.print(table)
 
 
+@app.command()
+@reports_errors
+def demo(
+    project: Annotated[
+        Path | None, typer.Argument(help="Where to create it (default: your data folder).")
+    ] = None,
+) -> None:
+    """Create the demo project (our sample articles, pre-tagged) and show what it holds."""
+    from annotator.core.demo import create_demo_project
+
+    path = create_demo_project(project)
+    console.print(f"Demo project: {path}")
+    stats(path, as_json=False)
+
+
 def main() -> None:
-    """Console-script entry point: user-facing errors become a message and exit status 1."""
-    try:
-        app(standalone_mode=True)
-    except AnnotatorError as exc:
-        fail(str(exc))
-        raise SystemExit(1) from None
+    """Console-script entry point."""
+    app()

@@ -176,7 +176,7 @@ def _load(path: Path) -> DocBin:
         raise FormatError(path, "empty file")
     try:
         doc_bin = DocBin().from_bytes(data)
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
         # spaCy's own message for a non-zlib file is about "corrupted or wrong format" data;
         # msgpack and numpy raise the other kinds for zlib data that is not a DocBin.
         raise FormatError(path, "not a spaCy DocBin file") from exc

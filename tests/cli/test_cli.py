@@ -1,0 +1,111 @@
+"""The command line as a user runs it: import, stats, export, and its error messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from annotator.core.project import Project
+from annotator.core.records import Layer, Status
+from tests.conftest import snapshot
+
+runner = CliRunner()
+
+ARTICLE = "Ministers met in Kathmandu.\n\nNepal and India agreed to trade power on 3 May."
+
+
+def make_articles(folder: Path, count: int = 3) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        (folder / f"a{index}.txt").write_text(f"Article {index}\n\n{ARTICLE}", encoding="utf-8")
+    return folder
+
+
+def test_import_creates_project_and_stats_json_has_the_promised_keys(tmp_path: Path) -> None:
+    project = tmp_path / "p.annotator"
+    result = runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))])
+    assert result.exit_code == 0, result.output
+    assert "3 new documents" in result.output
+    with Project.open(project) as opened:
+        start = opened.text(1).index("Kathmandu")
+        opened.add_span(1, "alice", start, start + 9, "GPE")
+        opened.add_span(1, "alice", 0, 9, "unverifiable", layer=Layer.UNRELIABLE)
+        opened.set_topic(1, "alice", "trade", True)
+        opened.set_status(1, "alice", Status.DONE)
+    result = runner.invoke(app, ["stats", str(project), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["documents"] == 3
+    assert data["annotators"] == {"alice": {"done": 1}}
+    assert data["entities"] == {"GPE": 1}
+    assert data["topics"] == {"trade": 1}
+    assert data["unreliable"] == {"unverifiable": 1}
+
+
+def test_failed_import_exits_non_zero_names_file_and_line_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "p.annotator"
+    runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))])
+    before = snapshot(project)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"first line\nsecond \xc3\x28 line\n")
+    result = runner.invoke(app, ["import", str(project), str(tmp_path / "in"), str(bad)])
+    assert result.exit_code == 1
+    assert "bad.txt, line 2" in result.output and "invalid UTF-8" in result.output
+    assert snapshot(project) == before
+
+
+def test_skip_invalid_writes_a_report_of_skipped_files(tmp_path: Path) -> None:
+    project = tmp_path / "p.annotator"
+    bad = tmp_path / "in" / "empty.txt"
+    make_articles(tmp_path / "in", 2)
+    bad.write_text("", encoding="utf-8")
+    report = tmp_path / "skipped.jsonl"
+    result = runner.invoke(
+        app,
+        ["import", str(project), str(tmp_path / "in"), "--skip-invalid", "--report", str(report)],
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert rows == [{"file": str(bad), "line": None, "reason": "the file is empty"}]
+    with Project.open(project) as opened:
+        assert opened.document_count() == 2
+
+
+def test_export_of_unknown_annotator_and_of_missing_project_fail_clearly(tmp_path: Path) -> None:
+    project = tmp_path / "p.annotator"
+    runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))])
+    result = runner.invoke(
+        app, ["export", str(project), str(tmp_path / "out"), "--annotator", "nobody"]
+    )
+    assert result.exit_code == 1
+    assert "no annotator named 'nobody'" in result.output
+    result = runner.invoke(app, ["stats", str(tmp_path / "missing.annotator")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+    assert not (tmp_path / "missing.annotator").exists()
+
+
+def test_export_writes_spacy_training_set_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    project = tmp_path / "p.annotator"
+    runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in", 5))])
+    with Project.open(project) as opened:
+        for document in opened.documents():
+            start = opened.text(document.id).index("Kathmandu")
+            opened.add_span(document.id, "tester", start, start + 9, "GPE")
+            opened.set_status(document.id, "tester", Status.DONE)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["export", str(project), str(out), "--dev-ratio", "0.4"])
+    assert result.exit_code == 0, result.output
+    assert "Exported 5 documents of tester" in result.output
+    assert "need attention" not in result.output
+    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg"}
+    before = (out / "train.spacy").read_bytes()
+    result = runner.invoke(app, ["export", str(project), str(out)])
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert (out / "train.spacy").read_bytes() == before
