@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,14 @@ TOPICS = ["politics", "sport", "economy"]
 
 def make_item(
     text: str,
-    spans: list[SpanRecord] = (),  # type: ignore[assignment]
-    topics: list[TopicRecord] = (),  # type: ignore[assignment]
+    spans: Sequence[SpanRecord] = (),
+    topics: Sequence[TopicRecord] = (),
     *,
     title: str | None = "A title",
     meta: dict | None = None,
     annotator: str = "alice",
     status: Status = Status.DONE,
-    topic_labels: list[str] = TOPICS,  # noqa: B006 - never mutated
+    topic_labels: list[str] = TOPICS,
 ) -> ExportItem:
     return ExportItem(
         text=text,
@@ -50,7 +51,9 @@ def make_item(
     )
 
 
-def span(text: str, part: str, label: str, layer: Layer = Layer.ENTITY, note=None) -> SpanRecord:
+def span(
+    text: str, part: str, label: str, layer: Layer = Layer.ENTITY, note: str | None = None
+) -> SpanRecord:
     """The span of the first occurrence of ``part`` in ``text``."""
     start = text.index(part)
     return SpanRecord(start, start + len(part), label, layer, note)
@@ -161,9 +164,7 @@ def test_cats_state_every_topic_label(nlp: Language) -> None:
 def test_misaligned_entity_is_reported_and_its_tokens_are_missing(nlp: Language) -> None:
     text = "The mayor of Kathmandu met Reuters."
     start = text.index("Kathmandu") + 2  # "thmandu": starts mid-word
-    item = make_item(
-        text, [SpanRecord(start, start + 7, "GPE"), span(text, "Reuters", "ORG")]
-    )
+    item = make_item(text, [SpanRecord(start, start + 7, "GPE"), span(text, "Reuters", "ORG")])
     doc, problems = docbin.build_doc(item, nlp)
     assert problems == [
         ExportProblem(
@@ -237,9 +238,7 @@ def test_misaligned_passage_is_widened_and_reported(nlp: Language) -> None:
     assert [(p.start, p.end, p.label, p.reason) for p in problems] == [
         (4, 21, "hearsay", "expanded to token boundaries at 0..24 ('Sources say the minister')")
     ]
-    assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]] == [
-        (0, 24, "hearsay")
-    ]
+    assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]] == [(0, 24, "hearsay")]
 
 
 def test_foreign_docbin_is_read_from_what_spacy_keeps(tmp_path: Path, nlp: Language) -> None:
