@@ -34,8 +34,9 @@ def test_snapped_span_covers_whole_tokens_after_emoji_and_cyrillic(project: Proj
 
 def test_snapping_trims_spaces_and_punctuation(project: Project) -> None:
     start = TEXT.index(" Kathmandu,")
-    span = project.add_span(1, "alice", start, start + len(" Kathmandu, "), "GPE",
-                            snap_to_tokens=True)
+    span = project.add_span(
+        1, "alice", start, start + len(" Kathmandu, "), "GPE", snap_to_tokens=True
+    )
     assert TEXT[span.start : span.end] == "Kathmandu"
 
 
