@@ -1,0 +1,99 @@
+"""The document list: filters, sorting, paging and full-text search from one annotator's view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.listing import DocumentFilter, count_documents, list_documents
+from annotator.core.project import Project
+from annotator.core.records import Layer, Status
+
+TEXTS = {
+    "a.txt": "Elections in Nepal\n\nVoters in Kathmandu chose a new parliament.",
+    "b.txt": "Trade with China\n\nExports of tea to China grew by 12% in March.",
+    "c.txt": "Погода в Москве\n\nВ Москве выпал снег.",
+}
+
+
+@pytest.fixture
+def project(project_path: Path, tmp_path: Path) -> Project:
+    for name, text in TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    opened = Project.open(project_path)
+    opened.import_paths([tmp_path / name for name in TEXTS])
+    text = opened.text(1)
+    start = text.index("Kathmandu")
+    opened.add_span(1, "alice", start, start + 9, "GPE")
+    opened.add_span(1, "alice", 0, 9, "misleading", layer=Layer.UNRELIABLE)
+    opened.set_topic(1, "alice", "elections", True)
+    opened.set_status(1, "alice", Status.DONE)
+    opened.set_topic(2, "alice", "trade", True)
+    opened.set_topic(2, "alice", "economy", True)
+    opened.set_topic(2, "bob", "health", True)
+    yield opened
+    opened.close()
+
+
+def titles(rows: list) -> list[str]:
+    return [row.title for row in rows]
+
+
+def test_rows_show_status_entities_topics_and_unreliable_of_the_viewer(project: Project) -> None:
+    rows = list_documents(project, DocumentFilter("alice"))
+    assert [(r.title, r.status, r.entities, r.topics, r.unreliable) for r in rows] == [
+        ("Elections in Nepal", Status.DONE, 1, ("elections",), 1),
+        ("Trade with China", Status.IN_PROGRESS, 0, ("trade", "economy"), 0),
+        ("Погода в Москве", Status.NEW, 0, (), 0),
+    ]
+    bob = list_documents(project, DocumentFilter("bob"))
+    assert [(r.status, r.topics) for r in bob] == [
+        (Status.NEW, ()),
+        (Status.IN_PROGRESS, ("health",)),
+        (Status.NEW, ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (DocumentFilter("alice", status=Status.NEW), ["Погода в Москве"]),
+        (DocumentFilter("alice", entity_label="GPE"), ["Elections in Nepal"]),
+        (DocumentFilter("alice", topic="trade"), ["Trade with China"]),
+        (DocumentFilter("alice", unreliable_only=True), ["Elections in Nepal"]),
+        (DocumentFilter("alice", search="china tea"), ["Trade with China"]),
+        (DocumentFilter("alice", search="москв"), ["Погода в Москве"]),
+        (DocumentFilter("alice", search='parl"iament'), []),
+        (DocumentFilter("alice", search="kathm", status=Status.DONE), ["Elections in Nepal"]),
+    ],
+)
+def test_filters_select_the_right_documents(
+    project: Project, flt: DocumentFilter, expected: list[str]
+) -> None:
+    assert titles(list_documents(project, flt)) == expected
+    assert count_documents(project, flt) == len(expected)
+
+
+def test_sorting_and_paging(project: Project) -> None:
+    by_title = list_documents(project, DocumentFilter("alice"), sort="title")
+    assert titles(by_title) == ["Elections in Nepal", "Trade with China", "Погода в Москве"]
+    by_entities = list_documents(
+        project, DocumentFilter("alice"), sort="entities", descending=True, limit=1
+    )
+    assert titles(by_entities) == ["Elections in Nepal"]
+    page = list_documents(project, DocumentFilter("alice"), offset=1, limit=1)
+    assert titles(page) == ["Trade with China"]
+    with pytest.raises(AnnotatorError, match="Cannot sort"):
+        list_documents(project, DocumentFilter("alice"), sort="text; DROP TABLE documents")
+
+
+def test_documents_imported_after_a_search_are_found_too(project: Project, tmp_path: Path) -> None:
+    assert count_documents(project, DocumentFilter("alice", search="Mongolia")) == 0
+    late = tmp_path / "late.txt"
+    late.write_text("Mongolia votes\n\nMongolia held elections.", encoding="utf-8")
+    project.import_paths([late])
+    assert titles(list_documents(project, DocumentFilter("alice", search="mongolia"))) == [
+        "Mongolia votes"
+    ]
