@@ -283,6 +283,34 @@ class EditingMixin:
             session.flush()
             return span_info(span, session.get(Annotator, span.created_by).name)
 
+    def restore_span(self, document_id: int, annotator: str, span: SpanInfo) -> SpanInfo:
+        """Put back a deleted span with its provenance (for undo); it gets a new id."""
+        with self.transaction() as session:
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            if span.layer is Layer.ENTITY and not span.rejected:
+                self._check_entity_overlap(session, annotation, span.start, span.end)
+            creator = session.scalar(select(Annotator).where(Annotator.name == span.created_by))
+            origin = span.origin_span_id
+            if origin is not None and session.get(Span, origin) is None:
+                origin = None
+            row = Span(
+                annotation_id=annotation.id,
+                layer=span.layer.value,
+                start=span.start,
+                end=span.end,
+                label=self._label(session, LAYER_KIND[span.layer], span.label),
+                note=span.note,
+                created_by=(creator or who).id,
+                origin_span_id=origin,
+                rejected=span.rejected,
+            )
+            session.add(row)
+            self._touch(annotation)
+            session.flush()
+            self._log(session, who, document_id, "restore_span", span=row.id, previous=span.id)
+            return span_info(row, (creator or who).name)
+
     def suggestions(self, document_id: int, annotator: str) -> list[SpanInfo]:
         """Model spans on the document that this annotator has neither accepted nor rejected."""
         with self.transaction() as session:

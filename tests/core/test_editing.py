@@ -129,3 +129,20 @@ def test_every_edit_is_in_the_edit_log(project: Project) -> None:
             )
         ]
     assert actions == ["add_span", "update_span", "set_topic", "set_status"]
+
+
+def test_restored_span_keeps_label_note_and_creator(project: Project) -> None:
+    start = TEXT.index("Kathmandu")
+    span = project.add_span(
+        1, "alice", start, start + 9, "unverifiable", layer=Layer.UNRELIABLE, note="who said so?"
+    )
+    removed = project.delete_span(span.id, "alice")
+    restored = project.restore_span(1, "alice", removed)
+    assert restored.id != span.id
+    assert (restored.start, restored.end, restored.label, restored.note, restored.created_by) == (
+        span.start,
+        span.end,
+        "unverifiable",
+        "who said so?",
+        "alice",
+    )
