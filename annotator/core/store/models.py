@@ -144,6 +144,7 @@ class Span(Base):
         CheckConstraint("start >= 0 AND end > start", name="offsets"),
         UniqueConstraint("annotation_id", "layer", "start", "end", "label_id", name="identity"),
         Index("ix_spans_label", "label_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

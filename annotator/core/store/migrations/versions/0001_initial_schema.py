@@ -145,6 +145,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_spans")),
         sa.UniqueConstraint("annotation_id", "layer", "start", "end", "label_id", name="identity"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("spans", schema=None) as batch_op:
         batch_op.create_index("ix_spans_label", ["label_id"], unique=False)
