@@ -1,0 +1,234 @@
+"""Undo commands: each one calls the project's editing API, never touches widgets.
+
+A command is applied once before it is pushed (so a refused edit raises where the user acted
+and never enters the stack); later redo/undo calls report failures through the session.
+Spans recreated by undo get new ids; the session maps the old ids onto them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core.editing import SpanInfo
+from annotator.core.errors import AnnotatorError
+from annotator.core.records import Layer, Status
+from annotator.gui.session import ProjectSession
+
+
+class EditCommand(QUndoCommand):
+    """Base: knows its document, applies once before the push, reports later failures."""
+
+    def __init__(self, session: ProjectSession, document_id: int, text: str) -> None:
+        super().__init__(text)
+        self.session = session
+        self.document_id = document_id
+        self._pushed = False
+
+    @property
+    def annotator(self) -> str:
+        return self.session.annotator
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        self._run(self.apply)
+
+    def undo(self) -> None:
+        self._run(self.revert)
+
+    def _run(self, action: object) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except AnnotatorError as exc:
+            self.session.errorOccurred.emit(f"Could not {self.text().lower()}: {exc}")
+        self.session.focusRequested.emit(self.document_id)
+        self.session.documentChanged.emit(self.document_id)
+
+
+def execute(session: ProjectSession, command: EditCommand) -> None:
+    """Apply the command (raising AnnotatorError if refused), then push it for undo."""
+    command.apply()
+    session.undo_stack.push(command)
+    session.documentChanged.emit(command.document_id)
+
+
+class AddSpan(EditCommand):
+    def __init__(
+        self,
+        session: ProjectSession,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        layer: Layer = Layer.ENTITY,
+        note: str | None = None,
+        snap: bool = True,
+    ) -> None:
+        kind = "entity" if layer is Layer.ENTITY else "unreliable passage"
+        super().__init__(session, document_id, f"Add {kind} {label}")
+        self.request = (start, end, label, layer, note, snap)
+        self.created: SpanInfo | None = None
+
+    def apply(self) -> None:
+        if self.created is None:
+            start, end, label, layer, note, snap = self.request
+            self.created = self.session.project.add_span(
+                self.document_id,
+                self.annotator,
+                start,
+                end,
+                label,
+                layer=layer,
+                note=note,
+                snap_to_tokens=snap,
+            )
+        else:
+            restored = self.session.project.restore_span(
+                self.document_id, self.annotator, self.created
+            )
+            self.session.remap(self.created.id, restored.id)
+
+    def revert(self) -> None:
+        assert self.created is not None
+        self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
+
+
+class DeleteSpan(EditCommand):
+    def __init__(self, session: ProjectSession, document_id: int, span: SpanInfo) -> None:
+        super().__init__(session, document_id, f"Delete {span.label}")
+        self.span = span
+
+    def apply(self) -> None:
+        self.session.project.delete_span(self.session.resolve(self.span.id), self.annotator)
+
+    def revert(self) -> None:
+        restored = self.session.project.restore_span(self.document_id, self.annotator, self.span)
+        self.session.remap(self.span.id, restored.id)
+
+
+class UpdateSpan(EditCommand):
+    """Relabel, move a boundary or change a note."""
+
+    def __init__(
+        self,
+        session: ProjectSession,
+        document_id: int,
+        before: SpanInfo,
+        *,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        note: str | None = None,
+        text: str = "Change span",
+    ) -> None:
+        super().__init__(session, document_id, text)
+        self.before = before
+        self.changes = {"label": label, "start": start, "end": end, "note": note}
+
+    def apply(self) -> None:
+        self.session.project.update_span(
+            self.session.resolve(self.before.id), self.annotator, **self.changes
+        )
+
+    def revert(self) -> None:
+        self.session.project.update_span(
+            self.session.resolve(self.before.id),
+            self.annotator,
+            label=self.before.label,
+            start=self.before.start,
+            end=self.before.end,
+            note=self.before.note or "",
+        )
+
+
+class DecideSuggestion(EditCommand):
+    """Accept or reject a model suggestion; undo makes it a pending suggestion again."""
+
+    def __init__(
+        self, session: ProjectSession, document_id: int, suggestion: SpanInfo, *, reject: bool
+    ) -> None:
+        verb = "Reject" if reject else "Accept"
+        super().__init__(session, document_id, f"{verb} suggestion {suggestion.label}")
+        self.suggestion = suggestion
+        self.reject = reject
+        self.created: SpanInfo | None = None
+
+    def apply(self) -> None:
+        project = self.session.project
+        decide = project.reject_suggestion if self.reject else project.accept_suggestion
+        made = decide(self.suggestion.id, self.annotator)
+        if self.created is not None:
+            self.session.remap(self.created.id, made.id)
+        else:
+            self.created = made
+
+    def revert(self) -> None:
+        assert self.created is not None
+        self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
+
+
+class AcceptAll(EditCommand):
+    """Accepting every suggestion of a document is one undo step."""
+
+    def __init__(
+        self, session: ProjectSession, document_id: int, suggestions: list[SpanInfo]
+    ) -> None:
+        super().__init__(session, document_id, f"Accept {len(suggestions)} suggestions")
+        self.parts = [DecideSuggestion(session, document_id, s, reject=False) for s in suggestions]
+        self.done: list[DecideSuggestion] = []
+
+    def apply(self) -> None:
+        """Accept what can be accepted; a suggestion overlapping a human's span stays pending."""
+        self.done = []
+        for part in self.parts:
+            try:
+                part.apply()
+            except AnnotatorError:
+                continue
+            self.done.append(part)
+
+    def revert(self) -> None:
+        for part in reversed(self.done):
+            part.revert()
+
+
+class SetTopic(EditCommand):
+    def __init__(
+        self,
+        session: ProjectSession,
+        document_id: int,
+        label: str,
+        applies: bool | None,
+        before: bool | None,
+    ) -> None:
+        state = {True: "applies", False: "does not apply", None: "cleared"}[applies]
+        super().__init__(session, document_id, f"Topic {label} {state}")
+        self.label, self.applies, self.before = label, applies, before
+
+    def apply(self) -> None:
+        self.session.project.set_topic(self.document_id, self.annotator, self.label, self.applies)
+
+    def revert(self) -> None:
+        self.session.project.set_topic(self.document_id, self.annotator, self.label, self.before)
+
+
+class SetStatus(EditCommand):
+    def __init__(
+        self, session: ProjectSession, document_id: int, status: Status, before: Status
+    ) -> None:
+        super().__init__(session, document_id, f"Mark {status.value.replace('_', ' ')}")
+        self.status, self.before = status, before
+
+    def apply(self) -> None:
+        self.session.project.set_status(self.document_id, self.annotator, self.status)
+
+    def revert(self) -> None:
+        self.session.project.set_status(self.document_id, self.annotator, self.before)
