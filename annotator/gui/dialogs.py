@@ -1,0 +1,218 @@
+"""Small dialogs: reason and note for an unreliable passage, the quick label picker,
+pre-tag and export options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.labels import LabelInfo
+
+BUILT_IN = "Built-in tagger (no download)"
+
+
+class ReasonDialog(QDialog):
+    """Why a passage is unreliable: one of the project's reasons, and an optional note."""
+
+    def __init__(
+        self,
+        reasons: list[LabelInfo],
+        excerpt: str,
+        parent: QWidget | None = None,
+        reason: str | None = None,
+        note: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark as unreliable")
+        self.reason = QComboBox()
+        for label in reasons:
+            key = f"  [{label.shortcut}]" if label.shortcut else ""
+            self.reason.addItem(f"{label.name}{key}", label.name)
+            self.reason.setItemData(
+                self.reason.count() - 1, label.description, Qt.ItemDataRole.ToolTipRole
+            )
+        if reason is not None:
+            self.reason.setCurrentIndex(max(0, self.reason.findData(reason)))
+        self.note = QPlainTextEdit(note)
+        self.note.setPlaceholderText("Optional note: why, and where the facts are")
+        self.note.setTabChangesFocus(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Passage", QPlainTextEdit(excerpt, readOnly=True, maximumHeight=70))
+        form.addRow("Reason", self.reason)
+        form.addRow("Note", self.note)
+        form.addRow(buttons)
+        self.note.setFocus()
+
+    def values(self) -> tuple[str, str | None]:
+        return self.reason.currentData(), self.note.toPlainText().strip() or None
+
+
+class LabelPicker(QDialog):
+    """Type to filter labels, Enter to choose: for schemes with more labels than keys."""
+
+    def __init__(self, labels: list[LabelInfo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Choose a label")
+        self.query = QLineEdit(placeholderText="Type to filter labels")
+        self.list = QListWidget()
+        for label in labels:
+            item = QListWidgetItem(f"{label.name}  —  {label.description}".rstrip(" —"))
+            item.setData(Qt.ItemDataRole.UserRole, label.name)
+            self.list.addItem(item)
+        self.query.textChanged.connect(self._filter)
+        self.query.returnPressed.connect(self._choose_first)
+        self.list.itemActivated.connect(lambda _item: self.accept())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.list)
+        self.list.setCurrentRow(0)
+
+    def _filter(self, text: str) -> None:
+        needle = text.lower()
+        first = None
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            hidden = needle not in item.text().lower()
+            item.setHidden(hidden)
+            if not hidden and first is None:
+                first = row
+        if first is not None:
+            self.list.setCurrentRow(first)
+
+    def _choose_first(self) -> None:
+        if self.list.currentItem() is not None and not self.list.currentItem().isHidden():
+            self.accept()
+
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
+class PretagDialog(QDialog):
+    """Choose the pipeline: the built-in tagger, an installed package or a pipeline folder."""
+
+    def __init__(self, installed: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pre-tag documents")
+        self.model = QComboBox(editable=True)
+        self.model.addItem(BUILT_IN)
+        self.model.addItems(installed)
+        browse = QPushButton("Folder…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.model, 1)
+        row.addWidget(browse)
+        self.batch = QSpinBox(minimum=1, maximum=4096, value=64)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("spaCy pipeline", row)
+        form.addRow("Batch size", self.batch)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "spaCy pipeline folder")
+        if folder:
+            self.model.setEditText(folder)
+
+    def chosen_model(self) -> str | None:
+        text = self.model.currentText().strip()
+        return None if not text or text == BUILT_IN else text
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    out: Path
+    fmt: str
+    annotator: str
+    include_unfinished: bool
+    dev_ratio: float
+    seed: int
+    overwrite: bool
+
+
+class ExportDialog(QDialog):
+    def __init__(
+        self,
+        annotators: list[str],
+        current: str,
+        start_folder: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export training set")
+        self.fmt = QComboBox()
+        self.fmt.addItem("spaCy DocBin + config (folder)", "spacy")
+        self.fmt.addItem("Prodigy JSONL", "prodigy")
+        self.fmt.addItem("doccano JSONL", "doccano")
+        self.annotator = QComboBox()
+        self.annotator.addItems(annotators)
+        self.annotator.setCurrentText(current)
+        self.unfinished = QCheckBox("Also documents not marked done")
+        self.dev_ratio = QDoubleSpinBox(minimum=0.0, maximum=0.9, singleStep=0.05, value=0.2)
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.overwrite = QCheckBox("Replace existing files")
+        self.out = QLineEdit(str(start_folder / "export"))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.out, 1)
+        row.addWidget(browse)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Format", self.fmt)
+        form.addRow("Annotator", self.annotator)
+        form.addRow("", self.unfinished)
+        form.addRow("Dev share", self.dev_ratio)
+        form.addRow("Split seed", self.seed)
+        form.addRow("Output", row)
+        form.addRow("", self.overwrite)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export folder", self.out.text())
+        if folder:
+            self.out.setText(folder)
+
+    def choice(self) -> ExportChoice:
+        return ExportChoice(
+            out=Path(self.out.text()).expanduser(),
+            fmt=self.fmt.currentData(),
+            annotator=self.annotator.currentText(),
+            include_unfinished=self.unfinished.isChecked(),
+            dev_ratio=self.dev_ratio.value(),
+            seed=self.seed.value(),
+            overwrite=self.overwrite.isChecked(),
+        )

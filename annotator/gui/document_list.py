@@ -1,0 +1,203 @@
+"""The document list: a lazy table model over the store, and the filter bar above it.
+
+Only the number of rows and the pages on screen are fetched, so the list opens at once on
+100,000 documents; a page is re-read when one of its documents changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.listing import DocumentFilter, DocumentRow, count_documents, list_documents
+from annotator.core.records import LabelKind, Status
+from annotator.gui.session import ProjectSession
+
+PAGE = 200
+COLUMNS = ("Title", "Status", "Entities", "Topics", "Unreliable")
+SORT_BY_COLUMN = {0: "title", 1: "status", 2: "entities"}
+STATUS_TEXT = {
+    Status.NEW: "new",
+    Status.IN_PROGRESS: "in progress",
+    Status.DONE: "done",
+    Status.SKIPPED: "skipped",
+    Status.REJECTED: "rejected",
+}
+STATUS_COLOUR = {Status.DONE: "#2e7d32", Status.SKIPPED: "#8d6e63", Status.REJECTED: "#c62828"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    def __init__(self, session: ProjectSession) -> None:
+        super().__init__()
+        self.session = session
+        self.filter = DocumentFilter(session.annotator)
+        self.sort_key = "order"
+        self.descending = False
+        self._count = 0
+        self._pages: dict[int, list[DocumentRow]] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.filter = replace(self.filter, annotator=self.session.annotator)
+        self._pages.clear()
+        self._count = count_documents(self.session.project, self.filter)
+        self.endResetModel()
+
+    def set_filter(self, flt: DocumentFilter) -> None:
+        self.filter = flt
+        self.reload()
+
+    def _page(self, number: int) -> list[DocumentRow]:
+        if number not in self._pages:
+            self._pages[number] = list_documents(
+                self.session.project,
+                self.filter,
+                sort=self.sort_key,
+                descending=self.descending,
+                offset=number * PAGE,
+                limit=PAGE,
+            )
+        return self._pages[number]
+
+    def row_data(self, row: int) -> DocumentRow | None:
+        if not 0 <= row < self._count:
+            return None
+        page = self._page(row // PAGE)
+        offset = row % PAGE
+        return page[offset] if offset < len(page) else None
+
+    def row_of(self, document_id: int) -> int | None:
+        """The row showing a document, searched among the pages already read."""
+        for number, page in self._pages.items():
+            for offset, item in enumerate(page):
+                if item.id == document_id:
+                    return number * PAGE + offset
+        return None
+
+    def refresh_document(self, document_id: int) -> None:
+        row = self.row_of(document_id)
+        if row is None:
+            return
+        self._pages.pop(row // PAGE, None)
+        first = (row // PAGE) * PAGE
+        last = min(first + PAGE, self._count) - 1
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self.row_data(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                item.title or "(untitled)",
+                STATUS_TEXT[item.status],
+                f"{item.entities}" + (f" +{item.suggestions}?" if item.suggestions else ""),
+                ", ".join(item.topics),
+                "⚠ " + str(item.unreliable) if item.unreliable else "",
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return item.title
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and item.status in STATUS_COLOUR:
+            return QColor(STATUS_COLOUR[item.status])
+        if role == Qt.ItemDataRole.UserRole:
+            return item.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_key = SORT_BY_COLUMN.get(column, "order")
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+
+class FilterBar(QWidget):
+    """Search box and filters by status, entity label, topic and unreliable passages."""
+
+    filterChanged = Signal(object)
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.search = QLineEdit(placeholderText="Search titles and texts (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.addItem("Any status", None)
+        for status, text in STATUS_TEXT.items():
+            self.status.addItem(text.capitalize(), status)
+        self.label = QComboBox()
+        self.topic = QComboBox()
+        self.unreliable = QCheckBox("⚠ only")
+        self.unreliable.setToolTip("Only documents with unreliable passages")
+        self.fill_labels()
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.emit_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        for combo in (self.status, self.label, self.topic):
+            combo.currentIndexChanged.connect(self.emit_filter)
+        self.unreliable.toggled.connect(self.emit_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        row = QHBoxLayout()
+        for widget in (self.status, self.label, self.topic, self.unreliable):
+            row.addWidget(widget)
+        layout.addLayout(row)
+
+    def fill_labels(self) -> None:
+        project = self.session.project
+        for combo, kind, empty in (
+            (self.label, LabelKind.ENTITY, "Any entity"),
+            (self.topic, LabelKind.TOPIC, "Any topic"),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(empty, None)
+            for label in project.labels(kind):
+                combo.addItem(label.name, label.name)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> DocumentFilter:
+        return DocumentFilter(
+            annotator=self.session.annotator,
+            status=self.status.currentData(),
+            entity_label=self.label.currentData(),
+            topic=self.topic.currentData(),
+            unreliable_only=self.unreliable.isChecked(),
+            search=self.search.text().strip() or None,
+        )
+
+    def emit_filter(self) -> None:
+        self.filterChanged.emit(self.current_filter())
