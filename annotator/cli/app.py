@@ -21,7 +21,7 @@ app = typer.Typer(
     name="annotator",
     help="Label news articles offline: entities, topics and unreliable passages, "
     "exported as spaCy, Prodigy and doccano training sets.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -38,6 +38,7 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -48,7 +49,11 @@ def root(
         ),
     ] = False,
 ) -> None:
-    """Annotator's command line."""
+    """Without a command, open the desktop app on the last project (or the demo project)."""
+    if ctx.invoked_subcommand is None:
+        from annotator.gui.app import run
+
+        raise typer.Exit(run())
 
 
 def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
@@ -233,6 +238,16 @@ def stats(
         for label, count in counts.items():
             table.add_row(label, f"{count:,}")
         console.print(table)
+
+
+@app.command()
+def gui(
+    project: Annotated[Path | None, typer.Argument(help="The project file to open.")] = None,
+) -> None:
+    """Open the desktop app (on the given project, or the last one)."""
+    from annotator.gui.app import run
+
+    raise typer.Exit(run(project))
 
 
 @app.command()

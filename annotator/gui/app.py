@@ -1,0 +1,74 @@
+"""Starting the desktop app: the annotator's name on first run, then the project to open."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotator.core import settings
+from annotator.core.errors import AnnotatorError
+
+
+def ask_annotator_name() -> str:
+    """First run: who is annotating (default: the OS user name). Stored in the settings."""
+    values = settings.load_settings()
+    name = values.get("annotator")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    try:
+        default = getpass.getuser()
+    except (KeyError, OSError):
+        default = "annotator"
+    name, ok = QInputDialog.getText(
+        None,
+        "Welcome to Annotator",
+        "Your name, stored with every annotation you make:",
+        text=default,
+    )
+    name = name.strip() if ok and name.strip() else default
+    settings.update_settings(annotator=name)
+    return name
+
+
+def project_to_open(requested: Path | None) -> Path:
+    """The given file, else the last project, else the demo project (created on first run)."""
+    if requested is not None:
+        return requested
+    last = settings.load_settings().get("last_project")
+    if isinstance(last, str) and Path(last).exists():
+        return Path(last)
+    from annotator.core.demo import create_demo_project
+
+    return create_demo_project()
+
+
+def setup_logging() -> None:
+    folder = settings.folders().log
+    folder.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=folder / "annotator.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def run(project: Path | None = None) -> int:
+    setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Annotator")
+    app.setOrganizationName("Annotator")
+    from annotator.gui.main_window import MainWindow, open_session
+
+    name = ask_annotator_name()
+    try:
+        session = open_session(project_to_open(project), name)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "Cannot open project", str(exc))
+        return 1
+    window = MainWindow(session)
+    window.show()
+    return app.exec()

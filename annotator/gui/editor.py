@@ -1,0 +1,336 @@
+"""Editing the open document: turns key presses and clicks into undoable commands.
+
+It owns which document is open and what is selected; the reading pane only draws and reports
+selections, and the panels only show. All offsets here are code points (the store's units).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from annotator.core.editing import AnnotationInfo, SpanInfo
+from annotator.core.errors import AnnotatorError
+from annotator.core.labels import LabelInfo
+from annotator.core.records import LabelKind, Layer, Status
+from annotator.gui import commands
+from annotator.gui.dialogs import LabelPicker, ReasonDialog
+from annotator.gui.session import ProjectSession
+from annotator.gui.span_view import DisplaySpan, SpanView
+
+
+class DocumentEditor(QObject):
+    """The open document's state and every edit a user can make on it."""
+
+    loaded = Signal(int)
+    refreshed = Signal()
+    message = Signal(str)
+
+    def __init__(self, session: ProjectSession, view: SpanView, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.view = view
+        self.window = parent
+        self.document_id: int | None = None
+        self.text = ""
+        self.annotation: AnnotationInfo | None = None
+        self.suggestions: list[SpanInfo] = []
+        self.precise = False
+        self._token_starts: list[int] = []
+        self._token_ends: list[int] = []
+        self.labels: dict[LabelKind, list[LabelInfo]] = {}
+        self.reload_labels()
+        session.documentChanged.connect(self._document_changed)
+        session.labelsChanged.connect(self._labels_changed)
+
+    # Loading ------------------------------------------------------------------------------
+
+    def reload_labels(self) -> None:
+        project = self.session.project
+        self.labels = {kind: project.labels(kind) for kind in LabelKind}
+
+    def colours(self) -> dict[str, str]:
+        return {label.name: label.colour for labels in self.labels.values() for label in labels}
+
+    def load(self, document_id: int) -> None:
+        project = self.session.project
+        self.document_id = document_id
+        self.text = project.text(document_id)
+        bounds = project.token_bounds(self.text)
+        self._token_starts, self._token_ends = list(bounds.starts), list(bounds.ends)
+        self._read_annotation()
+        self.view.set_document(self.text, self.display_spans())
+        self.loaded.emit(document_id)
+        self.refreshed.emit()
+
+    def _read_annotation(self) -> None:
+        assert self.document_id is not None
+        project = self.session.project
+        self.annotation = project.annotation(self.document_id, self.session.annotator)
+        self.suggestions = project.suggestions(self.document_id, self.session.annotator)
+        if self.annotation is not None:
+            own = [
+                (s.start, s.end)
+                for s in self.annotation.spans
+                if s.layer is Layer.ENTITY and not s.rejected
+            ]
+            self.suggestions = [s for s in self.suggestions if not _overlaps_any(s, own)]
+
+    def refresh(self) -> None:
+        if self.document_id is None:
+            return
+        selected = self.view.selected_span_id()
+        self._read_annotation()
+        self.view.set_spans(self.display_spans())
+        if selected is not None and self.span(selected) is not None:
+            self.view.select_span(selected)
+        self.refreshed.emit()
+
+    def _document_changed(self, document_id: int) -> None:
+        if document_id == self.document_id:
+            self.refresh()
+
+    def _labels_changed(self) -> None:
+        self.reload_labels()
+        self.refresh()
+
+    def own_spans(self) -> list[SpanInfo]:
+        if self.annotation is None:
+            return []
+        return [s for s in self.annotation.spans if not s.rejected]
+
+    def display_spans(self) -> list[DisplaySpan]:
+        colours = self.colours()
+        shown = [
+            DisplaySpan(
+                id=s.id,
+                start=s.start,
+                end=s.end,
+                label=s.label,
+                colour=colours.get(s.label, "#cccccc"),
+                kind="entity" if s.layer is Layer.ENTITY else "unreliable",
+                note=s.note,
+            )
+            for s in self.own_spans()
+        ]
+        shown += [
+            DisplaySpan(
+                id=s.id,
+                start=s.start,
+                end=s.end,
+                label=s.label,
+                colour=colours.get(s.label, "#cccccc"),
+                kind="suggestion",
+            )
+            for s in self.suggestions
+        ]
+        return shown
+
+    def span(self, span_id: int) -> SpanInfo | None:
+        for span in [*self.own_spans(), *self.suggestions]:
+            if span.id == span_id:
+                return span
+        return None
+
+    def is_suggestion(self, span_id: int) -> bool:
+        return any(s.id == span_id for s in self.suggestions)
+
+    def status(self) -> Status:
+        return self.annotation.status if self.annotation is not None else Status.NEW
+
+    # Edits --------------------------------------------------------------------------------
+
+    def _execute(self, command: commands.EditCommand) -> bool:
+        try:
+            commands.execute(self.session, command)
+        except AnnotatorError as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
+
+    def apply_label(self, label: str) -> None:
+        """A label key: relabel the selected span, or make the selection an entity."""
+        if self.document_id is None:
+            return
+        selected = self.view.selected_span_id()
+        span = self.span(selected) if selected is not None else None
+        if span is not None and span.layer is Layer.ENTITY:
+            if self.is_suggestion(span.id):
+                accept = commands.DecideSuggestion(
+                    self.session, self.document_id, span, reject=False
+                )
+                if self._execute(accept) and label != span.label and accept.created:
+                    self._execute(
+                        commands.UpdateSpan(
+                            self.session,
+                            self.document_id,
+                            accept.created,
+                            label=label,
+                            text=f"Relabel as {label}",
+                        )
+                    )
+            elif label != span.label:
+                self._execute(
+                    commands.UpdateSpan(
+                        self.session,
+                        self.document_id,
+                        span,
+                        label=label,
+                        text=f"Relabel as {label}",
+                    )
+                )
+            return
+        start, end = self.view.selection_cp()
+        if start == end:
+            self.message.emit("Select some text first, or click a span to relabel it.")
+            return
+        self._remove_overlapping_suggestions(start, end)
+        command = commands.AddSpan(
+            self.session, self.document_id, start, end, label, snap=not self.precise
+        )
+        if self._execute(command) and command.created is not None:
+            self.view.clear_selection()
+            self.view.select_span(command.created.id)
+
+    def _remove_overlapping_suggestions(self, start: int, end: int) -> None:
+        """A human span replaces the model's overlapping guesses, as in Prodigy's ner.correct."""
+        assert self.document_id is not None
+        for suggestion in list(self.suggestions):
+            if suggestion.start < end and suggestion.end > start:
+                self._execute(
+                    commands.DecideSuggestion(
+                        self.session, self.document_id, suggestion, reject=True
+                    )
+                )
+
+    def pick_label(self) -> None:
+        picker = LabelPicker(self.labels[LabelKind.ENTITY], self.window)
+        if picker.exec() and picker.chosen():
+            self.apply_label(picker.chosen() or "")
+
+    def delete_selected(self) -> None:
+        span = self._selected()
+        if span is None or self.document_id is None:
+            return
+        if self.is_suggestion(span.id):
+            self.reject_selected()
+            return
+        self._execute(commands.DeleteSpan(self.session, self.document_id, span))
+
+    def _selected(self) -> SpanInfo | None:
+        selected = self.view.selected_span_id()
+        return self.span(selected) if selected is not None else None
+
+    def accept_selected(self) -> None:
+        span = self._selected()
+        if span is not None and self.is_suggestion(span.id) and self.document_id is not None:
+            command = commands.DecideSuggestion(self.session, self.document_id, span, reject=False)
+            if self._execute(command) and command.created is not None:
+                self.view.select_span(command.created.id)
+
+    def reject_selected(self) -> None:
+        span = self._selected()
+        if span is not None and self.is_suggestion(span.id) and self.document_id is not None:
+            self._execute(
+                commands.DecideSuggestion(self.session, self.document_id, span, reject=True)
+            )
+
+    def accept_all(self) -> None:
+        if self.document_id is not None and self.suggestions:
+            self._execute(
+                commands.AcceptAll(self.session, self.document_id, list(self.suggestions))
+            )
+
+    def move_boundary(self, which: str, direction: int) -> None:
+        """Move the selected span's start or end to the previous or next token boundary."""
+        span = self._selected()
+        if span is None or self.document_id is None or self.is_suggestion(span.id):
+            return
+        if which == "start":
+            edges = self._token_starts
+            index = bisect.bisect_left(edges, span.start) + (1 if direction > 0 else -1)
+            if not 0 <= index < len(edges) or edges[index] >= span.end:
+                return
+            change = {"start": edges[index]}
+        else:
+            edges = self._token_ends
+            index = bisect.bisect_left(edges, span.end) + (1 if direction > 0 else -1)
+            if not 0 <= index < len(edges) or edges[index] <= span.start:
+                return
+            change = {"end": edges[index]}
+        self._execute(
+            commands.UpdateSpan(
+                self.session, self.document_id, span, text=f"Move {which} of {span.label}", **change
+            )
+        )
+
+    def mark_unreliable(self, reason: str | None = None) -> None:
+        if self.document_id is None:
+            return
+        start, end = self.view.selection_cp()
+        if start == end:
+            self.message.emit("Select the unreliable passage first.")
+            return
+        dialog = ReasonDialog(
+            self.labels[LabelKind.RELIABILITY], self.text[start:end], self.window, reason=reason
+        )
+        if not dialog.exec():
+            return
+        chosen, note = dialog.values()
+        command = commands.AddSpan(
+            self.session,
+            self.document_id,
+            start,
+            end,
+            chosen,
+            layer=Layer.UNRELIABLE,
+            note=note,
+            snap=not self.precise,
+        )
+        if self._execute(command):
+            self.view.clear_selection()
+
+    def edit_note(self, span_id: int | None = None) -> None:
+        span = self.span(span_id) if span_id is not None else self._selected()
+        if span is None or span.layer is not Layer.UNRELIABLE or self.document_id is None:
+            return
+        note, ok = QInputDialog.getMultiLineText(
+            self.window, "Note", f"Note on this {span.label} passage:", span.note or ""
+        )
+        if ok and note != (span.note or ""):
+            self._execute(
+                commands.UpdateSpan(
+                    self.session, self.document_id, span, note=note, text="Edit note"
+                )
+            )
+
+    def set_topic(self, label: str, applies: bool | None) -> None:
+        if self.document_id is None:
+            return
+        before = self.annotation.topics.get(label) if self.annotation is not None else None
+        self._execute(commands.SetTopic(self.session, self.document_id, label, applies, before))
+
+    def toggle_topic(self, label: str) -> None:
+        current = self.annotation.topics.get(label) if self.annotation is not None else None
+        self.set_topic(label, None if current is True else True)
+
+    def set_status(self, status: Status) -> None:
+        if self.document_id is not None and status != self.status():
+            self._execute(commands.SetStatus(self.session, self.document_id, status, self.status()))
+
+    def select_neighbour_span(self, step: int) -> None:
+        spans = sorted(self.display_spans(), key=lambda s: (s.start, s.end))
+        if not spans:
+            return
+        current = self.view.selected_span_id()
+        ids = [s.id for s in spans]
+        index = ids.index(current) + step if current in ids else (0 if step > 0 else -1)
+        target = spans[index % len(spans)]
+        self.view.select_span(target.id)
+        self.view.scroll_to_cp(target.start)
+
+
+def _overlaps_any(span: SpanInfo, ranges: list[tuple[int, int]]) -> bool:
+    return any(span.start < end and span.end > start for start, end in ranges)

@@ -1,0 +1,469 @@
+"""The main window: document list, reading pane, side panels, menus and the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import settings
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import Project
+from annotator.core.records import LabelKind, Layer, Status
+from annotator.gui.activity import ActivityClock
+from annotator.gui.document_list import DocumentListModel, FilterBar
+from annotator.gui.editor import DocumentEditor
+from annotator.gui.label_editor import LabelSchemeDialog
+from annotator.gui.operations import Operations
+from annotator.gui.panels import GuidelinesPanel, SpanListPanel, TopicsPanel
+from annotator.gui.session import ProjectSession
+from annotator.gui.shortcuts import by_action, sheet_html
+from annotator.gui.span_view import SpanView
+
+UNFINISHED = {Status.NEW, Status.IN_PROGRESS}
+MAX_RECENT = 8
+GETTING_STARTED = """<h3>Getting started</h3>
+<ol><li>Pick an article in the list on the left.</li>
+<li>Model suggestions have dashed outlines: press <b>A</b> to accept the selected one,
+<b>X</b> to reject it, <b>Shift+A</b> to accept them all.</li>
+<li>Select text and press a label's key (<b>1</b>–<b>9</b>) to add an entity; click a span and
+press another key to relabel it, <b>Delete</b> to remove it.</li>
+<li>Select a dubious passage and press <b>U</b> (or <b>Alt+1</b>…) to mark it unreliable.</li>
+<li>Toggle topics with <b>Ctrl+1</b>…<b>Ctrl+9</b>, then press <b>Enter</b>: done, next.</li>
+</ol><p>Everything is saved as you go. File ▸ Export writes the training set.</p>"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: ProjectSession) -> None:
+        super().__init__()
+        self.session = session
+        self.resize(1360, 860)
+        self.view = SpanView()
+        self.editor = DocumentEditor(session, self.view, self)
+        self.model = DocumentListModel(session)
+        self.filters = FilterBar(session)
+        self.table = QTableView()
+        self.topics = TopicsPanel()
+        self.unreliable = SpanListPanel(Layer.UNRELIABLE)
+        self.entities = SpanListPanel(Layer.ENTITY)
+        self.guidelines = GuidelinesPanel(session.project.set_guidelines)
+        self.title = QLabel()
+        self.annotator_button = QPushButton()
+        self.status_label = QLabel()
+        self.progress_label = QLabel()
+        self.operations = Operations(self)
+        self.clock = ActivityClock(self, self._record_time)
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+        self._show_project()
+
+    # Layout -------------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            self.table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.filters)
+        left_layout.addWidget(self.table)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600; padding: 4px 12px;")
+        centre_layout.addWidget(self.title)
+        centre_layout.addWidget(self.view, 1)
+        self.side = QTabWidget()
+        self.side.addTab(self.topics, "Topics")
+        self.side.addTab(self.unreliable, "Unreliable")
+        self.side.addTab(self.entities, "Entities")
+        self.side.addTab(self.guidelines, "Guidelines")
+        self.splitter = QSplitter()
+        for widget in (left, centre, self.side):
+            self.splitter.addWidget(widget)
+        self.splitter.setSizes([330, 760, 280])
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.annotator_button.setFlat(True)
+        self.annotator_button.setToolTip("Who is annotating; click to switch")
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.status_label)
+        bar.addPermanentWidget(self.progress_label)
+        bar.addPermanentWidget(self.annotator_button)
+
+    def _action(self, name: str, text: str, slot: object, keys: tuple[str, ...] = ()) -> QAction:
+        action = QAction(text, self)
+        shortcut = by_action().get(name)
+        sequences = keys or (shortcut.keys if shortcut else ())
+        if sequences:
+            action.setShortcuts([QKeySequence(k) for k in sequences])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_menus(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
+        ops = self.operations
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self._action("new", "&New project…", ops.new_project, ("Ctrl+N",)))
+        file_menu.addAction(self._action("open", "&Open project…", ops.open_project, ("Ctrl+O",)))
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("import_files", "&Import files…", ops.import_files))
+        file_menu.addAction(self._action("import_folder", "Import &folder…", ops.import_folder))
+        file_menu.addAction(self._action("pretag", "&Pre-tag…", ops.pretag))
+        file_menu.addAction(self._action("export", "&Export…", ops.export))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("quit", "&Quit", self.close, ("Ctrl+Q",)))
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        undo.setShortcuts([QKeySequence(k) for k in by_action()["undo"].keys])
+        redo.setShortcuts([QKeySequence(k) for k in by_action()["redo"].keys])
+        self.actions_by_name.update(undo=undo, redo=redo)
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        ed = self.editor
+        for name, text, slot in (
+            ("delete", "&Delete span", ed.delete_selected),
+            ("accept", "&Accept suggestion", ed.accept_selected),
+            ("reject", "Re&ject suggestion", ed.reject_selected),
+            ("accept_all", "Accept a&ll suggestions", ed.accept_all),
+            ("next_span", "Next span", lambda: ed.select_neighbour_span(1)),
+            ("previous_span", "Previous span", lambda: ed.select_neighbour_span(-1)),
+            ("start_left", "Move start left", lambda: ed.move_boundary("start", -1)),
+            ("start_right", "Move start right", lambda: ed.move_boundary("start", 1)),
+            ("end_left", "Move end left", lambda: ed.move_boundary("end", -1)),
+            ("end_right", "Move end right", lambda: ed.move_boundary("end", 1)),
+            ("unreliable", "Mark &unreliable…", lambda: ed.mark_unreliable()),
+            ("note", "Edit &note…", lambda: ed.edit_note()),
+            ("picker", "&Pick label…", ed.pick_label),
+            ("clear", "Clear selection", self.view.clear_span_selection),
+        ):
+            edit.addAction(self._action(name, text, slot))
+        edit.addSeparator()
+        edit.addAction(self._action("schemes", "Label &schemes…", self.edit_schemes))
+        edit.addAction(
+            self._action(
+                "guidelines", "&Guidelines", lambda: self.side.setCurrentWidget(self.guidelines)
+            )
+        )
+        document = self.menuBar().addMenu("&Document")
+        for name, text, slot in (
+            ("done_next", "&Done, next", self.done_and_next),
+            ("skip", "&Skip", self.skip),
+            ("next", "&Next", lambda: self.go(1)),
+            ("previous", "&Previous", lambda: self.go(-1)),
+            ("next_unfinished", "Next &unfinished", lambda: self.next_unfinished()),
+        ):
+            document.addAction(self._action(name, text, slot))
+        document.addAction(
+            self._action(
+                "reject_doc", "Re&ject document", lambda: self.editor.set_status(Status.REJECTED)
+            )
+        )
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self._action("search", "&Search", self._focus_search))
+        view.addAction(self._action("zoom_in", "&Larger text", lambda: self.zoom(1)))
+        view.addAction(self._action("zoom_out", "&Smaller text", lambda: self.zoom(-1)))
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("help", "&Keyboard shortcuts", self.show_shortcuts))
+        help_menu.addAction(
+            self._action("getting_started", "&Getting started", self.show_getting_started)
+        )
+        self.label_actions: list[QAction] = []
+        self._install_label_keys()
+
+    def _install_label_keys(self) -> None:
+        """Keys of the project's labels: entities, topics and reliability reasons."""
+        for action in self.label_actions:
+            self.removeAction(action)
+        self.label_actions = []
+        project = self.session.project
+        handlers = {
+            LabelKind.ENTITY: self.editor.apply_label,
+            LabelKind.TOPIC: self.editor.toggle_topic,
+            LabelKind.RELIABILITY: lambda name: self.editor.mark_unreliable(name),
+        }
+        for kind, handler in handlers.items():
+            for label in project.labels(kind):
+                if not label.shortcut:
+                    continue
+                action = QAction(label.name, self)
+                action.setShortcut(QKeySequence(label.shortcut))
+                action.triggered.connect(lambda _=False, n=label.name, h=handler: h(n))
+                self.addAction(action)
+                self.label_actions.append(action)
+
+    def _connect(self) -> None:
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.filters.filterChanged.connect(self._filter_changed)
+        self.editor.refreshed.connect(self._update_panels)
+        self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.session.errorOccurred.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.session.documentChanged.connect(self.model.refresh_document)
+        self.session.documentChanged.connect(lambda _id: self._update_progress())
+        self.session.documentsChanged.connect(self._documents_changed)
+        self.session.labelsChanged.connect(self._labels_changed)
+        self.session.focusRequested.connect(self._focus_document)
+        self.session.annotatorChanged.connect(lambda _name: self._show_annotator())
+        self.view.spanClicked.connect(self._span_clicked)
+        self.view.selectionChangedCp.connect(self._selection_changed)
+        self.topics.topicToggled.connect(self.editor.set_topic)
+        for panel in (self.unreliable, self.entities):
+            panel.spanChosen.connect(self.jump_to_span)
+        self.unreliable.noteRequested.connect(self.editor.edit_note)
+        self.entities.accept_all.clicked.connect(self.editor.accept_all)
+        self.annotator_button.clicked.connect(self.switch_annotator)
+
+    # Project ------------------------------------------------------------------------------
+
+    def _show_project(self) -> None:
+        project = self.session.project
+        self.setWindowTitle(f"{project.path.name} — Annotator")
+        self.guidelines.set_text(project.guidelines)
+        self._show_annotator()
+        self._update_progress()
+        if self.model.rowCount() > 0:
+            self.select_row(0)
+        self._remember_recent(project.path)
+
+    def _show_annotator(self) -> None:
+        self.annotator_button.setText(f"👤 {self.session.annotator}")
+
+    def _update_progress(self) -> None:
+        stats = self.session.project.stats()
+        mine = stats.annotators.get(self.session.annotator, {})
+        done = mine.get("done", 0)
+        self.progress_label.setText(f"{done:,} of {stats.documents:,} done")
+
+    def _documents_changed(self) -> None:
+        current = self.editor.document_id
+        self.model.reload()
+        self.filters.fill_labels()
+        self._update_progress()
+        row = self.model.row_of(current) if current is not None else None
+        if row is not None:
+            self.select_row(row)
+        elif self.model.rowCount() > 0:
+            self.select_row(0)
+
+    def _labels_changed(self) -> None:
+        self._install_label_keys()
+        self.filters.fill_labels()
+        self.model.reload()
+
+    def _filter_changed(self, flt: object) -> None:
+        current = self.editor.document_id
+        self.model.set_filter(flt)  # type: ignore[arg-type]
+        row = self.model.row_of(current) if current is not None else None
+        if row is not None:
+            self.select_row(row)
+
+    # Navigation ---------------------------------------------------------------------------
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def current_row(self) -> int:
+        return self.table.selectionModel().currentIndex().row()
+
+    def _row_changed(self, current: object, _previous: object) -> None:
+        row = self.current_row()
+        item = self.model.row_data(row)
+        if item is None or item.id == self.editor.document_id:
+            return
+        self.clock.switch(item.id)
+        self.editor.load(item.id)
+        self.title.setText(item.title or "(untitled)")
+
+    def open_document(self, document_id: int) -> None:
+        """Show a document, selecting its row when the list shows it."""
+        row = self.model.row_of(document_id)
+        if row is not None:
+            self.select_row(row)
+        if self.editor.document_id != document_id:
+            self.clock.switch(document_id)
+            self.editor.load(document_id)
+            info = next((d for d in self.session.project.documents() if d.id == document_id), None)
+            self.title.setText(info.title if info and info.title else "(untitled)")
+
+    def _focus_document(self, document_id: int) -> None:
+        if document_id != self.editor.document_id:
+            self.open_document(document_id)
+
+    def go(self, step: int) -> None:
+        row = self.current_row() + step
+        if 0 <= row < self.model.rowCount():
+            self.select_row(row)
+
+    def next_unfinished(self, include_current: bool = False) -> bool:
+        start = self.current_row() + (0 if include_current else 1)
+        for row in range(max(start, 0), self.model.rowCount()):
+            item = self.model.row_data(row)
+            if item is not None and item.status in UNFINISHED:
+                self.select_row(row)
+                return True
+        self.statusBar().showMessage("No unfinished documents after this one.", 6000)
+        return False
+
+    def done_and_next(self) -> None:
+        self.editor.set_status(Status.DONE)
+        self.next_unfinished()
+
+    def skip(self) -> None:
+        self.editor.set_status(Status.SKIPPED)
+        self.next_unfinished()
+
+    # Panels -------------------------------------------------------------------------------
+
+    def _update_panels(self) -> None:
+        editor = self.editor
+        spans = editor.own_spans()
+        colours = editor.colours()
+        self.topics.show_topics(editor.labels[LabelKind.TOPIC], editor.annotation)
+        self.unreliable.show_spans(editor.text, spans, [], colours)
+        self.entities.show_spans(editor.text, spans, editor.suggestions, colours)
+        self.side.setTabText(1, f"Unreliable ({self.unreliable.count()})")
+        self.side.setTabText(2, f"Entities ({self.entities.count()})")
+        status = editor.status().value.replace("_", " ")
+        self.status_label.setText(f"Status: {status}")
+
+    def jump_to_span(self, span_id: int) -> None:
+        span = self.editor.span(span_id)
+        if span is not None:
+            self.view.select_span(span_id)
+            self.view.scroll_to_cp(span.start)
+
+    def _span_clicked(self, span_id: int) -> None:
+        span = self.editor.span(span_id)
+        if span is not None:
+            kind = "suggestion" if self.editor.is_suggestion(span_id) else span.layer.value
+            note = f" — {span.note}" if span.note else ""
+            self.statusBar().showMessage(f"{span.label} ({kind}){note}", 5000)
+
+    def _selection_changed(self, start: int, end: int) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        modifiers = QApplication.keyboardModifiers()
+        self.editor.precise = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+
+    # Dialogs and settings -----------------------------------------------------------------
+
+    def edit_schemes(self) -> None:
+        dialog = LabelSchemeDialog(self.session.project, self)
+        dialog.exec()
+        if dialog.changed():
+            self.session.labelsChanged.emit()
+
+    def switch_annotator(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Annotator", "Annotate as:", text=self.session.annotator
+        )
+        if ok and name.strip():
+            self.clock.switch(None)
+            self.session.set_annotator(name.strip())
+            settings.update_settings(annotator=name.strip())
+            self.editor.document_id = None
+            self._documents_changed()
+
+    def show_shortcuts(self) -> None:
+        self._show_help("Keyboard shortcuts", sheet_html())
+
+    def show_getting_started(self) -> None:
+        self._show_help("Getting started", GETTING_STARTED)
+
+    def _show_help(self, title: str, html: str) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(html)
+        box.exec()
+
+    def _focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
+
+    def zoom(self, step: int) -> None:
+        size = max(8, min(32, int(settings.load_settings().get("font_size", 12)) + step))
+        settings.update_settings(font_size=size)
+        self.view.set_font_size(size)
+
+    def _record_time(self, document_id: int, seconds: float) -> None:
+        try:
+            self.session.project.add_active_time(document_id, self.session.annotator, seconds)
+        except AnnotatorError:
+            return
+
+    def _restore_settings(self) -> None:
+        values = settings.load_settings()
+        geometry = values.get("geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        self.view.set_font_size(int(values.get("font_size", 12)))
+
+    def _remember_recent(self, path: Path) -> None:
+        values = settings.load_settings()
+        recent = [str(path)] + [p for p in values.get("recent", []) if p != str(path)]
+        settings.update_settings(recent=recent[:MAX_RECENT], last_project=str(path))
+        self.recent_menu.clear()
+        for item in recent[:MAX_RECENT]:
+            action = self.recent_menu.addAction(item)
+            action.triggered.connect(lambda _=False, p=item: self.operations.switch_to(Path(p)))
+
+    def switch_session(self, session: ProjectSession) -> None:
+        """Replace the open project; the window is rebuilt around the new session."""
+        self.successor = MainWindow(session)
+        self.successor.setGeometry(self.geometry())
+        self.successor.show()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.guidelines.flush()
+        self.clock.stop()
+        settings.update_settings(
+            geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        )
+        self.session.close()
+        super().closeEvent(event)
+
+
+def open_session(path: Path, annotator: str) -> ProjectSession:
+    project = Project.open(path)
+    project.ensure_annotator(annotator)
+    return ProjectSession(project, annotator)

@@ -1,0 +1,190 @@
+"""File-menu operations: new/open project, import, pre-tag, export, run off the GUI thread.
+
+Each long operation runs as a background task with a cancellable progress dialog, then tells
+the user what it did (and what it skipped and why) and refreshes the views through the session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from annotator.core import settings
+from annotator.core.errors import AnnotatorError
+from annotator.core.exporting import ExportReport
+from annotator.core.importing import ImportReport
+from annotator.core.pretag import PretagReport, installed_pipelines
+from annotator.gui.dialogs import ExportDialog, PretagDialog
+from annotator.gui.workers import BackgroundTask, run_in_background
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+PROJECT_FILTER = "Annotator projects (*.annotator);;All files (*)"
+IMPORT_FILTER = "Articles and annotations (*.txt *.html *.htm *.jsonl *.spacy);;All files (*)"
+
+
+class Operations:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.task: BackgroundTask | None = None
+
+    @property
+    def project(self) -> Any:
+        return self.window.session.project
+
+    def _folder(self) -> str:
+        return str(self.project.path.parent)
+
+    # Projects -----------------------------------------------------------------------------
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "New project", self._folder(), PROJECT_FILTER
+        )
+        if path:
+            target = Path(path)
+            if target.suffix != ".annotator":
+                target = target.with_suffix(".annotator")
+            if target.exists():
+                QMessageBox.warning(
+                    self.window, "New project", f"{target} already exists; use Open to open it."
+                )
+                return
+            self.switch_to(target)
+
+    def open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open project", self._folder(), PROJECT_FILTER
+        )
+        if path:
+            self.switch_to(Path(path))
+
+    def switch_to(self, path: Path) -> None:
+        from annotator.gui.main_window import open_session
+
+        try:
+            session = open_session(path, self.window.session.annotator)
+        except AnnotatorError as exc:
+            QMessageBox.critical(self.window, "Cannot open project", str(exc))
+            return
+        self.window.switch_session(session)
+
+    # Long operations ----------------------------------------------------------------------
+
+    def _run(self, title: str, job: Any, done: Any) -> None:
+        self.task = run_in_background(
+            self.window,
+            title,
+            job,
+            done,
+            lambda message: QMessageBox.warning(self.window, title, message),
+        )
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, "Import files", self._folder(), IMPORT_FILTER
+        )
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Import folder", self._folder())
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path], skip_invalid: bool = True) -> None:
+        annotator = self.window.session.annotator
+        self._run(
+            "Importing",
+            lambda progress, cancel: self.project.import_paths(
+                paths,
+                annotator=annotator,
+                skip_invalid=skip_invalid,
+                progress=progress,
+                cancel=cancel,
+            ),
+            self._imported,
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        lines = [
+            f"Imported {report.files} file(s): {report.documents_added:,} new documents, "
+            f"{report.documents_existing:,} already in the project, {report.spans:,} spans."
+        ]
+        if report.ignored:
+            lines.append(f"Ignored {len(report.ignored)} file(s) of unsupported types.")
+        if report.skipped:
+            lines.append(f"Skipped {len(report.skipped)} file(s) with errors:")
+            lines += [
+                f"• {item.path.name}"
+                + (f", line {item.line}" if item.line else "")
+                + f": {item.reason}"
+                for item in report.skipped[:20]
+            ]
+        QMessageBox.information(self.window, "Import finished", "\n".join(lines))
+        self.window.session.labelsChanged.emit()
+        self.window.session.documentsChanged.emit()
+
+    def pretag(self) -> None:
+        dialog = PretagDialog(installed_pipelines(), self.window)
+        if not dialog.exec():
+            return
+        model, batch = dialog.chosen_model(), dialog.batch.value()
+        self._run(
+            "Pre-tagging",
+            lambda progress, cancel: self.project.pretag(
+                model, batch_size=batch, progress=progress, cancel=cancel
+            ),
+            self._pretagged,
+        )
+
+    def _pretagged(self, report: PretagReport) -> None:
+        labels = ", ".join(f"{k} {v:,}" for k, v in sorted(report.labels.items()))
+        QMessageBox.information(
+            self.window,
+            "Pre-tagging finished",
+            f"{report.model} {report.version} tagged {report.documents:,} documents "
+            f"({report.already_tagged:,} were already tagged) and suggested "
+            f"{report.spans_added:,} entities" + (f": {labels}." if labels else "."),
+        )
+        self.window.session.labelsChanged.emit()
+        self.window.session.documentsChanged.emit()
+
+    def export(self) -> None:
+        annotators = [a.name for a in self.project.annotators()]
+        dialog = ExportDialog(
+            annotators, self.window.session.annotator, Path(self._folder()), self.window
+        )
+        if not dialog.exec():
+            return
+        choice = dialog.choice()
+        self._run(
+            "Exporting",
+            lambda progress, cancel: self.project.export(
+                choice.out,
+                fmt=choice.fmt,
+                annotator=choice.annotator,
+                include_unfinished=choice.include_unfinished,
+                dev_ratio=choice.dev_ratio,
+                seed=choice.seed,
+                overwrite=choice.overwrite,
+                progress=progress,
+                cancel=cancel,
+            ),
+            self._exported,
+        )
+
+    def _exported(self, report: ExportReport) -> None:
+        lines = [f"Exported {report.documents:,} documents of {report.annotator}:"]
+        lines += [f"• {path}" for path in report.files]
+        if report.problems:
+            lines.append(f"{len(report.problems)} span(s) need attention:")
+            lines += [
+                f"• {p.title or p.content_hash[:10]} {p.start}..{p.end} {p.label}: {p.reason}"
+                for p in report.problems[:20]
+            ]
+        QMessageBox.information(self.window, "Export finished", "\n".join(lines))
+        settings.update_settings(last_export=str(report.files[0].parent if report.files else ""))
