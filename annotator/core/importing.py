@@ -104,7 +104,7 @@ def detect_format(path: Path, requested: str) -> str:
         if prodigy.looks_like(obj):
             return "prodigy"
         break
-    raise FormatError(path, "neither Prodigy nor doccano JSONL (no 'text' with spans or labels)", 1)
+    raise FormatError(path, "neither Prodigy nor doccano JSONL: the first record has no 'text'", 1)
 
 
 def read_records(path: Path, fmt: str, language: str) -> Iterator[DocumentRecord]:

@@ -34,13 +34,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 ANSWERS = {"accept": Status.DONE, "ignore": Status.SKIPPED, "reject": Status.REJECTED}
-PRODIGY_KEYS = ("spans", "tokens", "_input_hash", "_task_hash", "answer", "accept", "options")
 
 
 def looks_like(obj: dict[str, Any]) -> bool:
-    return "text" in obj and (
-        any(key in obj for key in PRODIGY_KEYS) or isinstance(obj.get("label"), str)
-    )
+    """Any record with a text: plain ``{"text", "meta"}`` lines are Prodigy's input format."""
+    return "text" in obj
 
 
 def _spans(path: Path, line: int, obj: dict[str, Any]) -> list[SpanRecord]:
