@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,12 +98,31 @@ def test_corrupt_project_is_refused_and_left_untouched(project_path: Path) -> No
     assert digest(project_path) == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only files")
-def test_read_only_project_is_refused_with_a_clear_message(project_path: Path) -> None:
+@pytest.fixture
+def read_only(project_path: Path) -> Iterator[Path]:
+    """The project file made unwritable: chmod for users, the immutable flag for root."""
     Project.open(project_path).close()
-    project_path.chmod(0o444)
+    if os.geteuid() != 0:
+        project_path.chmod(0o444)
+        yield project_path
+        project_path.chmod(0o644)
+        return
+    if shutil.which("chattr") is None:
+        pytest.skip("root without chattr cannot make a file read-only")
+    flagged = subprocess.run(["chattr", "+i", str(project_path)], capture_output=True)
+    if flagged.returncode != 0:
+        pytest.skip(f"this filesystem has no immutable flag: {flagged.stderr!r}")
+    try:
+        yield project_path
+    finally:
+        subprocess.run(["chattr", "-i", str(project_path)], check=True)
+
+
+def test_read_only_project_is_refused_with_a_clear_message(read_only: Path) -> None:
+    before = digest(read_only)
     with pytest.raises(ProjectError, match="read-only"):
-        Project.open(project_path)
+        Project.open(read_only)
+    assert digest(read_only) == before
 
 
 def test_missing_project_is_not_created_when_creation_is_off(project_path: Path) -> None:
