@@ -241,6 +241,24 @@ def stats(
 
 
 @app.command()
+@reports_errors
+def merge(
+    project: ProjectArg,
+    theirs: Annotated[Path, typer.Argument(help="A colleague's project file (only read).")],
+) -> None:
+    """Merge a colleague's project into yours: their work stays under their names."""
+    from annotator.core.merging import merge_project
+
+    with _open(project, create=False) as opened:
+        result = merge_project(opened, theirs)
+    console.print(
+        f"Merged {theirs}: {result.documents_added:,} new documents, "
+        f"{result.documents_matched:,} matched by text, {result.annotations_added:,} "
+        f"annotations, {result.spans_added:,} spans, {result.topics_added:,} topic decisions."
+    )
+
+
+@app.command()
 def gui(
     project: Annotated[Path | None, typer.Argument(help="The project file to open.")] = None,
 ) -> None:
