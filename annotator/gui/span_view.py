@@ -1,0 +1,379 @@
+"""The reading pane: one article with its spans drawn over the text.
+
+The text document is built once per article; spans are painted over it (backgrounds under
+the glyphs, outlines, badges, underlines and margin bars above), so adding or changing a span
+only repaints. Only spans inside the visible text are measured and drawn, so a 40,000-token
+article with thousands of spans stays as quick as a short one. Offsets in and out are code
+points; Qt's UTF-16 positions stay inside this module.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from annotator.gui.offsets import OffsetMap
+
+LINE_HEIGHT = 185
+MAX_LINE_CHARACTERS = 82
+MARGIN = 34
+BADGE_POINT_SIZE_RATIO = 0.62
+
+
+@dataclass(frozen=True)
+class DisplaySpan:
+    """A span as the pane draws it. ``kind``: 'entity', 'suggestion' or 'unreliable'."""
+
+    id: int
+    start: int
+    end: int
+    label: str
+    colour: str
+    kind: str
+    note: str | None = None
+
+
+class SpanView(QTextEdit):
+    """Read-only, selectable article text with entity badges and unreliable-passage marks."""
+
+    selectionChangedCp = Signal(int, int)
+    spanClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QTextEdit.Shape.NoFrame)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.offsets = OffsetMap("")
+        self._spans: dict[int, DisplaySpan] = {}
+        self._order: list[DisplaySpan] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self._selected: int | None = None
+        self._press: QPoint | None = None
+        self._font_size = 12
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.selectionChanged.connect(self._emit_selection)
+        self._apply_font()
+
+    # Content ------------------------------------------------------------------------------
+
+    def set_document(self, text: str, spans: list[DisplaySpan]) -> None:
+        """Show a new article; the only operation that rebuilds the text layout."""
+        self.offsets = OffsetMap(text)
+        document = self.document()
+        document.setDocumentMargin(MARGIN)
+        document.setDefaultFont(self.font())
+        document.setPlainText(text)
+        cursor = QTextCursor(document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        block = QTextBlockFormat()
+        block.setLineHeight(LINE_HEIGHT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.mergeBlockFormat(block)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._selected = None
+        self.set_spans(spans)
+        self.verticalScrollBar().setValue(0)
+
+    def set_spans(self, spans: list[DisplaySpan]) -> None:
+        self._spans = {span.id: span for span in spans}
+        self._reindex()
+
+    def add_span(self, span: DisplaySpan) -> None:
+        self._spans[span.id] = span
+        self._reindex()
+
+    def remove_span(self, span_id: int) -> None:
+        self._spans.pop(span_id, None)
+        if self._selected == span_id:
+            self._selected = None
+        self._reindex()
+
+    def update_span(self, span: DisplaySpan) -> None:
+        self.add_span(span)
+
+    def spans(self) -> list[DisplaySpan]:
+        return list(self._order)
+
+    def _reindex(self) -> None:
+        self._order = sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
+        self._starts = [span.start for span in self._order]
+        self._longest = max((span.end - span.start for span in self._order), default=0)
+        self.viewport().update()
+
+    # Selection ----------------------------------------------------------------------------
+
+    def selection_cp(self) -> tuple[int, int]:
+        cursor = self.textCursor()
+        return (
+            self.offsets.to_python(cursor.selectionStart()),
+            self.offsets.to_python(cursor.selectionEnd()),
+        )
+
+    def set_selection_cp(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(start))
+        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def selected_span_id(self) -> int | None:
+        return self._selected if self._selected in self._spans else None
+
+    def select_span(self, span_id: int) -> None:
+        if span_id in self._spans:
+            self._selected = span_id
+            self.viewport().update()
+
+    def clear_span_selection(self) -> None:
+        self._selected = None
+        self.clear_selection()
+        self.viewport().update()
+
+    def _emit_selection(self) -> None:
+        start, end = self.selection_cp()
+        self.selectionChangedCp.emit(start, end)
+
+    def scroll_to_cp(self, offset: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(min(offset, self.offsets.length)))
+        rect = self.cursorRect(cursor)
+        if not self.viewport().rect().adjusted(0, 40, 0, -40).contains(rect):
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
+
+    def set_font_size(self, points: int) -> None:
+        self._font_size = points
+        self._apply_font()
+
+    def _apply_font(self) -> None:
+        font = QFont(self.font())
+        font.setStyleHint(QFont.StyleHint.SansSerif)
+        font.setPointSize(self._font_size)
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+        self._fit_width()
+
+    # Geometry -----------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_width()
+        super().resizeEvent(event)
+
+    def _fit_width(self) -> None:
+        """Keep lines at a readable length and centre the column in wide windows."""
+        metrics = QFontMetricsF(self.font())
+        column = metrics.averageCharWidth() * MAX_LINE_CHARACTERS + 2 * MARGIN
+        spare = max(0.0, self.width() - column - self.verticalScrollBar().sizeHint().width())
+        self.setViewportMargins(int(spare / 2), 0, 0, 0)
+
+    def _visible_range(self) -> tuple[int, int]:
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        corner = QPoint(self.viewport().width(), self.viewport().height())
+        bottom = self.cursorForPosition(corner).position()
+        return self.offsets.to_python(top), self.offsets.to_python(bottom) + 1
+
+    def _visible_spans(self) -> list[DisplaySpan]:
+        start, end = self._visible_range()
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_right(self._starts, end)
+        return [s for s in self._order[first:last] if s.end > start]
+
+    def span_rects(self, span: DisplaySpan) -> list[QRectF]:
+        """Viewport rectangles of a span, one per line it covers (bidi-aware)."""
+        document = self.document()
+        layout = document.documentLayout()
+        qt_start, qt_end = self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        rects: list[QRectF] = []
+        block = document.findBlock(qt_start)
+        while block.isValid() and block.position() < qt_end:
+            origin = layout.blockBoundingRect(block).topLeft()
+            text_layout = block.layout()
+            for index in range(text_layout.lineCount()):
+                line = text_layout.lineAt(index)
+                line_start = block.position() + line.textStart()
+                line_end = line_start + line.textLength()
+                a, b = max(qt_start, line_start), min(qt_end, line_end)
+                if a >= b:
+                    continue
+                x1 = line.cursorToX(a - block.position())[0]
+                x2 = line.cursorToX(b - block.position())[0]
+                left, right = min(x1, x2), max(x1, x2)
+                rects.append(
+                    QRectF(
+                        origin.x() + left + dx,
+                        origin.y() + line.y() + dy,
+                        right - left,
+                        line.ascent() + line.descent(),
+                    )
+                )
+            block = block.next()
+        return rects
+
+    # Painting -----------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        visible = self._visible_spans()
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        geometry = [(span, self.span_rects(span)) for span in visible]
+        for span, rects in geometry:
+            if span.kind != "unreliable":
+                self._paint_fill(painter, span, rects)
+        painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for span, rects in geometry:
+            if span.kind == "unreliable":
+                self._paint_unreliable(painter, span, rects)
+        for span, rects in geometry:
+            if span.kind != "unreliable" and rects:
+                self._paint_outline(painter, span, rects)
+                self._paint_badge(painter, span, rects[-1])
+        for span, rects in geometry:
+            if span.id == self._selected and span.kind == "unreliable":
+                self._paint_outline(painter, span, rects)
+        painter.end()
+
+    def _dark(self) -> bool:
+        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+    def _fill_colour(self, span: DisplaySpan) -> QColor:
+        colour = QColor(span.colour)
+        colour.setAlpha(70 if span.kind == "suggestion" else (150 if self._dark() else 175))
+        return colour
+
+    def _paint_fill(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._fill_colour(span))
+        for rect in rects:
+            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 4, 4)
+
+    def _paint_outline(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
+        colour = QColor(span.colour).darker(150)
+        selected = span.id == self._selected
+        if span.kind == "suggestion":
+            pen = QPen(colour, 1.4, Qt.PenStyle.DashLine)
+        elif selected:
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.4)
+        else:
+            return
+        if selected:
+            pen.setWidthF(2.4)
+            pen.setColor(self.palette().color(QPalette.ColorRole.Highlight))
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in rects:
+            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 4, 4)
+
+    def _badge_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.5, self.font().pointSizeF() * BADGE_POINT_SIZE_RATIO))
+        font.setBold(True)
+        return font
+
+    def _paint_badge(self, painter: QPainter, span: DisplaySpan, last: QRectF) -> None:
+        """The label under the end of the span, in the gap between lines (displaCy-like)."""
+        font = self._badge_font()
+        font.setItalic(span.kind == "suggestion")
+        text = span.label + ("?" if span.kind == "suggestion" else "")
+        metrics = QFontMetricsF(font)
+        width = metrics.horizontalAdvance(text) + 8
+        height = metrics.height() + 1
+        box = QRectF(last.right() - width + 2, last.bottom() + 2, width, height)
+        colour = QColor(span.colour)
+        if span.kind == "suggestion":
+            colour.setAlpha(120)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setFont(font)
+        painter.setPen(QColor("#1a1a1a"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_unreliable(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
+        """A wavy underline in the reason's colour and a bar in the left margin."""
+        colour = QColor(span.colour).darker(135 if not self._dark() else 80)
+        pen = QPen(colour, 1.6)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in rects:
+            path = QPainterPath(QPointF(rect.left(), rect.bottom() + 1))
+            x, up = rect.left(), True
+            while x < rect.right():
+                step = min(3.0, rect.right() - x)
+                path.lineTo(QPointF(x + step, rect.bottom() + (-1 if up else 2)))
+                x += step
+                up = not up
+            painter.drawPath(path)
+        if rects:
+            top = min(r.top() for r in rects)
+            bottom = max(r.bottom() for r in rects)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(QRectF(MARGIN * 0.35, top, 4, bottom - top), 2, 2)
+
+    # Mouse --------------------------------------------------------------------------------
+
+    def spans_at(self, offset: int) -> list[DisplaySpan]:
+        """Spans containing the offset: entities and suggestions first, then passages."""
+        first = bisect.bisect_left(self._starts, offset - self._longest)
+        last = bisect.bisect_right(self._starts, offset)
+        hits = [s for s in self._order[first:last] if s.start <= offset < s.end]
+        return sorted(hits, key=lambda s: (s.kind == "unreliable", s.end - s.start))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        moved = press is not None and (event.position().toPoint() - press).manhattanLength() > 3
+        if moved or self.textCursor().hasSelection():
+            return
+        offset = self.offsets.to_python(
+            self.cursorForPosition(event.position().toPoint()).position()
+        )
+        hits = self.spans_at(offset)
+        if not hits:
+            self._selected = None
+            self.viewport().update()
+            return
+        ids = [s.id for s in hits]
+        chosen = (
+            ids[(ids.index(self._selected) + 1) % len(ids)] if self._selected in ids else ids[0]
+        )
+        self.select_span(chosen)
+        self.spanClicked.emit(chosen)

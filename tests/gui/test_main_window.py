@@ -1,0 +1,126 @@
+"""The main window driven as a user drives it: keys, clicks, undo, reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.project import Project
+from annotator.core.records import Layer, Status
+from annotator.gui.dialogs import ReasonDialog
+
+
+def stored(path: Path, document_id: int = 1) -> object:
+    with Project.open(path) as project:
+        return project.annotation(document_id, "tester")
+
+
+def select(window, substring: str) -> tuple[int, int]:
+    start = window.editor.text.index(substring)
+    window.view.set_selection_cp(start, start + len(substring))
+    return start, start + len(substring)
+
+
+def press(qtbot, window, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(window.view, key, modifier)
+
+
+def test_first_document_is_shown_with_its_title(window) -> None:
+    assert window.editor.document_id == 1
+    assert window.title.text() == "Summit in Beijing"
+    assert window.view.toPlainText().startswith("Summit in Beijing")
+
+
+def test_label_key_creates_span_after_emoji_and_cyrillic(qtbot, window, project_file) -> None:
+    start, end = select(window, "Nepal")
+    press(qtbot, window, Qt.Key.Key_3)
+    annotation = stored(project_file)
+    assert [(s.start, s.end, s.label) for s in annotation.spans] == [(start, end, "GPE")]
+
+
+def test_selection_snaps_to_tokens(qtbot, window, project_file) -> None:
+    start = window.editor.text.index("Mongolia")
+    window.view.set_selection_cp(start + 2, start + 5)
+    press(qtbot, window, Qt.Key.Key_3)
+    span = stored(project_file).spans[0]
+    assert window.editor.text[span.start : span.end] == "Mongolia"
+
+
+def test_relabel_delete_undo_redo(qtbot, window, project_file) -> None:
+    select(window, "Beijing on")
+    press(qtbot, window, Qt.Key.Key_3)
+    span_id = stored(project_file).spans[0].id
+    window.view.select_span(span_id)
+    press(qtbot, window, Qt.Key.Key_4)
+    assert [s.label for s in stored(project_file).spans] == ["LOC"]
+    window.view.select_span(span_id)
+    press(qtbot, window, Qt.Key.Key_Delete)
+    assert stored(project_file).spans == []
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [s.label for s in stored(project_file).spans] == ["LOC"]
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [s.label for s in stored(project_file).spans] == ["GPE"]
+    press(
+        qtbot,
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    press(
+        qtbot,
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert stored(project_file).spans == []
+
+
+def test_topic_shortcut_toggles_topic(qtbot, window, project_file) -> None:
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert stored(project_file).topics == {"trade": True}
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert stored(project_file).topics == {}
+
+
+def test_unreliable_passage_with_note(qtbot, window, project_file) -> None:
+    start, end = select(window, "trade grew by 40% in a single year")
+
+    def fill_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ReasonDialog)
+        dialog.reason.setCurrentIndex(dialog.reason.findData("fabricated"))
+        dialog.note.setPlainText("Customs data show 4%.")
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_dialog)
+    press(qtbot, window, Qt.Key.Key_U)
+    spans = stored(project_file).spans
+    assert [(s.layer, s.label, s.note) for s in spans] == [
+        (Layer.UNRELIABLE, "fabricated", "Customs data show 4%.")
+    ]
+    assert (spans[0].start, spans[0].end) == (start, end)
+    assert window.unreliable.count() == 1
+
+
+def test_done_and_next_then_reopen_keeps_everything(qtbot, window, project_file) -> None:
+    select(window, "Nepal")
+    press(qtbot, window, Qt.Key.Key_3)
+    press(qtbot, window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert window.editor.document_id == 2
+    select(window, "India")
+    press(qtbot, window, Qt.Key.Key_3)
+    window.close()
+    first, second = stored(project_file, 1), stored(project_file, 2)
+    assert first.status is Status.DONE
+    assert first.topics == {"diplomacy": True}
+    assert [s.label for s in first.spans] == ["GPE"]
+    assert second.status is Status.IN_PROGRESS
+    assert [window_text(project_file, 2, s) for s in second.spans] == ["India"]
+
+
+def window_text(path: Path, document_id: int, span) -> str:
+    with Project.open(path) as project:
+        return project.text(document_id)[span.start : span.end]
