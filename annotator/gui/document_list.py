@@ -32,7 +32,7 @@ from annotator.core.records import LabelKind, Status
 from annotator.gui.session import ProjectSession
 
 PAGE = 200
-COLUMNS = ("Title", "Status", "Entities", "Topics", "Unreliable")
+COLUMNS = ("Title", "Status", "Entities", "Topics", "⚠")
 SORT_BY_COLUMN = {0: "title", 1: "status", 2: "entities"}
 STATUS_TEXT = {
     Status.NEW: "new",
@@ -125,10 +125,16 @@ class DocumentListModel(QAbstractTableModel):
                 STATUS_TEXT[item.status],
                 f"{item.entities}" + (f" +{item.suggestions}?" if item.suggestions else ""),
                 ", ".join(item.topics),
-                "⚠ " + str(item.unreliable) if item.unreliable else "",
+                str(item.unreliable) if item.unreliable else "",
             )[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return item.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                item.title,
+                None,
+                "entities (+ pending suggestions)",
+                ", ".join(item.topics),
+                "unreliable passages",
+            )[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and item.status in STATUS_COLOUR:
             return QColor(STATUS_COLOUR[item.status])
         if role == Qt.ItemDataRole.UserRole:

@@ -84,11 +84,11 @@ class MainWindow(QMainWindow):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
-            self.table.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents
-            )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((230, 78, 64, 120, 40)):
+            self.table.setColumnWidth(column, width)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         for widget in (left, centre, self.side):
             self.splitter.addWidget(widget)
-        self.splitter.setSizes([330, 760, 280])
+        self.splitter.setSizes([440, 760, 290])
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.annotator_button.setFlat(True)
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(project.path)
 
     def _show_annotator(self) -> None:
-        self.annotator_button.setText(f"👤 {self.session.annotator}")
+        self.annotator_button.setText(f"Annotator: {self.session.annotator}")
 
     def _update_progress(self) -> None:
         stats = self.session.project.stats()

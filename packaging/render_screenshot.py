@@ -1,0 +1,78 @@
+"""Render the main window on a sample article to a PNG (the README's screenshot).
+
+Usage: ``python packaging/render_screenshot.py [OUT.png] [ARTICLE.txt ...]``. Builds a
+throw-away project from the given articles (default: our samples), pre-tags it with the
+built-in tagger, adds a few human edits so every kind of mark shows, and grabs the window.
+Works offscreen (QT_QPA_PLATFORM=offscreen) and under Xvfb.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.project import Project
+from annotator.core.records import Layer, Status
+from annotator.core.resources import resource_path
+
+
+def build_project(path: Path, articles: list[Path]) -> None:
+    samples = resource_path("samples")
+    notes = [
+        json.loads(line) for line in (samples / "unreliable.jsonl").read_text("utf-8").splitlines()
+    ]
+    topics = json.loads((samples / "topics.json").read_text("utf-8"))
+    with Project.open(path) as project:
+        project.import_paths(articles)
+        project.pretag()
+        for document in project.documents():
+            name = document.meta.get("file")
+            text = project.text(document.id)
+            suggestions = project.suggestions(document.id, "reviewer")
+            for suggestion in suggestions[: len(suggestions) // 2]:
+                project.accept_suggestion(suggestion.id, "reviewer")
+            for row in notes:
+                if row["file"] == name:
+                    start = text.index(row["quote"])
+                    project.add_span(
+                        document.id,
+                        "reviewer",
+                        start,
+                        start + len(row["quote"]),
+                        row["reason"],
+                        layer=Layer.UNRELIABLE,
+                        note=row["note"],
+                    )
+            for topic in topics.get(name, []):
+                project.set_topic(document.id, "reviewer", topic, True)
+        first = project.documents()[0].id
+        project.set_status(first, "reviewer", Status.IN_PROGRESS)
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("screenshot.png")
+    articles = [Path(p) for p in sys.argv[2:]] or sorted(resource_path("samples").glob("*.txt"))
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("ANNOTATOR_HOME", folder)
+        path = Path(folder) / "screenshot.annotator"
+        build_project(path, articles)
+        app = QApplication.instance() or QApplication(sys.argv)
+        from annotator.gui.main_window import MainWindow, open_session
+
+        window = MainWindow(open_session(path, "reviewer"))
+        window.resize(1440, 880)
+        window.show()
+        for _ in range(5):
+            app.processEvents()
+        window.grab().save(str(out))
+        window.close()
+    print(f"Wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
