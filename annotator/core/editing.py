@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from annotator.core.errors import LabelError, ProjectError, SpanError
@@ -78,11 +78,58 @@ def span_info(span: Span, creator: str) -> SpanInfo:
     )
 
 
+SPAN_COLUMNS = (
+    's.id, s.layer, s.start, s."end", l.name, s.note, c.name, s.origin_span_id, s.rejected'
+)
+
+
+def span_from_row(row: Any) -> SpanInfo:
+    return SpanInfo(
+        id=row[0],
+        layer=Layer(row[1]),
+        start=row[2],
+        end=row[3],
+        label=row[4],
+        note=row[5],
+        created_by=row[6],
+        origin_span_id=row[7],
+        rejected=bool(row[8]),
+    )
+
+
+def _widen_to_words(text: str, start: int, end: int, words: int = 3) -> tuple[int, int]:
+    """A piece of text around start..end, cut at whitespace, with a few words on each side."""
+    low, high = max(0, start), min(len(text), end)
+    for _ in range(words):
+        low = max(0, _last_space(text, low - 1))
+        high = _next_space(text, high + 1)
+    return low, high
+
+
+def _last_space(text: str, before: int) -> int:
+    index = before
+    while index > 0 and not text[index - 1].isspace():
+        index -= 1
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def _next_space(text: str, after: int) -> int:
+    index = min(after, len(text))
+    while index < len(text) and not text[index].isspace():
+        index += 1
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
+
+
 class EditingMixin:
     """The editing half of Project's API (see project.py for opening and the schemes)."""
 
     transaction: Any
     tokenizer: Language
+    engine: Engine
 
     def _annotator(self, session: Session, name: str) -> Annotator:
         annotator = session.scalar(select(Annotator).where(Annotator.name == name))
@@ -163,9 +210,19 @@ class EditingMixin:
                     f"{other.start}..{other.end}"
                 )
 
-    def token_bounds(self, text: str) -> TokenBounds:
-        doc = self.tokenizer.make_doc(text)
-        return TokenBounds([t.idx for t in doc], [t.idx + len(t) for t in doc])
+    def token_bounds(self, text: str, start: int = 0, end: int | None = None) -> TokenBounds:
+        """Token boundaries of the text, or only of the words around ``start..end``.
+
+        spaCy never puts whitespace inside a token, so tokenizing a piece cut at whitespace
+        gives the same tokens as the whole text: snapping a selection in a 40,000-token
+        article costs the same as in a tweet.
+        """
+        if end is None and start == 0:
+            low, high = 0, len(text)
+        else:
+            low, high = _widen_to_words(text, start, len(text) if end is None else end)
+        doc = self.tokenizer.make_doc(text[low:high])
+        return TokenBounds([low + t.idx for t in doc], [low + t.idx + len(t) for t in doc])
 
     def add_span(
         self,
@@ -185,7 +242,7 @@ class EditingMixin:
             if text is None:
                 raise ProjectError(f"There is no document with id {document_id}.")
             if snap_to_tokens:
-                start, end = snap(text, start, end, self.token_bounds(text))
+                start, end = snap(text, start, end, self.token_bounds(text, start, end))
             check_bounds(len(text), start, end)
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
@@ -313,29 +370,19 @@ class EditingMixin:
 
     def suggestions(self, document_id: int, annotator: str) -> list[SpanInfo]:
         """Model spans on the document that this annotator has neither accepted nor rejected."""
-        with self.transaction() as session:
-            decided = (
-                select(Span.origin_span_id)
-                .join(Annotation)
-                .join(Annotator)
-                .where(
-                    Annotation.document_id == document_id,
-                    Annotator.name == annotator,
-                    Span.origin_span_id.is_not(None),
-                )
-            )
-            rows = session.execute(
-                select(Span, Annotator.name)
-                .join(Annotation, Span.annotation_id == Annotation.id)
-                .join(Annotator, Annotation.annotator_id == Annotator.id)
-                .where(
-                    Annotation.document_id == document_id,
-                    Annotator.kind == "model",
-                    Span.id.not_in(decided),
-                )
-                .order_by(Span.start)
-            )
-            return [span_info(span, name) for span, name in rows]
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT {SPAN_COLUMNS} FROM spans AS s JOIN annotations AS a "
+                "ON a.id = s.annotation_id JOIN annotators AS m ON m.id = a.annotator_id "
+                "JOIN labels AS l ON l.id = s.label_id JOIN annotators AS c ON c.id = s.created_by "
+                "WHERE a.document_id = ? AND m.kind = 'model' AND s.id NOT IN ("
+                "SELECT h.origin_span_id FROM spans AS h JOIN annotations AS ha "
+                "ON ha.id = h.annotation_id JOIN annotators AS hn ON hn.id = ha.annotator_id "
+                "WHERE ha.document_id = ? AND hn.name = ? AND h.origin_span_id IS NOT NULL) "
+                'ORDER BY s.start, s."end"',
+                (document_id, document_id, annotator),
+            ).all()
+        return [span_from_row(row) for row in rows]
 
     def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
         with self.transaction() as session:
@@ -419,21 +466,36 @@ class EditingMixin:
             annotation.active_seconds += seconds
 
     def annotation(self, document_id: int, annotator: str) -> AnnotationInfo | None:
-        """The annotator's work on the document, or None when they have not touched it."""
-        with self.transaction() as session:
-            annotation = session.scalar(
-                select(Annotation)
-                .join(Annotator)
-                .where(Annotation.document_id == document_id, Annotator.name == annotator)
-            )
-            if annotation is None:
+        """The annotator's work on the document, or None when they have not touched it.
+
+        Plain SQL rather than ORM loading: the reading pane calls this after every edit, and
+        an article may carry thousands of spans.
+        """
+        with self.engine.connect() as conn:
+            head = conn.exec_driver_sql(
+                "SELECT a.id, a.status, a.active_seconds FROM annotations AS a "
+                "JOIN annotators AS n ON n.id = a.annotator_id "
+                "WHERE a.document_id = ? AND n.name = ?",
+                (document_id, annotator),
+            ).first()
+            if head is None:
                 return None
-            names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
-            return AnnotationInfo(
-                document_id=document_id,
-                annotator=annotator,
-                status=Status(annotation.status),
-                active_seconds=annotation.active_seconds,
-                spans=[span_info(s, names[s.created_by]) for s in annotation.spans],
-                topics={t.label.name: t.applies for t in annotation.topics},
-            )
+            spans = conn.exec_driver_sql(
+                f"SELECT {SPAN_COLUMNS} FROM spans AS s JOIN labels AS l ON l.id = s.label_id "
+                "JOIN annotators AS c ON c.id = s.created_by WHERE s.annotation_id = ? "
+                'ORDER BY s.start, s."end"',
+                (head[0],),
+            ).all()
+            topics = conn.exec_driver_sql(
+                "SELECT l.name, t.applies FROM topics AS t JOIN labels AS l ON l.id = t.label_id "
+                "WHERE t.annotation_id = ?",
+                (head[0],),
+            ).all()
+        return AnnotationInfo(
+            document_id=document_id,
+            annotator=annotator,
+            status=Status(head[1]),
+            active_seconds=head[2],
+            spans=[span_from_row(row) for row in spans],
+            topics={name: bool(applies) for name, applies in topics},
+        )

@@ -36,6 +36,7 @@ class DocumentFilter:
     topic: str | None = None
     unreliable_only: bool = False
     search: str | None = None
+    document_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ TOPICS = (
 def _where(project: Project, flt: DocumentFilter) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if flt.document_id is not None:
+        clauses.append("d.id = ?")
+        params.append(flt.document_id)
     if flt.status is not None:
         clauses.append("coalesce(a.status, 'new') = ?")
         params.append(flt.status.value)
@@ -164,6 +168,12 @@ def list_documents(
         )
         for row in rows
     ]
+
+
+def document_row(project: Project, annotator: str, document_id: int) -> DocumentRow | None:
+    """One row, re-read after an edit without re-reading its whole page."""
+    rows = list_documents(project, DocumentFilter(annotator, document_id=document_id), limit=1)
+    return rows[0] if rows else None
 
 
 def ensure_search_index(

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.listing import DocumentFilter, DocumentRow, count_documents, list_documents
+from annotator.core.listing import (
+    DocumentFilter,
+    DocumentRow,
+    count_documents,
+    document_row,
+    list_documents,
+)
 from annotator.core.records import LabelKind, Status
 from annotator.gui.session import ProjectSession
 
@@ -95,13 +101,15 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def refresh_document(self, document_id: int) -> None:
+        """Re-read one row after an edit; the rest of its page stays as it is."""
         row = self.row_of(document_id)
         if row is None:
             return
-        self._pages.pop(row // PAGE, None)
-        first = (row // PAGE) * PAGE
-        last = min(first + PAGE, self._count) - 1
-        self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        fresh = document_row(self.session.project, self.session.annotator, document_id)
+        if fresh is None:
+            return
+        self._pages[row // PAGE][row % PAGE] = fresh
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count

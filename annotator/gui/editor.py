@@ -7,8 +7,9 @@ selections, and the panels only show. All offsets here are code points (the stor
 from __future__ import annotations
 
 import bisect
+import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from annotator.core.editing import AnnotationInfo, SpanInfo
@@ -40,8 +41,11 @@ class DocumentEditor(QObject):
         self.precise = False
         self._token_starts: list[int] = []
         self._token_ends: list[int] = []
+        threading.Thread(target=lambda: session.project.tokenizer, daemon=True).start()
         self.labels: dict[LabelKind, list[LabelInfo]] = {}
         self.reload_labels()
+        self._panels_timer = QTimer(self, singleShot=True, interval=0)
+        self._panels_timer.timeout.connect(self.refreshed)
         session.documentChanged.connect(self._document_changed)
         session.labelsChanged.connect(self._labels_changed)
 
@@ -58,12 +62,10 @@ class DocumentEditor(QObject):
         project = self.session.project
         self.document_id = document_id
         self.text = project.text(document_id)
-        bounds = project.token_bounds(self.text)
-        self._token_starts, self._token_ends = list(bounds.starts), list(bounds.ends)
         self._read_annotation()
         self.view.set_document(self.text, self.display_spans())
         self.loaded.emit(document_id)
-        self.refreshed.emit()
+        self._panels_timer.start()
 
     def _read_annotation(self) -> None:
         assert self.document_id is not None
@@ -86,7 +88,7 @@ class DocumentEditor(QObject):
         self.view.set_spans(self.display_spans())
         if selected is not None and self.span(selected) is not None:
             self.view.select_span(selected)
-        self.refreshed.emit()
+        self._panels_timer.start()
 
     def _document_changed(self, document_id: int) -> None:
         if document_id == self.document_id:
@@ -248,6 +250,8 @@ class DocumentEditor(QObject):
         span = self._selected()
         if span is None or self.document_id is None or self.is_suggestion(span.id):
             return
+        bounds = self.session.project.token_bounds(self.text, span.start, span.end)
+        self._token_starts, self._token_ends = list(bounds.starts), list(bounds.ends)
         if which == "start":
             edges = self._token_starts
             index = bisect.bisect_left(edges, span.start) + (1 if direction > 0 else -1)

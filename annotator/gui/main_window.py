@@ -108,8 +108,14 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         for widget in (left, centre, self.side):
             self.splitter.addWidget(widget)
-        self.splitter.setSizes([440, 760, 290])
+        self.view.setMinimumWidth(480)
+        left.setMinimumWidth(260)
+        self.side.setMinimumWidth(220)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([420, 760, 290])
+        self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
         self.setCentralWidget(self.splitter)
         self.annotator_button.setFlat(True)
         self.annotator_button.setToolTip("Who is annotating; click to switch")
@@ -260,17 +266,18 @@ class MainWindow(QMainWindow):
     def _show_annotator(self) -> None:
         self.annotator_button.setText(f"Annotator: {self.session.annotator}")
 
-    def _update_progress(self) -> None:
-        stats = self.session.project.stats()
-        mine = stats.annotators.get(self.session.annotator, {})
-        done = mine.get("done", 0)
-        self.progress_label.setText(f"{done:,} of {stats.documents:,} done")
+    def _update_progress(self, recount: bool = False) -> None:
+        project = self.session.project
+        if recount or not hasattr(self, "_documents"):
+            self._documents = project.document_count()
+        done = project.status_count(self.session.annotator, Status.DONE)
+        self.progress_label.setText(f"{done:,} of {self._documents:,} done")
 
     def _documents_changed(self) -> None:
         current = self.editor.document_id
         self.model.reload()
         self.filters.fill_labels()
-        self._update_progress()
+        self._update_progress(recount=True)
         row = self.model.row_of(current) if current is not None else None
         if row is not None:
             self.select_row(row)
@@ -320,8 +327,8 @@ class MainWindow(QMainWindow):
         if self.editor.document_id != document_id:
             self.clock.switch(document_id)
             self.editor.load(document_id)
-            info = next((d for d in self.session.project.documents() if d.id == document_id), None)
-            self.title.setText(info.title if info and info.title else "(untitled)")
+            info = self.session.project.document_info(document_id)
+            self.title.setText(info.title or "(untitled)")
 
     def _focus_document(self, document_id: int) -> None:
         if document_id != self.editor.document_id:

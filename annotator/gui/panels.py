@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -73,6 +83,36 @@ class TopicsPanel(QWidget):
             self.topicToggled.emit(label, None if current is True else True)
 
 
+class SpanListModel(QAbstractListModel):
+    """Rows of a span list; replaced in one reset, so thousands of spans list at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, QColor, int]] = []
+
+    def set_rows(self, rows: list[tuple[str, QColor, int]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        text, colour, span_id = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(colour)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#111111"))
+        if role == Qt.ItemDataRole.UserRole:
+            return span_id
+        return None
+
+
 class SpanListPanel(QWidget):
     """A list of spans of one layer; clicking an entry jumps to it in the text."""
 
@@ -82,13 +122,16 @@ class SpanListPanel(QWidget):
     def __init__(self, layer: Layer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layer = layer
-        self.list = QListWidget()
+        self.model = SpanListModel()
+        self.list = QListView()
+        self.list.setModel(self.model)
         self.list.setWordWrap(True)
-        self.list.itemClicked.connect(
-            lambda item: self.spanChosen.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.list.setSpacing(1)
+        self.list.clicked.connect(
+            lambda index: self.spanChosen.emit(index.data(Qt.ItemDataRole.UserRole))
         )
-        self.list.itemDoubleClicked.connect(
-            lambda item: self.noteRequested.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.list.doubleClicked.connect(
+            lambda index: self.noteRequested.emit(index.data(Qt.ItemDataRole.UserRole))
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
@@ -101,28 +144,25 @@ class SpanListPanel(QWidget):
     def show_spans(
         self, text: str, spans: list[SpanInfo], suggestions: list[SpanInfo], colours: dict[str, str]
     ) -> None:
-        self.list.clear()
-        rows = [(s, False) for s in spans if s.layer is self.layer and not s.rejected]
+        entries = [(s, False) for s in spans if s.layer is self.layer and not s.rejected]
         if self.layer is Layer.ENTITY:
-            rows += [(s, True) for s in suggestions]
-        for span, suggested in sorted(rows, key=lambda row: row[0].start):
+            entries += [(s, True) for s in suggestions]
+        rows = []
+        for span, suggested in sorted(entries, key=lambda entry: entry[0].start):
             words = excerpt(text, span)
             if self.layer is Layer.UNRELIABLE:
                 line = f"{span.label}: “{words}”" + (f"\n    {span.note}" if span.note else "")
             else:
                 line = f"{span.label}  {words}" + ("   (suggested)" if suggested else "")
-            item = QListWidgetItem(line)
-            item.setData(Qt.ItemDataRole.UserRole, span.id)
             colour = QColor(colours.get(span.label, "#dddddd"))
             if suggested:
                 colour.setAlpha(90)
-            item.setBackground(QBrush(colour))
-            item.setForeground(QBrush(QColor("#111111")))
-            self.list.addItem(item)
+            rows.append((line, colour, span.id))
+        self.model.set_rows(rows)
         self.accept_all.setEnabled(bool(suggestions))
 
     def count(self) -> int:
-        return self.list.count()
+        return self.model.rowCount()
 
 
 class GuidelinesPanel(QWidget):

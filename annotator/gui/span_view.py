@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextBlockFormat,
     QTextCursor,
+    QTextDocument,
     QTextOption,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
@@ -75,6 +76,7 @@ class SpanView(QTextEdit):
         self._selected: int | None = None
         self._press: QPoint | None = None
         self._font_size = 12
+        self._own_document: QTextDocument | None = None
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.selectionChanged.connect(self._emit_selection)
@@ -85,7 +87,7 @@ class SpanView(QTextEdit):
     def set_document(self, text: str, spans: list[DisplaySpan]) -> None:
         """Show a new article; the only operation that rebuilds the text layout."""
         self.offsets = OffsetMap(text)
-        document = self.document()
+        document = QTextDocument(self)
         document.setDocumentMargin(MARGIN)
         document.setDefaultFont(self.font())
         document.setPlainText(text)
@@ -94,6 +96,10 @@ class SpanView(QTextEdit):
         block = QTextBlockFormat()
         block.setLineHeight(LINE_HEIGHT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.mergeBlockFormat(block)
+        self.setDocument(document)
+        if self._own_document is not None:
+            self._own_document.deleteLater()
+        self._own_document = document
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._selected = None
         self.set_spans(spans)
@@ -196,10 +202,32 @@ class SpanView(QTextEdit):
         self.setViewportMargins(int(spare / 2), 0, 0, 0)
 
     def _visible_range(self) -> tuple[int, int]:
-        top = self.cursorForPosition(QPoint(0, 0)).position()
-        corner = QPoint(self.viewport().width(), self.viewport().height())
-        bottom = self.cursorForPosition(corner).position()
-        return self.offsets.to_python(top), self.offsets.to_python(bottom) + 1
+        """Code-point range of the blocks on screen, found by geometry, not by hit-testing.
+
+        Walking blocks from the first visible one stays right while the document is still
+        being laid out lazily, which hit-testing the bottom corner does not.
+        """
+        document = self.document()
+        layout = document.documentLayout()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        low, high = 0, document.blockCount() - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if layout.blockBoundingRect(document.findBlockByNumber(middle)).top() <= top:
+                low = middle
+            else:
+                high = middle - 1
+        block = document.findBlockByNumber(low)
+        first = block.position()
+        last = first
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            if rect.top() > bottom:
+                break
+            last = block.position() + block.length()
+            block = block.next()
+        return self.offsets.to_python(first), self.offsets.to_python(last) + 1
 
     def _visible_spans(self) -> list[DisplaySpan]:
         start, end = self._visible_range()
@@ -219,9 +247,13 @@ class SpanView(QTextEdit):
         while block.isValid() and block.position() < qt_end:
             origin = layout.blockBoundingRect(block).topLeft()
             text_layout = block.layout()
-            for index in range(text_layout.lineCount()):
-                line = text_layout.lineAt(index)
+            first_line = text_layout.lineForTextPosition(max(0, qt_start - block.position()))
+            index = first_line.lineNumber() if first_line.isValid() else 0
+            for number in range(index, text_layout.lineCount()):
+                line = text_layout.lineAt(number)
                 line_start = block.position() + line.textStart()
+                if line_start >= qt_end:
+                    break
                 line_end = line_start + line.textLength()
                 a, b = max(qt_start, line_start), min(qt_end, line_end)
                 if a >= b:

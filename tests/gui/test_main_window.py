@@ -101,7 +101,7 @@ def test_unreliable_passage_with_note(qtbot, window, project_file) -> None:
         (Layer.UNRELIABLE, "fabricated", "Customs data show 4%.")
     ]
     assert (spans[0].start, spans[0].end) == (start, end)
-    assert window.unreliable.count() == 1
+    qtbot.waitUntil(lambda: window.unreliable.count() == 1, timeout=2000)
 
 
 def test_done_and_next_then_reopen_keeps_everything(qtbot, window, project_file) -> None:
