@@ -132,9 +132,10 @@ class UpdateSpan(EditCommand):
         super().__init__(session, document_id, text)
         self.before = before
         self.changes = {"label": label, "start": start, "end": end, "note": note}
+        self.result: SpanInfo | None = None
 
     def apply(self) -> None:
-        self.session.project.update_span(
+        self.result = self.session.project.update_span(
             self.session.resolve(self.before.id), self.annotator, **self.changes
         )
 

@@ -36,16 +36,20 @@ class DocumentEditor(QObject):
         self.window = parent
         self.document_id: int | None = None
         self.text = ""
-        self.annotation: AnnotationInfo | None = None
-        self.suggestions: list[SpanInfo] = []
+        self._annotation: AnnotationInfo | None = None
+        self._suggestions: list[SpanInfo] = []
+        self._stale = False
         self.precise = False
         self._token_starts: list[int] = []
         self._token_ends: list[int] = []
         threading.Thread(target=lambda: session.project.tokenizer, daemon=True).start()
         self.labels: dict[LabelKind, list[LabelInfo]] = {}
+        self._colours: dict[str, str] = {}
         self.reload_labels()
         self._panels_timer = QTimer(self, singleShot=True, interval=0)
         self._panels_timer.timeout.connect(self.refreshed)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self._refresh_if_stale)
         session.documentChanged.connect(self._document_changed)
         session.labelsChanged.connect(self._labels_changed)
 
@@ -70,15 +74,33 @@ class DocumentEditor(QObject):
     def _read_annotation(self) -> None:
         assert self.document_id is not None
         project = self.session.project
-        self.annotation = project.annotation(self.document_id, self.session.annotator)
-        self.suggestions = project.suggestions(self.document_id, self.session.annotator)
-        if self.annotation is not None:
+        self._stale = False
+        self._annotation = project.annotation(self.document_id, self.session.annotator)
+        self._suggestions = project.suggestions(self.document_id, self.session.annotator)
+        if self._annotation is not None:
             own = [
                 (s.start, s.end)
-                for s in self.annotation.spans
+                for s in self._annotation.spans
                 if s.layer is Layer.ENTITY and not s.rejected
             ]
-            self.suggestions = [s for s in self.suggestions if not _overlaps_any(s, own)]
+            self._suggestions = [s for s in self._suggestions if not _overlaps_any(s, own)]
+
+    @property
+    def annotation(self) -> AnnotationInfo | None:
+        """The annotator's work on the open document, re-read first if an edit made it stale."""
+        if self._stale:
+            self.refresh()
+        return self._annotation
+
+    @property
+    def suggestions(self) -> list[SpanInfo]:
+        if self._stale:
+            self.refresh()
+        return self._suggestions
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale:
+            self.refresh()
 
     def refresh(self) -> None:
         if self.document_id is None:
@@ -91,44 +113,41 @@ class DocumentEditor(QObject):
         self._panels_timer.start()
 
     def _document_changed(self, document_id: int) -> None:
+        """Re-read after the current event: the edit itself already patched the view."""
         if document_id == self.document_id:
-            self.refresh()
+            self._stale = True
+            self._refresh_timer.start()
 
     def _labels_changed(self) -> None:
         self.reload_labels()
         self.refresh()
 
     def own_spans(self) -> list[SpanInfo]:
-        if self.annotation is None:
+        annotation = self.annotation
+        if annotation is None:
             return []
-        return [s for s in self.annotation.spans if not s.rejected]
+        return [s for s in annotation.spans if not s.rejected]
+
+    def display(self, span: SpanInfo, *, suggestion: bool = False) -> DisplaySpan:
+        kind = (
+            "suggestion"
+            if suggestion
+            else ("entity" if span.layer is Layer.ENTITY else "unreliable")
+        )
+        colour = self._colours.get(span.label, "#cccccc")
+        return DisplaySpan(span.id, span.start, span.end, span.label, colour, kind, span.note)
 
     def display_spans(self) -> list[DisplaySpan]:
-        colours = self.colours()
-        shown = [
-            DisplaySpan(
-                id=s.id,
-                start=s.start,
-                end=s.end,
-                label=s.label,
-                colour=colours.get(s.label, "#cccccc"),
-                kind="entity" if s.layer is Layer.ENTITY else "unreliable",
-                note=s.note,
-            )
-            for s in self.own_spans()
-        ]
-        shown += [
-            DisplaySpan(
-                id=s.id,
-                start=s.start,
-                end=s.end,
-                label=s.label,
-                colour=colours.get(s.label, "#cccccc"),
-                kind="suggestion",
-            )
-            for s in self.suggestions
-        ]
+        self._colours = self.colours()
+        shown = [self.display(s) for s in self.own_spans()]
+        shown += [self.display(s, suggestion=True) for s in self.suggestions]
         return shown
+
+    def _patch(self, removed: list[int], added: list[SpanInfo], select: int | None = None) -> None:
+        """Show an edit at once; the full re-read from the store follows after this event."""
+        self.view.patch(removed, [self.display(s) for s in added])
+        if select is not None:
+            self.view.select_span(select)
 
     def span(self, span_id: int) -> SpanInfo | None:
         for span in [*self.own_spans(), *self.suggestions]:
@@ -163,26 +182,12 @@ class DocumentEditor(QObject):
                 accept = commands.DecideSuggestion(
                     self.session, self.document_id, span, reject=False
                 )
-                if self._execute(accept) and label != span.label and accept.created:
-                    self._execute(
-                        commands.UpdateSpan(
-                            self.session,
-                            self.document_id,
-                            accept.created,
-                            label=label,
-                            text=f"Relabel as {label}",
-                        )
-                    )
-            elif label != span.label:
-                self._execute(
-                    commands.UpdateSpan(
-                        self.session,
-                        self.document_id,
-                        span,
-                        label=label,
-                        text=f"Relabel as {label}",
-                    )
-                )
+                if not self._execute(accept) or accept.created is None:
+                    return
+                self._patch([span.id], [accept.created], select=accept.created.id)
+                span = accept.created
+            if label != span.label:
+                self._relabel(span, label)
             return
         start, end = self.view.selection_cp()
         if start == end:
@@ -194,7 +199,15 @@ class DocumentEditor(QObject):
         )
         if self._execute(command) and command.created is not None:
             self.view.clear_selection()
-            self.view.select_span(command.created.id)
+            self._patch([], [command.created], select=command.created.id)
+
+    def _relabel(self, span: SpanInfo, label: str) -> None:
+        assert self.document_id is not None
+        command = commands.UpdateSpan(
+            self.session, self.document_id, span, label=label, text=f"Relabel as {label}"
+        )
+        if self._execute(command) and command.result is not None:
+            self._patch([span.id], [command.result], select=command.result.id)
 
     def _remove_overlapping_suggestions(self, start: int, end: int) -> None:
         """A human span replaces the model's overlapping guesses, as in Prodigy's ner.correct."""
@@ -219,7 +232,8 @@ class DocumentEditor(QObject):
         if self.is_suggestion(span.id):
             self.reject_selected()
             return
-        self._execute(commands.DeleteSpan(self.session, self.document_id, span))
+        if self._execute(commands.DeleteSpan(self.session, self.document_id, span)):
+            self._patch([span.id], [])
 
     def _selected(self) -> SpanInfo | None:
         selected = self.view.selected_span_id()
@@ -230,14 +244,14 @@ class DocumentEditor(QObject):
         if span is not None and self.is_suggestion(span.id) and self.document_id is not None:
             command = commands.DecideSuggestion(self.session, self.document_id, span, reject=False)
             if self._execute(command) and command.created is not None:
-                self.view.select_span(command.created.id)
+                self._patch([span.id], [command.created], select=command.created.id)
 
     def reject_selected(self) -> None:
         span = self._selected()
         if span is not None and self.is_suggestion(span.id) and self.document_id is not None:
-            self._execute(
-                commands.DecideSuggestion(self.session, self.document_id, span, reject=True)
-            )
+            command = commands.DecideSuggestion(self.session, self.document_id, span, reject=True)
+            if self._execute(command):
+                self._patch([span.id], [])
 
     def accept_all(self) -> None:
         if self.document_id is not None and self.suggestions:
@@ -264,11 +278,11 @@ class DocumentEditor(QObject):
             if not 0 <= index < len(edges) or edges[index] <= span.start:
                 return
             change = {"end": edges[index]}
-        self._execute(
-            commands.UpdateSpan(
-                self.session, self.document_id, span, text=f"Move {which} of {span.label}", **change
-            )
+        command = commands.UpdateSpan(
+            self.session, self.document_id, span, text=f"Move {which} of {span.label}", **change
         )
+        if self._execute(command) and command.result is not None:
+            self._patch([span.id], [command.result], select=command.result.id)
 
     def mark_unreliable(self, reason: str | None = None) -> None:
         if self.document_id is None:
@@ -293,8 +307,9 @@ class DocumentEditor(QObject):
             note=note,
             snap=not self.precise,
         )
-        if self._execute(command):
+        if self._execute(command) and command.created is not None:
             self.view.clear_selection()
+            self._patch([], [command.created])
 
     def edit_note(self, span_id: int | None = None) -> None:
         span = self.span(span_id) if span_id is not None else self._selected()

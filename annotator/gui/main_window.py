@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.progress_label = QLabel()
         self.operations = Operations(self)
+        self._changed_rows: set[int] = set()
+        self._rows_timer = QTimer(self, singleShot=True, interval=0)
+        self._rows_timer.timeout.connect(self._refresh_rows)
         self.clock = ActivityClock(self, self._record_time)
         self._build_layout()
         self._build_menus()
@@ -236,8 +239,7 @@ class MainWindow(QMainWindow):
         self.editor.refreshed.connect(self._update_panels)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.session.errorOccurred.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.session.documentChanged.connect(self.model.refresh_document)
-        self.session.documentChanged.connect(lambda _id: self._update_progress())
+        self.session.documentChanged.connect(self._queue_row_refresh)
         self.session.documentsChanged.connect(self._documents_changed)
         self.session.labelsChanged.connect(self._labels_changed)
         self.session.focusRequested.connect(self._focus_document)
@@ -250,6 +252,17 @@ class MainWindow(QMainWindow):
         self.unreliable.noteRequested.connect(self.editor.edit_note)
         self.entities.accept_all.clicked.connect(self.editor.accept_all)
         self.annotator_button.clicked.connect(self.switch_annotator)
+
+    def _queue_row_refresh(self, document_id: int) -> None:
+        """List rows and the progress count follow an edit after it is on screen."""
+        self._changed_rows.add(document_id)
+        self._rows_timer.start()
+
+    def _refresh_rows(self) -> None:
+        for document_id in self._changed_rows:
+            self.model.refresh_document(document_id)
+        self._changed_rows.clear()
+        self._update_progress()
 
     # Project ------------------------------------------------------------------------------
 

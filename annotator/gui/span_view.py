@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QResizeEvent,
+    QTextBlock,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
@@ -50,6 +51,18 @@ class DisplaySpan:
     colour: str
     kind: str
     note: str | None = None
+
+
+def _last_at_or_below(count: int, key: object, value: float) -> int:
+    """The last index in 0..count-1 whose key is at most value (0 if none): a binary search."""
+    low, high = 0, max(0, count - 1)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if key(middle) <= value:  # type: ignore[operator]
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 class SpanView(QTextEdit):
@@ -121,6 +134,16 @@ class SpanView(QTextEdit):
 
     def update_span(self, span: DisplaySpan) -> None:
         self.add_span(span)
+
+    def patch(self, removed: list[int], added: list[DisplaySpan]) -> None:
+        """Remove and add spans with one re-index and one repaint (an edit's view update)."""
+        for span_id in removed:
+            self._spans.pop(span_id, None)
+            if self._selected == span_id:
+                self._selected = None
+        for span in added:
+            self._spans[span.id] = span
+        self._reindex()
 
     def spans(self) -> list[DisplaySpan]:
         return list(self._order)
@@ -202,32 +225,37 @@ class SpanView(QTextEdit):
         self.setViewportMargins(int(spare / 2), 0, 0, 0)
 
     def _visible_range(self) -> tuple[int, int]:
-        """Code-point range of the blocks on screen, found by geometry, not by hit-testing.
+        """Code-point range of the lines on screen, found by geometry, not by hit-testing.
 
-        Walking blocks from the first visible one stays right while the document is still
-        being laid out lazily, which hit-testing the bottom corner does not.
+        Binary searches over blocks and then over the lines of the first and last block, so
+        a long paragraph (or a text with no line breaks at all) costs no more than a short one,
+        and the result stays right while the document is still being laid out lazily.
         """
         document = self.document()
         layout = document.documentLayout()
         top = self.verticalScrollBar().value()
         bottom = top + self.viewport().height()
-        low, high = 0, document.blockCount() - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if layout.blockBoundingRect(document.findBlockByNumber(middle)).top() <= top:
-                low = middle
-            else:
-                high = middle - 1
-        block = document.findBlockByNumber(low)
-        first = block.position()
-        last = first
-        while block.isValid():
-            rect = layout.blockBoundingRect(block)
-            if rect.top() > bottom:
-                break
-            last = block.position() + block.length()
-            block = block.next()
+
+        def block_top(number: int) -> float:
+            return layout.blockBoundingRect(document.findBlockByNumber(number)).top()
+
+        first_block = _last_at_or_below(document.blockCount(), block_top, top)
+        last_block = _last_at_or_below(document.blockCount(), block_top, bottom)
+        first = self._line_position(document.findBlockByNumber(first_block), top, start=True)
+        last = self._line_position(document.findBlockByNumber(last_block), bottom, start=False)
         return self.offsets.to_python(first), self.offsets.to_python(last) + 1
+
+    def _line_position(self, block: QTextBlock, y: float, *, start: bool) -> int:
+        """Position where the line at height y starts (or ends) inside the block."""
+        origin = self.document().documentLayout().blockBoundingRect(block).top()
+        lines = block.layout()
+        count = lines.lineCount()
+        if count == 0:
+            return block.position() + (0 if start else block.length())
+        number = _last_at_or_below(count, lambda n: origin + lines.lineAt(n).y(), y)
+        line = lines.lineAt(number)
+        offset = line.textStart() if start else line.textStart() + line.textLength()
+        return block.position() + offset
 
     def _visible_spans(self) -> list[DisplaySpan]:
         start, end = self._visible_range()
