@@ -188,7 +188,11 @@ class SpanView(QTextEdit):
         self.viewport().update()
 
     def _emit_selection(self) -> None:
+        """A new text selection replaces a selected span: the next label key applies to it."""
         start, end = self.selection_cp()
+        if start != end and self._selected is not None:
+            self._selected = None
+            self.viewport().update()
         self.selectionChangedCp.emit(start, end)
 
     def scroll_to_cp(self, offset: int) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project import Project
-from annotator.core.records import Layer, Status
+from annotator.core.records import LabelKind, Layer, Status
 from annotator.gui.dialogs import ReasonDialog
 
 
@@ -124,3 +124,47 @@ def test_done_and_next_then_reopen_keeps_everything(qtbot, window, project_file)
 def window_text(path: Path, document_id: int, span) -> str:
     with Project.open(path) as project:
         return project.text(document_id)[span.start : span.end]
+
+
+def test_accept_all_is_one_undo_step(qtbot, window, project_file) -> None:
+    with Project.open(project_file) as project:
+        project.pretag()
+    window.editor.load(1)
+    suggested = len(window.editor.suggestions)
+    assert suggested >= 3
+    press(qtbot, window, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert len([s for s in stored(project_file).spans if not s.rejected]) == suggested
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [s for s in stored(project_file).spans if not s.rejected] == []
+    assert len(window.editor.suggestions) == suggested
+
+
+def test_undo_after_moving_on_goes_back_to_the_document(qtbot, window, project_file) -> None:
+    select(window, "Nepal")
+    press(qtbot, window, Qt.Key.Key_3)
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert window.editor.document_id == 2
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.document_id == 1
+    assert stored(project_file).spans == []
+
+
+def test_search_box_filters_the_document_list(qtbot, window) -> None:
+    window.filters.search.setText("ulaanbaatar")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+    assert window.model.row_data(0).title == "Election day"
+    window.filters.search.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=3000)
+
+
+def test_renamed_label_shows_on_spans_and_keys_follow(qtbot, window, project_file) -> None:
+    select(window, "Nepal")
+    press(qtbot, window, Qt.Key.Key_3)
+    with Project.open(project_file) as project:
+        gpe = next(label for label in project.labels(LabelKind.ENTITY) if label.name == "GPE")
+    window.session.project.update_label(gpe.id, name="COUNTRY")
+    window.session.labelsChanged.emit()
+    qtbot.waitUntil(lambda: [s.label for s in window.view.spans()] == ["COUNTRY"], timeout=2000)
+    select(window, "Mongolia")
+    press(qtbot, window, Qt.Key.Key_3)
+    assert sorted(s.label for s in stored(project_file).spans) == ["COUNTRY", "COUNTRY"]
