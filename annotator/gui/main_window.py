@@ -34,6 +34,7 @@ from annotator.gui.panels import GuidelinesPanel, SpanListPanel, TopicsPanel
 from annotator.gui.session import ProjectSession
 from annotator.gui.shortcuts import by_action, sheet_html
 from annotator.gui.span_view import SpanView
+from annotator.gui.workers import QuietTask
 
 UNFINISHED = {Status.NEW, Status.IN_PROGRESS}
 MAX_RECENT = 8
@@ -275,6 +276,17 @@ class MainWindow(QMainWindow):
         if self.model.rowCount() > 0:
             self.select_row(0)
         self._remember_recent(project.path)
+        self.index_for_search()
+
+    def index_for_search(self) -> None:
+        """Bring the full-text index up to date off the GUI thread, so searching never stalls."""
+        from annotator.core.listing import ensure_search_index
+
+        project = self.session.project
+        self.search_task = QuietTask(
+            self, lambda progress, cancel: ensure_search_index(project, progress, cancel)
+        )
+        self.search_task.start()
 
     def _show_annotator(self) -> None:
         self.annotator_button.setText(f"Annotator: {self.session.annotator}")
@@ -287,6 +299,7 @@ class MainWindow(QMainWindow):
         self.progress_label.setText(f"{done:,} of {self._documents:,} done")
 
     def _documents_changed(self) -> None:
+        self.index_for_search()
         current = self.editor.document_id
         self.model.reload()
         self.filters.fill_labels()
@@ -474,6 +487,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.search_task.stop()
         self.guidelines.flush()
         self.clock.stop()
         settings.update_settings(

@@ -107,3 +107,30 @@ def run_in_background(
     task.failed.connect(on_failure)
     task.start()
     return task
+
+
+class QuietTask(QObject):
+    """A background job without a dialog (e.g. building the search index); reports by signal."""
+
+    finished = Signal()
+
+    def __init__(self, parent: QObject, job: Job) -> None:
+        super().__init__(parent)
+        self.thread = QThread(self)
+        self.worker = Worker(job)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.finished.connect(self._finish)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Ask the job to stop and wait for it (the job checks the flag between chunks)."""
+        self.worker.cancel_event.set()
+        self.thread.quit()
+        self.thread.wait()
+
+    def _finish(self) -> None:
+        self.thread.quit()
+        self.finished.emit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -168,3 +169,51 @@ def test_renamed_label_shows_on_spans_and_keys_follow(qtbot, window, project_fil
     select(window, "Mongolia")
     press(qtbot, window, Qt.Key.Key_3)
     assert sorted(s.label for s in stored(project_file).spans) == ["COUNTRY", "COUNTRY"]
+
+
+def test_search_index_is_built_in_the_background(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: not window.search_task.thread.isRunning(), timeout=5000)
+    with window.session.project.engine.connect() as conn:
+        indexed = conn.exec_driver_sql("SELECT count(*) FROM documents_fts_docsize").scalar()
+    assert indexed == 3
+
+
+def test_active_time_is_recorded_only_while_there_is_input(
+    qtbot, window, project_file, monkeypatch
+) -> None:
+    clock = window.clock
+    clock.pending = 0.0
+    clock.last_input = clock.last_tick = time.monotonic() - 1.5
+    monkeypatch.setattr(window, "isActiveWindow", lambda: True)
+    clock.tick()
+    clock.last_input -= 120
+    clock.tick()
+    clock.switch(2)
+    recorded = stored(project_file).active_seconds
+    assert 1.0 <= recorded <= 2.0
+
+
+def test_switching_annotator_shows_their_own_work(qtbot, window, project_file) -> None:
+    select(window, "Nepal")
+    press(qtbot, window, Qt.Key.Key_3)
+    window.session.set_annotator("second")
+    window.editor.document_id = None
+    window._documents_changed()
+    assert window.annotator_button.text() == "Annotator: second"
+    assert window.editor.own_spans() == []
+    assert window.session.undo_stack.count() == 0
+
+
+def test_label_picker_filters_as_you_type(qtbot, window) -> None:
+    from annotator.gui.dialogs import LabelPicker
+
+    picker = LabelPicker(window.editor.labels[LabelKind.ENTITY], window)
+    qtbot.addWidget(picker)
+    qtbot.keyClicks(picker.query, "mon")
+    assert picker.chosen() == "MONEY"
+    visible = [
+        picker.list.item(i).text()
+        for i in range(picker.list.count())
+        if not picker.list.item(i).isHidden()
+    ]
+    assert len(visible) == 1
