@@ -129,3 +129,33 @@ def test_missing_project_is_not_created_when_creation_is_off(project_path: Path)
     with pytest.raises(ProjectError, match="does not exist"):
         Project.open(project_path, create=False)
     assert not project_path.exists()
+
+
+def test_project_at_an_older_schema_is_upgraded_on_open_and_keeps_its_data(
+    project_path: Path, tmp_path: Path
+) -> None:
+    from alembic import command
+
+    from annotator.core.store.database import alembic_config
+
+    article = tmp_path / "a.txt"
+    article.write_text("Nepal and India signed a deal.", encoding="utf-8")
+    with Project.open(project_path) as project:
+        project.import_paths([article])
+        project.add_span(1, "alice", 0, 5, "GPE")
+        config = alembic_config()
+        with project.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+    conn = sqlite3.connect(project_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    conn.close()
+    with Project.open(project_path) as project:
+        with project.engine.connect() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            assert version.scalar() == head_revision()
+        annotation = project.annotation(1, "alice")
+        assert annotation is not None and [s.label for s in annotation.spans] == ["GPE"]
+        from annotator.core.listing import DocumentFilter, count_documents
+
+        assert count_documents(project, DocumentFilter("alice", search="nepal")) == 1
