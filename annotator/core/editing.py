@@ -132,6 +132,7 @@ class EditingMixin:
     transaction: Any
     tokenizer: Language
     engine: Engine
+    writer: Engine
 
     def _annotator(self, session: Session, name: str) -> Annotator:
         annotator = session.scalar(select(Annotator).where(Annotator.name == name))
@@ -312,7 +313,7 @@ class EditingMixin:
         Plain SQL in one short transaction: this is the edit an annotator repeats most, and
         it has to be on screen within a frame.
         """
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             row = conn.exec_driver_sql(
                 'SELECT s.layer, s.start, s."end", l.name, s.note, a.id, a.document_id, '
                 "n.name, n.id, a.status, d.length FROM spans AS s "

@@ -286,7 +286,7 @@ def import_paths(
     report = ImportReport(ignored=ignored)
     language = project.language
     documents_seen = 0
-    with project.engine.begin() as conn:
+    with project.writer.begin() as conn:
         for number, path in enumerate(files, start=1):
             reporter.check_cancelled()
             reporter.report(number - 1, len(files), f"Importing {path.name}")

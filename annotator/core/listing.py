@@ -23,7 +23,7 @@ SORT_KEYS = {
     "entities": "entities",
     "length": "d.length",
 }
-INDEX_CHUNK = 2000
+INDEX_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def ensure_search_index(
     added = 0
     while True:
         reporter.check_cancelled()
-        with project.engine.begin() as conn:
+        with project.writer.begin() as conn:
             done = conn.exec_driver_sql(
                 "SELECT coalesce(max(rowid), 0) FROM documents_fts_docsize"
             ).scalar_one()

@@ -51,7 +51,7 @@ def merge_project(project: Project, theirs: str | Path) -> MergeReport:
     source = _open_theirs(path)
     report = MergeReport()
     try:
-        with project.engine.begin() as conn:
+        with project.writer.begin() as conn:
             documents = _merge_documents(source, conn, report)
             annotators = _merge_annotators(source, conn)
             annotations = _merge_annotations(source, conn, documents, annotators, report)

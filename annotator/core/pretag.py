@@ -126,7 +126,7 @@ def pretag(
         ids = [row[0] for row in page]
         docs = nlp.pipe((row[1] for row in page), batch_size=batch_size, n_process=n_process)
         found = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
-        with project.engine.begin() as conn:
+        with project.writer.begin() as conn:
             now = now_text()
             conn.exec_driver_sql(
                 "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "

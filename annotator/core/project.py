@@ -83,7 +83,9 @@ class Project(EditingMixin):
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
         self._engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writer = create_project_engine(path, writer=True)
+        self._sessions = sessionmaker(self._writer, expire_on_commit=False)
+        self._readers = sessionmaker(self._engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, language: str | None = None) -> Project:
@@ -131,8 +133,13 @@ class Project(EditingMixin):
 
     @property
     def engine(self) -> Engine:
-        """The SQLAlchemy engine, for bulk operations that bypass the ORM for speed."""
+        """The engine for reading (deferred transactions never block a writer)."""
         return self._engine
+
+    @property
+    def writer(self) -> Engine:
+        """The engine for writing: every transaction takes the write lock first."""
+        return self._writer
 
     def import_paths(self, paths: Iterable[str | Path], **options: Any) -> ImportReport:
         """Import files and folders; options as ``annotator.core.importing.import_paths``."""
@@ -172,6 +179,7 @@ class Project(EditingMixin):
 
     def close(self) -> None:
         self._engine.dispose()
+        self._writer.dispose()
 
     def __enter__(self) -> Project:
         return self
@@ -188,9 +196,10 @@ class Project(EditingMixin):
     # Settings ---------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        with self._sessions() as session:
-            setting = session.get(Setting, key)
-            return default if setting is None else setting.value
+        """Read on the reading engine, so it is safe inside any write transaction."""
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (key,)).first()
+        return default if row is None else json.loads(row[0])
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as session:
@@ -245,14 +254,14 @@ class Project(EditingMixin):
             )
 
     def annotators(self) -> list[AnnotatorInfo]:
-        with self._sessions() as session:
+        with self._readers() as session:
             rows = session.scalars(select(Annotator).order_by(Annotator.name))
             return [AnnotatorInfo(a.id, a.name, a.kind, a.model_version) for a in rows]
 
     # Labels -----------------------------------------------------------------------------
 
     def labels(self, kind: LabelKind) -> list[LabelInfo]:
-        with self._sessions() as session:
+        with self._readers() as session:
             rows = session.scalars(
                 select(Label).where(Label.kind == kind.value).order_by(Label.position, Label.id)
             )
@@ -318,7 +327,7 @@ class Project(EditingMixin):
     # Documents --------------------------------------------------------------------------
 
     def document_count(self) -> int:
-        with self._sessions() as session:
+        with self._readers() as session:
             return session.scalar(select(func.count(Document.id))) or 0
 
     def documents(self, *, offset: int = 0, limit: int | None = None) -> list[DocumentInfo]:
@@ -337,7 +346,7 @@ class Project(EditingMixin):
         )
         if limit is not None:
             query = query.limit(limit)
-        with self._sessions() as session:
+        with self._readers() as session:
             return [DocumentInfo(*row) for row in session.execute(query)]
 
     def document_info(self, document_id: int) -> DocumentInfo:
@@ -361,7 +370,7 @@ class Project(EditingMixin):
             ).scalar_one()
 
     def text(self, document_id: int) -> str:
-        with self._sessions() as session:
+        with self._readers() as session:
             text = session.scalar(select(Document.text).where(Document.id == document_id))
         if text is None:
             raise ProjectError(f"There is no document with id {document_id}.")

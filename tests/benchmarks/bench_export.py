@@ -22,7 +22,7 @@ from tests.benchmarks.corpus import write_jsonl
 def copy_suggestions_as_done(project: Project, annotator: str) -> None:
     """Turn the model's suggestions into a human's finished work, in bulk."""
     human = project.ensure_annotator(annotator).id
-    with project.engine.begin() as conn:
+    with project.writer.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
             "created_at, updated_at) SELECT document_id, ?, 'done', 0, created_at, updated_at "

@@ -87,6 +87,14 @@ def main(count: int = 100_000) -> None:
         first = time.perf_counter() - started
         gc.collect()
         gc.freeze()
+        started = time.perf_counter()
+        while window.search_task.thread.isRunning():
+            QApplication.processEvents()
+            time.sleep(0.01)
+        print(
+            f"search index built in the background in {time.perf_counter() - started:.1f} s "
+            "(edits made meanwhile wait for at most one 100-document chunk)"
+        )
         print(f"start to first document shown: {first * 1000:.0f} ms (goal < 1000 ms)")
         ids = [d.id for d in window.session.project.documents(offset=count, limit=2)]
         switch = timed(lambda: window.open_document(ids[0]))

@@ -108,20 +108,28 @@ def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
-def create_project_engine(path: Path) -> Engine:
+def create_project_engine(path: Path, *, writer: bool = False) -> Engine:
     """An engine with WAL, foreign keys and a busy timeout on every connection.
 
     pysqlite's own transaction handling is switched off and BEGIN is issued by SQLAlchemy, so
     SAVEPOINTs work: an import keeps each file in a savepoint inside one transaction.
+
+    A writer engine starts every transaction with BEGIN IMMEDIATE: it takes the write lock
+    up front (waiting up to the busy timeout), instead of failing at once when a read
+    transaction has to be upgraded after another connection wrote (SQLITE_BUSY_SNAPSHOT).
     """
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_pragmas)
-    event.listen(engine, "begin", _begin)
+    event.listen(engine, "begin", _begin_immediate if writer else _begin)
     return engine
 
 
 def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def upgrade_schema(engine: Engine, current: str | None) -> None:
