@@ -97,3 +97,39 @@ def test_documents_imported_after_a_search_are_found_too(project: Project, tmp_p
     assert titles(list_documents(project, DocumentFilter("alice", search="mongolia"))) == [
         "Mongolia votes"
     ]
+
+
+def test_edits_and_background_indexing_do_not_lock_each_other_out(
+    project_path: Path, tmp_path: Path
+) -> None:
+    import json
+    import threading
+
+    from annotator.core.listing import ensure_search_index
+
+    rows = "\n".join(
+        json.dumps({"text": f"Article {i}: Nepal and India traded power in year {i}."})
+        for i in range(1500)
+    )
+    (tmp_path / "many.jsonl").write_text(rows, encoding="utf-8")
+    with Project.open(project_path) as project:
+        project.import_paths([tmp_path / "many.jsonl"])
+        errors: list[BaseException] = []
+
+        def index() -> None:
+            try:
+                ensure_search_index(project)
+            except BaseException as exc:
+                errors.append(exc)
+
+        worker = threading.Thread(target=index)
+        worker.start()
+        for document_id in range(1, 60):
+            text = project.text(document_id)
+            start = text.index("Nepal")
+            project.add_span(document_id, "alice", start, start + 5, "GPE")
+            project.set_status(document_id, "alice", Status.DONE)
+        worker.join()
+        assert errors == []
+        assert project.status_count("alice", Status.DONE) == 59
+        assert count_documents(project, DocumentFilter("alice", search="power")) == 1500
