@@ -284,7 +284,8 @@ class Project(EditingMixin):
                 raise LabelError(f"The {kind.value} label '{name}' already exists.")
             label = new_label(session, kind, name, colour=colour, description=description)
             if shortcut is not None:
-                label.shortcut = shortcut
+                check_shortcut_free(session, shortcut, label.id)
+                label.shortcut = shortcut or None
             return label_info(label)
 
     def update_label(
@@ -315,6 +316,8 @@ class Project(EditingMixin):
             if colour is not None:
                 label.colour = colour
             if shortcut is not None:
+                shortcut = shortcut.strip()
+                check_shortcut_free(session, shortcut, label.id)
                 label.shortcut = shortcut or None
             if description is not None:
                 label.description = description
@@ -414,3 +417,15 @@ def new_label(
     session.add(label)
     session.flush()
     return label
+
+
+def check_shortcut_free(session: Session, shortcut: str, label_id: int) -> None:
+    """One key, one label: a key shared by two labels would make a keypress ambiguous."""
+    wanted = shortcut.replace(" ", "").casefold()
+    if not wanted:
+        return
+    for other in session.scalars(select(Label).where(Label.shortcut.is_not(None))):
+        if other.id != label_id and other.shortcut.replace(" ", "").casefold() == wanted:
+            raise LabelError(
+                f"The key {shortcut} already belongs to the {other.kind} label '{other.name}'."
+            )

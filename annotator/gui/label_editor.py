@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.records import LabelKind
+from annotator.gui.shortcuts import fixed_use
 
 TITLES = {
     LabelKind.ENTITY: "Entity labels",
@@ -80,6 +81,13 @@ class SchemeTable(QWidget):
         value = self.table.item(row, column).text()
         field = {NAME: "name", KEY: "shortcut", DESCRIPTION: "description"}.get(column)
         if field is None:
+            return
+        used = fixed_use(value) if column == KEY else None
+        if used is not None:
+            QMessageBox.warning(
+                self, "Label not changed", f"The key {value} is taken: {used.description}."
+            )
+            self.reload()
             return
         try:
             self.project.update_label(self._label_id(row), **{field: value})

@@ -49,11 +49,20 @@ LABEL_KEYS = (
     (
         "1 … 9 or the label's letter",
         "Make the selection an entity of that label; with a span "
-        "selected, relabel it. Hold Shift while selecting for character precision (no snapping)",
+        "selected, relabel it. Hold Ctrl while selecting for character precision (no snapping)",
     ),
     ("Ctrl+1 … Ctrl+9", "Toggle a topic of the document"),
     ("Alt+1 … Alt+9", "Mark the selection unreliable with that reason"),
 )
+
+
+def fixed_use(key: str) -> Shortcut | None:
+    """The workspace action a key already triggers, so a label cannot take it."""
+    wanted = key.replace(" ", "").casefold()
+    for shortcut in SHORTCUTS:
+        if any(k.replace(" ", "").casefold() == wanted for k in shortcut.keys):
+            return shortcut
+    return None
 
 
 def by_action() -> dict[str, Shortcut]:

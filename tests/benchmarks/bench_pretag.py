@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 from annotator.core.default_tagger import load_default_tagger
-
 from annotator.core.project import Project
 from tests.benchmarks.corpus import articles, write_jsonl
 

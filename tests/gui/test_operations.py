@@ -1,0 +1,137 @@
+"""File-menu operations through their real dialogs, worker threads and progress dialogs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QPushButton
+
+from annotator.core.project import Project
+from annotator.core.records import Status
+from annotator.gui.dialogs import ExportDialog, PretagDialog
+
+
+@pytest.fixture
+def messages(monkeypatch) -> list[tuple[str, str]]:
+    """Every report box the operation shows, as (kind, text), instead of a blocking dialog."""
+    shown: list[tuple[str, str]] = []
+    for kind in ("information", "warning", "critical"):
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            lambda _parent, _title, text, kind=kind: shown.append((kind, text)),
+        )
+    return shown
+
+
+def answer(dialog_type: type[QDialog], fill: Callable[[QDialog], None]) -> None:
+    """Fill in the modal dialog of that type as soon as it is open, then press OK."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, dialog_type):
+            fill(dialog)
+            dialog.accept()
+        else:
+            QTimer.singleShot(20, attempt)
+
+    QTimer.singleShot(0, attempt)
+
+
+def document_count(path: Path) -> int:
+    with Project.open(path) as project:
+        return project.document_count()
+
+
+def test_import_reports_new_documents_and_skipped_files(
+    qtbot, window, project_file, tmp_path, monkeypatch, messages
+) -> None:
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "d.txt").write_text("Floods\n\nRain closed roads in Kathmandu.", encoding="utf-8")
+    (folder / "bad.jsonl").write_text('{"text": "ok"}\n{"text": \n', encoding="utf-8")
+    picked = [str(folder / "d.txt"), str(folder / "bad.jsonl")]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: (picked, ""))
+    window.operations.import_files()
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    kind, text = messages[0]
+    assert kind == "information"
+    assert "1 new documents" in text
+    assert "bad.jsonl, line 2" in text
+    assert document_count(project_file) == 4
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=3000)
+
+
+def test_cancelled_import_leaves_the_project_unchanged(
+    qtbot, window, project_file, tmp_path, messages
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(1500):
+        (folder / f"{number:04}.txt").write_text(
+            f"Article {number}\n\nThe council met on day {number}.", encoding="utf-8"
+        )
+    window.operations.import_paths([folder])
+    task = window.operations.task
+    cancel_button = task.dialog.findChild(QPushButton)
+    task.worker.progressed.connect(cancel_button.click, Qt.ConnectionType.QueuedConnection)
+    qtbot.waitUntil(lambda: bool(messages), timeout=30000)
+    kind, text = messages[0]
+    assert kind == "warning"
+    assert "cancel" in text.lower()
+    assert document_count(project_file) == 3
+
+
+def test_pretag_with_the_built_in_tagger_shows_suggestions(
+    qtbot, window, project_file, messages
+) -> None:
+    answer(PretagDialog, lambda dialog: dialog.batch.setValue(2))
+    window.operations.pretag()
+    qtbot.waitUntil(lambda: bool(messages), timeout=60000)
+    kind, text = messages[0]
+    assert kind == "information"
+    assert "tagged 3 documents" in text
+    with Project.open(project_file) as project:
+        suggestions = project.suggestions(1, "tester")
+    assert {s.label for s in suggestions} >= {"GPE"}
+    qtbot.waitUntil(
+        lambda: any(s.kind == "suggestion" for s in window.view.spans()),
+        timeout=3000,
+    )
+
+
+def test_export_writes_the_chosen_format_and_never_overwrites_unasked(
+    qtbot, window, project_file, tmp_path, messages
+) -> None:
+    start = window.editor.text.index("Nepal")
+    window.view.set_selection_cp(start, start + len("Nepal"))
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    window.session.project.set_status(1, "tester", Status.DONE)
+    out = tmp_path / "out.jsonl"
+
+    def fill(dialog: ExportDialog) -> None:
+        dialog.fmt.setCurrentIndex(dialog.fmt.findData("prodigy"))
+        dialog.annotator.setCurrentText("tester")
+        dialog.out.setText(str(out))
+
+    answer(ExportDialog, fill)
+    window.operations.export()
+    qtbot.waitUntil(lambda: bool(messages), timeout=30000)
+    assert messages[0][0] == "information"
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 1
+    assert [(s["start"], s["end"], s["label"]) for s in lines[0]["spans"]] == [
+        (start, start + 5, "GPE")
+    ]
+    before = out.read_bytes()
+    answer(ExportDialog, fill)
+    window.operations.export()
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=30000)
+    kind, text = messages[1]
+    assert kind == "warning"
+    assert str(out) in text
+    assert out.read_bytes() == before
