@@ -1,8 +1,9 @@
 """Render the main window on a sample article to a PNG (the README's screenshot).
 
-Usage: ``python packaging/render_screenshot.py [OUT.png] [ARTICLE.txt ...]``. Builds a
+Usage: ``python packaging/render_screenshot.py [--dark] [OUT.png] [ARTICLE.txt ...]``. Builds a
 throw-away project from the given articles (default: our samples), pre-tags it with the
 built-in tagger, adds a few human edits so every kind of mark shows, and grabs the window.
+``--dark`` renders with a dark system palette, to check that colours stay readable there.
 Works offscreen (QT_QPA_PLATFORM=offscreen) and under Xvfb.
 """
 
@@ -14,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project import Project
@@ -54,14 +56,38 @@ def build_project(path: Path, articles: list[Path]) -> None:
         project.set_status(first, "reviewer", Status.IN_PROGRESS)
 
 
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.AlternateBase, "#262626"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.Button, "#353535"),
+        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+        (QPalette.ColorRole.Highlight, "#3d7fd6"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("screenshot.png")
-    articles = [Path(p) for p in sys.argv[2:]] or sorted(resource_path("samples").glob("*.txt"))
+    args = sys.argv[1:]
+    dark = "--dark" in args
+    args = [a for a in args if a != "--dark"]
+    out = Path(args[0]) if args else Path("screenshot.png")
+    articles = [Path(p) for p in args[1:]] or sorted(resource_path("samples").glob("*.txt"))
     with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("ANNOTATOR_HOME", folder)
         path = Path(folder) / "screenshot.annotator"
         build_project(path, articles)
         app = QApplication.instance() or QApplication(sys.argv)
+        if dark:
+            app.setStyle("Fusion")
+            app.setPalette(dark_palette())
         from annotator.gui.main_window import MainWindow, open_session
 
         window = MainWindow(open_session(path, "reviewer"))

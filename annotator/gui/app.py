@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core import settings
 from annotator.core.errors import AnnotatorError
+from annotator.gui.collector import GuiThreadCollector
 
 
 def ask_annotator_name() -> str:
@@ -72,7 +73,12 @@ def run(project: Path | None = None) -> int:
         return 1
     window = MainWindow(session)
     window.show()
+    collector = GuiThreadCollector(app)
+    collector.start()
     # Objects alive after start-up live for the whole session: keeping them out of the cyclic
     # garbage collector's scans avoids pauses in the middle of an edit.
     gc.freeze()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        collector.stop()

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,7 @@ from annotator.core.listing import (
     list_documents,
 )
 from annotator.core.records import LabelKind, Status
+from annotator.gui.colours import readable_on
 from annotator.gui.session import ProjectSession
 
 PAGE = 200
@@ -144,7 +145,8 @@ class DocumentListModel(QAbstractTableModel):
                 "unreliable passages",
             )[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and item.status in STATUS_COLOUR:
-            return QColor(STATUS_COLOUR[item.status])
+            base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+            return readable_on(QColor(STATUS_COLOUR[item.status]), base)
         if role == Qt.ItemDataRole.UserRole:
             return item.id
         return None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.records import LabelKind
+from annotator.gui.colours import ink_on
 from annotator.gui.shortcuts import fixed_use
 
 TITLES = {
@@ -66,7 +67,7 @@ class SchemeTable(QWidget):
             name.setData(Qt.ItemDataRole.UserRole, label.id)
             colour = QTableWidgetItem(label.colour)
             colour.setBackground(QColor(label.colour))
-            colour.setForeground(QColor("#111111"))
+            colour.setForeground(ink_on(QColor(label.colour)))
             colour.setFlags(colour.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, NAME, name)
             self.table.setItem(row, COLOUR, colour)

@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         self.side.addTab(self.unreliable, "Unreliable")
         self.side.addTab(self.entities, "Entities")
         self.side.addTab(self.guidelines, "Guidelines")
+        self.side.setUsesScrollButtons(False)
+        self.side.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self.splitter = QSplitter()
         for widget in (left, centre, self.side):
             self.splitter.addWidget(widget)
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
         left.setMinimumWidth(260)
         self.side.setMinimumWidth(220)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([420, 760, 290])
+        self.splitter.setSizes([390, 720, 380])
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)

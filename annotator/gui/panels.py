@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QLabel,
     QListView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.editing import AnnotationInfo, SpanInfo
 from annotator.core.labels import LabelInfo
 from annotator.core.records import Layer
+from annotator.gui.colours import ink_on, over
 
 EXCERPT = 70
 
@@ -65,7 +66,7 @@ class TopicsPanel(QWidget):
             item.setToolTip(label.description)
             if state is True:
                 item.setBackground(QBrush(QColor(label.colour)))
-                item.setForeground(QBrush(QColor("#111111")))
+                item.setForeground(QBrush(ink_on(QColor(label.colour))))
             self.list.addItem(item)
 
     def state(self, label: str) -> bool | None:
@@ -107,7 +108,7 @@ class SpanListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(colour)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#111111"))
+            return QBrush(ink_on(colour))
         if role == Qt.ItemDataRole.UserRole:
             return span_id
         return None
@@ -157,6 +158,7 @@ class SpanListPanel(QWidget):
             colour = QColor(colours.get(span.label, "#dddddd"))
             if suggested:
                 colour.setAlpha(90)
+                colour = over(colour, self.palette().color(QPalette.ColorRole.Base))
             rows.append((line, colour, span.id))
         self.model.set_rows(rows)
         self.accept_all.setEnabled(bool(suggestions))

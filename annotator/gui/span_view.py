@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
+from annotator.gui.colours import highlight_fill, ink_on, over, readable_on
 from annotator.gui.offsets import OffsetMap
 
 LINE_HEIGHT = 185
@@ -330,13 +331,14 @@ class SpanView(QTextEdit):
                 self._paint_outline(painter, span, rects)
         painter.end()
 
-    def _dark(self) -> bool:
-        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-
     def _fill_colour(self, span: DisplaySpan) -> QColor:
-        colour = QColor(span.colour)
-        colour.setAlpha(70 if span.kind == "suggestion" else (150 if self._dark() else 175))
-        return colour
+        strength = 0.3 if span.kind == "suggestion" else 0.7
+        return highlight_fill(QColor(span.colour), self.palette(), strength)
+
+    def _mark_colour(self, span: DisplaySpan) -> QColor:
+        """Lines drawn in a label's colour (dashes, underline, margin bar) must show on the base."""
+        base = self.palette().color(QPalette.ColorRole.Base)
+        return readable_on(QColor(span.colour), base, 3.0)
 
     def _paint_fill(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
@@ -345,7 +347,7 @@ class SpanView(QTextEdit):
             painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 4, 4)
 
     def _paint_outline(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
-        colour = QColor(span.colour).darker(150)
+        colour = self._mark_colour(span)
         selected = span.id == self._selected
         if span.kind == "suggestion":
             pen = QPen(colour, 1.4, Qt.PenStyle.DashLine)
@@ -379,16 +381,17 @@ class SpanView(QTextEdit):
         colour = QColor(span.colour)
         if span.kind == "suggestion":
             colour.setAlpha(120)
+            colour = over(colour, self.palette().color(QPalette.ColorRole.Base))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(box, 3, 3)
         painter.setFont(font)
-        painter.setPen(QColor("#1a1a1a"))
+        painter.setPen(ink_on(colour))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_unreliable(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
         """A wavy underline in the reason's colour and a bar in the left margin."""
-        colour = QColor(span.colour).darker(135 if not self._dark() else 80)
+        colour = self._mark_colour(span)
         pen = QPen(colour, 1.6)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)

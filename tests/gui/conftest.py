@@ -17,6 +17,17 @@ ARTICLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_collection(qapp) -> Iterator[None]:
+    """As in the app: cycles are collected on the GUI thread, never in a worker thread."""
+    from annotator.gui.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    collector.start()
+    yield
+    collector.stop()
+
+
 @pytest.fixture
 def project_file(tmp_path: Path) -> Path:
     from annotator.core.project import Project

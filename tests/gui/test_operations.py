@@ -135,3 +135,25 @@ def test_export_writes_the_chosen_format_and_never_overwrites_unasked(
     assert kind == "warning"
     assert str(out) in text
     assert out.read_bytes() == before
+
+
+def test_worker_threads_never_run_the_cycle_collector(qtbot, window, project_file, messages):
+    """Collecting Qt objects off the GUI thread crashes; the app collects on the GUI thread."""
+    import gc
+    import threading
+
+    collected_in: set[str] = set()
+
+    def record(phase: str, _info: dict) -> None:
+        if phase == "start":
+            collected_in.add(threading.current_thread().name)
+
+    gc.callbacks.append(record)
+    try:
+        answer(PretagDialog, lambda dialog: dialog.batch.setValue(1))
+        window.operations.pretag()
+        qtbot.waitUntil(lambda: bool(messages), timeout=60000)
+        qtbot.wait(1200)
+    finally:
+        gc.callbacks.remove(record)
+    assert collected_in == {threading.main_thread().name}

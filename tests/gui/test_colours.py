@@ -1,0 +1,79 @@
+"""Label colours keep text readable (WCAG contrast 4.5:1) in light and dark palettes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+
+from annotator.core.labels import PALETTE
+from annotator.gui.colours import contrast, highlight_fill, ink_on, over, readable_on
+from annotator.gui.document_list import STATUS_COLOUR
+
+USER_PICKS = ("#123456", "#000000", "#ffffff", "#ff0000", "#808080", "#ffffe0")
+
+
+def light_palette() -> QPalette:
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#1b1b1b"))
+    return palette
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#e8e8e8"))
+    palette.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#e8e8e8"))
+    return palette
+
+
+PALETTES = {"light": light_palette, "dark": dark_palette}
+
+
+def test_contrast_matches_the_wcag_reference_values() -> None:
+    assert contrast(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21.0)
+    assert contrast(QColor("#777777"), QColor("#ffffff")) == pytest.approx(4.48, abs=0.01)
+    assert contrast(QColor("#ffffff"), QColor("#ffffff")) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("mode", PALETTES)
+@pytest.mark.parametrize("colour", PALETTE + USER_PICKS)
+def test_highlighted_text_stays_readable(mode: str, colour: str) -> None:
+    palette = PALETTES[mode]()
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    for strength in (0.3, 0.7):
+        fill = highlight_fill(QColor(colour), palette, strength)
+        assert contrast(text, over(fill, base)) >= 4.5
+
+
+@pytest.mark.parametrize("colour", PALETTE + USER_PICKS)
+def test_badge_ink_reads_on_any_label_colour(colour: str) -> None:
+    assert contrast(ink_on(QColor(colour)), QColor(colour)) >= 4.5
+
+
+@pytest.mark.parametrize("mode", PALETTES)
+def test_status_colours_read_on_the_list_background(mode: str) -> None:
+    base = PALETTES[mode]().color(QPalette.ColorRole.Base)
+    for colour in STATUS_COLOUR.values():
+        assert contrast(readable_on(QColor(colour), base), base) >= 4.5
+
+
+def test_dark_palette_pane_paints_a_readable_fill(qtbot, window) -> None:
+    """The pixels actually painted behind a span, not only the arithmetic."""
+    view = window.view
+    view.setPalette(dark_palette())
+    view.viewport().setPalette(dark_palette())
+    start = window.editor.text.index("Mongolia")
+    view.set_selection_cp(start, start + len("Mongolia"))
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    qtbot.waitUntil(lambda: len(view.spans()) == 1, timeout=2000)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.selected_span_id() is None, timeout=2000)
+    image = view.viewport().grab().toImage()
+    rect = view.span_rects(view.spans()[0])[0]
+    painted = image.pixelColor(int(rect.left()) - 1, int(rect.center().y()))
+    assert painted != dark_palette().color(QPalette.ColorRole.Base)
+    assert contrast(dark_palette().color(QPalette.ColorRole.Text), painted) >= 4.5
