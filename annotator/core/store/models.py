@@ -158,6 +158,7 @@ class Span(Base):
     origin_span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
     rejected: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    adjudicated_by: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
 
     annotation: Mapped[Annotation] = relationship(back_populates="spans")
     label: Mapped[Label] = relationship()
@@ -173,9 +174,45 @@ class Topic(Base):
     annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
     label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"))
     applies: Mapped[bool] = mapped_column(Boolean, default=True)
+    adjudicated_by: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
+    taken_from: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
 
     annotation: Mapped[Annotation] = relationship(back_populates="topics")
     label: Mapped[Label] = relationship()
+
+
+class ReviewDecision(Base):
+    """How a reviewer settled one disagreement, so a settled item shows as settled.
+
+    Span items are keyed by layer and the extent of the compared spans; topic items by layer
+    'topic' and the topic's name. ``choice`` is an annotator's name, or 'both' or 'neither'.
+    """
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (UniqueConstraint("document_id", "layer", "start", "end", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    layer: Mapped[str] = mapped_column(String)
+    start: Mapped[int] = mapped_column(Integer, default=0)
+    end: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String, default="")
+    choice: Mapped[str] = mapped_column(String)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewCount(Base):
+    """Disagreements per document for the annotators last compared (for the list filter)."""
+
+    __tablename__ = "review_counts"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotators: Mapped[str] = mapped_column(String)
+    disagreements: Mapped[int] = mapped_column(Integer, default=0)
+    unsettled: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class EditLog(Base):
