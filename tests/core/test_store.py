@@ -159,3 +159,36 @@ def test_project_at_an_older_schema_is_upgraded_on_open_and_keeps_its_data(
         from annotator.core.listing import DocumentFilter, count_documents
 
         assert count_documents(project, DocumentFilter("alice", search="nepal")) == 1
+
+
+def test_a_waiting_edit_gets_the_next_write_turn_before_a_busy_background_job(
+    project_path: Path,
+) -> None:
+    """A job that commits and begins again at once must not starve an edit that is waiting."""
+    import threading
+    import time
+
+    order: list[str] = []
+    with Project.open(project_path) as project:
+        holding = threading.Event()
+
+        def background() -> None:
+            with project.writer.begin() as conn:
+                conn.exec_driver_sql("SELECT 1")
+                holding.set()
+                time.sleep(0.3)
+            with project.writer.begin() as conn:
+                order.append("background again")
+
+        def edit() -> None:
+            holding.wait()
+            with project.writer.begin() as conn:
+                conn.exec_driver_sql("SELECT 1")
+                order.append("edit")
+
+        threads = [threading.Thread(target=background), threading.Thread(target=edit)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert order == ["edit", "background again"]

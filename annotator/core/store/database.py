@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -120,7 +121,13 @@ def create_project_engine(path: Path, *, writer: bool = False) -> Engine:
     """
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_pragmas)
-    event.listen(engine, "begin", _begin_immediate if writer else _begin)
+    if writer:
+        turns = WriterTurns()
+        event.listen(engine, "begin", turns.begin)
+        event.listen(engine, "commit", turns.end)
+        event.listen(engine, "rollback", turns.end)
+    else:
+        event.listen(engine, "begin", _begin)
     return engine
 
 
@@ -128,8 +135,51 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def _begin_immediate(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+class WriterTurns:
+    """Write transactions of one process take turns in the order they asked.
+
+    SQLite's busy handler polls with growing sleeps, so a background job that commits and
+    begins again at once (indexing in chunks) could keep an edit waiting for seconds. Queuing
+    writers here, first come first served, bounds an edit's wait by one chunk. Re-entrant, so a
+    thread that nests transactions meets SQLite's own busy error, not a silent deadlock.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+        self._owner: int | None = None
+        self._depth = 0
+
+    def begin(self, connection: Connection) -> None:
+        self._acquire()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, _connection: Connection) -> None:
+        with self._condition:
+            if self._owner != threading.get_ident():
+                return
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._serving += 1
+                self._condition.notify_all()
+
+    def _acquire(self) -> None:
+        me = threading.get_ident()
+        with self._condition:
+            if self._owner == me:
+                self._depth += 1
+                return
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            while self._serving != ticket:
+                self._condition.wait()
+            self._owner, self._depth = me, 1
 
 
 def upgrade_schema(engine: Engine, current: str | None) -> None:
