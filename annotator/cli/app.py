@@ -259,6 +259,41 @@ def merge(
 
 
 @app.command()
+@reports_errors
+def agreement(
+    project: ProjectArg,
+    annotators: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated names (default: every human annotator but gold)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write a self-contained HTML report here.")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing report file.")] = False,
+) -> None:
+    """Inter-annotator agreement on entities, topics and unreliable passages."""
+    from annotator.core.agreement import agreement as measure
+    from annotator.core.agreement_html import render_html
+
+    if out is not None and out.exists() and not overwrite:
+        raise AnnotatorError(f"{out} exists; pass --overwrite to replace it.")
+    names = [n.strip() for n in annotators.split(",") if n.strip()] if annotators else None
+    with _open(project, create=False) as opened:
+        report = measure(opened, names)
+    if out is not None:
+        out.write_text(render_html(report, project.name), encoding="utf-8")
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    from annotator.cli.tables import show_agreement
+
+    show_agreement(report)
+    if out is not None:
+        console.print(f"Report written to {out}")
+
+
+@app.command()
 def gui(
     project: Annotated[Path | None, typer.Argument(help="The project file to open.")] = None,
 ) -> None:

@@ -8,6 +8,7 @@ alpha (nominal, any number). Unreliable passages: character-level kappa and over
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -58,6 +59,46 @@ class AgreementReport:
     pairs: list[PairReport]
     topic_alpha: dict[str, float | None]
 
+    def pair(self, first: str, second: str) -> PairReport | None:
+        for pair in self.pairs:
+            if {pair.reference, pair.candidate} == {first, second}:
+                return pair
+        return None
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data: what ``annotator agreement --json`` prints."""
+        return {
+            "annotators": self.annotators,
+            "documents": self.documents,
+            "topic_alpha": self.topic_alpha,
+            "pairs": [
+                {
+                    "reference": pair.reference,
+                    "candidate": pair.candidate,
+                    "entities_exact": {k: prf_dict(v) for k, v in pair.exact.items()},
+                    "entities_overlap": {k: prf_dict(v) for k, v in pair.overlap.items()},
+                    "entities_token_kappa": pair.token_kappa,
+                    "topics_kappa": pair.topic_kappa,
+                    "unreliable_char_kappa": pair.unreliable_char_kappa,
+                    "unreliable_overlap": prf_dict(pair.unreliable_overlap)
+                    if pair.unreliable_overlap
+                    else None,
+                }
+                for pair in self.pairs
+            ],
+        }
+
+
+def prf_dict(prf: PRF) -> dict[str, float | int | None]:
+    return {
+        "precision": prf.precision,
+        "recall": prf.recall,
+        "f1": prf.f1,
+        "matched": prf.true_positives,
+        "candidate": prf.candidate_total,
+        "reference": prf.reference_total,
+    }
+
 
 def _prf_by_label(
     works: Sequence[DocumentWork], ref: str, cand: str, match: object, layer: str = "entities"
@@ -83,12 +124,16 @@ def _prf_by_label(
 
 
 def _token_labels(project: Project, work: DocumentWork, name: str) -> list[str]:
+    """Each token's entity label ('O' outside), for token-level kappa."""
     doc = project.tokenizer.make_doc(work.text)
+    starts = [token.idx for token in doc]
+    ends = [token.idx + len(token) for token in doc]
     labels = ["O"] * len(doc)
     for start, end, label in work.entities.get(name, []):
-        for token in doc:
-            if token.idx < end and token.idx + len(token) > start:
-                labels[token.i] = label
+        index = bisect.bisect_right(ends, start)
+        while index < len(doc) and starts[index] < end:
+            labels[index] = label
+            index += 1
     return labels
 
 
@@ -104,14 +149,23 @@ def _any_label(spans: list[Span]) -> list[Span]:
     return [(start, end, "passage") for start, end, _label in spans]
 
 
-def load_work(project: Project, annotators: Sequence[str]) -> list[DocumentWork]:
-    """Documents every one of the annotators has marked done, with their annotations."""
+def load_work(
+    project: Project, annotators: Sequence[str], document_ids: Sequence[int] | None = None
+) -> list[DocumentWork]:
+    """Documents every one of the annotators has marked done, with their annotations.
+
+    Given document ids (the reviewer's open document), those are compared whatever their
+    status, as long as every annotator has worked on them.
+    """
     works = []
-    for document in project.documents():
-        annotations = {name: project.annotation(document.id, name) for name in annotators}
-        if any(a is None or a.status.value != "done" for a in annotations.values()):
+    ids = document_ids if document_ids is not None else [d.id for d in project.documents()]
+    for document_id in ids:
+        annotations = {name: project.annotation(document_id, name) for name in annotators}
+        if any(a is None for a in annotations.values()):
             continue
-        work = DocumentWork(project.text(document.id), {}, {}, {})
+        if document_ids is None and any(a.status.value != "done" for a in annotations.values()):
+            continue
+        work = DocumentWork(project.text(document_id), {}, {}, {})
         for name, annotation in annotations.items():
             assert annotation is not None
             kept = [s for s in annotation.spans if not s.rejected]
@@ -126,11 +180,17 @@ def load_work(project: Project, annotators: Sequence[str]) -> list[DocumentWork]
     return works
 
 
-def agreement(project: Project, annotators: Sequence[str] | None = None) -> AgreementReport:
+def agreement(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+    document_ids: Sequence[int] | None = None,
+) -> AgreementReport:
+    """Agreement over the documents all annotators finished (or over the given documents)."""
+    from annotator.core.adjudication import GOLD
     from annotator.core.records import LabelKind
 
     if annotators is None:
-        annotators = [a.name for a in project.annotators() if a.kind == "human"]
+        annotators = [a.name for a in project.annotators() if a.kind == "human" and a.name != GOLD]
     annotators = list(dict.fromkeys(annotators))
     if len(annotators) < 2:
         raise AnnotatorError("Agreement needs at least two annotators.")
@@ -138,7 +198,7 @@ def agreement(project: Project, annotators: Sequence[str] | None = None) -> Agre
     missing = [name for name in annotators if name not in known]
     if missing:
         raise AnnotatorError(f"No annotator named {', '.join(missing)} in {project.path}.")
-    works = load_work(project, annotators)
+    works = load_work(project, annotators, document_ids)
     topic_labels = [label.name for label in project.labels(LabelKind.TOPIC)]
     pairs = []
     for ref, cand in combinations(annotators, 2):
