@@ -37,6 +37,7 @@ class DocumentFilter:
     unreliable_only: bool = False
     search: str | None = None
     document_id: int | None = None
+    min_disagreements: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,12 @@ def _where(project: Project, flt: DocumentFilter) -> tuple[str, list[Any]]:
         params.append(flt.topic)
     if flt.unreliable_only:
         clauses.append(f"{UNRELIABLE_COUNT} > 0")
+    if flt.min_disagreements:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM review_counts AS rc WHERE rc.document_id = d.id "
+            "AND rc.disagreements >= ?)"
+        )
+        params.append(flt.min_disagreements)
     if flt.search and flt.search.strip():
         ensure_search_index(project)
         clauses.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")

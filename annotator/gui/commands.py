@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.adjudication import ReviewItem, Settlement, settle, undo_settlement
 from annotator.core.editing import SpanInfo
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import Layer, Status
@@ -233,3 +234,36 @@ class SetStatus(EditCommand):
 
     def revert(self) -> None:
         self.session.project.set_status(self.document_id, self.annotator, self.before)
+
+
+class Settle(EditCommand):
+    """The reviewer settles disagreements into the gold set; undo restores gold exactly."""
+
+    def __init__(
+        self,
+        session: ProjectSession,
+        document_id: int,
+        items: list[ReviewItem],
+        choice: str,
+        reviewer: str,
+    ) -> None:
+        what = items[0].label or items[0].layer if len(items) == 1 else f"{len(items)} items"
+        super().__init__(session, document_id, f"Settle {what}: {choice}")
+        self.items, self.choice, self.reviewer = items, choice, reviewer
+        self.settlements: list[Settlement] = []
+
+    def apply(self) -> None:
+        self.settlements = []
+        try:
+            for item in self.items:
+                self.settlements.append(
+                    settle(self.session.project, self.document_id, item, self.choice, self.reviewer)
+                )
+        except AnnotatorError:
+            self.revert()
+            raise
+
+    def revert(self) -> None:
+        for settlement in reversed(self.settlements):
+            undo_settlement(self.session.project, settlement)
+        self.settlements = []

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -175,6 +176,13 @@ class FilterBar(QWidget):
         self.topic = QComboBox()
         self.unreliable = QCheckBox("⚠ only")
         self.unreliable.setToolTip("Only documents with unreliable passages")
+        self.disagreements = QSpinBox(minimum=0, maximum=999)
+        self.disagreements.setSpecialValueText("Any agreement")
+        self.disagreements.setPrefix("≥ ")
+        self.disagreements.setSuffix(" disagreements")
+        self.disagreements.setToolTip("Review mode: documents where the compared annotators differ")
+        self.disagreements.setVisible(False)
+        self.disagreements.valueChanged.connect(lambda _value: self.emit_filter())
         self.fill_labels()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.emit_filter)
@@ -189,6 +197,7 @@ class FilterBar(QWidget):
         for widget in (self.status, self.label, self.topic, self.unreliable):
             row.addWidget(widget)
         layout.addLayout(row)
+        layout.addWidget(self.disagreements)
 
     def fill_labels(self) -> None:
         project = self.session.project
@@ -213,6 +222,7 @@ class FilterBar(QWidget):
             topic=self.topic.currentData(),
             unreliable_only=self.unreliable.isChecked(),
             search=self.search.text().strip() or None,
+            min_disagreements=None if self.disagreements.isHidden() else self.disagreements.value(),
         )
 
     def emit_filter(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
@@ -40,6 +41,7 @@ class DocumentEditor(QObject):
         self._suggestions: list[SpanInfo] = []
         self._stale = False
         self.precise = False
+        self.overlay: Callable[[], list[DisplaySpan]] | None = None
         self._token_starts: list[int] = []
         self._token_ends: list[int] = []
         threading.Thread(target=lambda: session.project.tokenizer, daemon=True).start()
@@ -76,7 +78,11 @@ class DocumentEditor(QObject):
         project = self.session.project
         self._stale = False
         self._annotation = project.annotation(self.document_id, self.session.annotator)
-        self._suggestions = project.suggestions(self.document_id, self.session.annotator)
+        self._suggestions = (
+            []
+            if self.session.reviewing
+            else project.suggestions(self.document_id, self.session.annotator)
+        )
         if self._annotation is not None:
             own = [
                 (s.start, s.end)
@@ -141,6 +147,8 @@ class DocumentEditor(QObject):
         self._colours = self.colours()
         shown = [self.display(s) for s in self.own_spans()]
         shown += [self.display(s, suggestion=True) for s in self.suggestions]
+        if self.overlay is not None:
+            shown += self.overlay()
         return shown
 
     def _patch(self, removed: list[int], added: list[SpanInfo], select: int | None = None) -> None:

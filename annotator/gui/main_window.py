@@ -31,8 +31,9 @@ from annotator.gui.editor import DocumentEditor
 from annotator.gui.label_editor import LabelSchemeDialog
 from annotator.gui.operations import Operations
 from annotator.gui.panels import GuidelinesPanel, SpanListPanel, TopicsPanel
+from annotator.gui.review import ReviewController
 from annotator.gui.session import ProjectSession
-from annotator.gui.shortcuts import by_action, sheet_html
+from annotator.gui.shortcuts import REVIEW_ACTIONS, by_action, sheet_html
 from annotator.gui.span_view import SpanView
 from annotator.gui.workers import QuietTask
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.progress_label = QLabel()
         self.operations = Operations(self)
+        self.review = ReviewController(self)
         self._changed_rows: set[int] = set()
         self._rows_timer = QTimer(self, singleShot=True, interval=0)
         self._rows_timer.timeout.connect(self._refresh_rows)
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("import_folder", "Import &folder…", ops.import_folder))
         file_menu.addAction(self._action("pretag", "&Pre-tag…", ops.pretag))
         file_menu.addAction(self._action("export", "&Export…", ops.export))
+        file_menu.addAction(self._action("merge", "&Merge a colleague's project…", ops.merge))
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", "&Quit", self.close, ("Ctrl+Q",)))
         edit = self.menuBar().addMenu("&Edit")
@@ -207,6 +210,21 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("search", "&Search", self._focus_search))
         view.addAction(self._action("zoom_in", "&Larger text", lambda: self.zoom(1)))
         view.addAction(self._action("zoom_out", "&Smaller text", lambda: self.zoom(-1)))
+        review = self.menuBar().addMenu("&Review")
+        rc = self.review
+        review.addAction(self._action("review_mode", "&Review mode", rc.toggle))
+        review.addSeparator()
+        for name, text, slot in (
+            ("next_disagreement", "&Next disagreement", lambda: rc.step(1)),
+            ("previous_disagreement", "&Previous disagreement", lambda: rc.step(-1)),
+            ("take_first", "Take the &first version", lambda: rc.take(0)),
+            ("take_second", "Take the &second version", lambda: rc.take(1)),
+            ("take_third", "Take the &third version", lambda: rc.take(2)),
+            ("take_both", "Keep &both", rc.take_both),
+            ("take_neither", "Keep &neither", rc.take_neither),
+        ):
+            review.addAction(self._action(name, text, slot))
+        self.set_review_actions(False)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("help", "&Keyboard shortcuts", self.show_shortcuts))
         help_menu.addAction(
@@ -214,6 +232,10 @@ class MainWindow(QMainWindow):
         )
         self.label_actions: list[QAction] = []
         self._install_label_keys()
+
+    def set_review_actions(self, enabled: bool) -> None:
+        for name in REVIEW_ACTIONS:
+            self.actions_by_name[name].setEnabled(enabled)
 
     def _install_label_keys(self) -> None:
         """Keys of the project's labels: entities, topics and reliability reasons."""
@@ -291,7 +313,10 @@ class MainWindow(QMainWindow):
         self.search_task.start()
 
     def _show_annotator(self) -> None:
-        self.annotator_button.setText(f"Annotator: {self.session.annotator}")
+        if self.session.reviewing:
+            self.annotator_button.setText(f"Reviewing as {self.session.reviewer} → gold")
+        else:
+            self.annotator_button.setText(f"Annotator: {self.session.annotator}")
 
     def _update_progress(self, recount: bool = False) -> None:
         project = self.session.project
@@ -378,6 +403,8 @@ class MainWindow(QMainWindow):
         return False
 
     def done_and_next(self) -> None:
+        if self.session.reviewing:
+            self.review.adopt_agreements()
         self.editor.set_status(Status.DONE)
         self.next_unfinished()
 
@@ -394,8 +421,12 @@ class MainWindow(QMainWindow):
         self.topics.show_topics(editor.labels[LabelKind.TOPIC], editor.annotation)
         self.unreliable.show_spans(editor.text, spans, [], colours)
         self.entities.show_spans(editor.text, spans, editor.suggestions, colours)
-        self.side.setTabText(1, f"Unreliable ({self.unreliable.count()})")
-        self.side.setTabText(2, f"Entities ({self.entities.count()})")
+        self.side.setTabText(
+            self.side.indexOf(self.unreliable), f"Unreliable ({self.unreliable.count()})"
+        )
+        self.side.setTabText(
+            self.side.indexOf(self.entities), f"Entities ({self.entities.count()})"
+        )
         status = editor.status().value.replace("_", " ")
         self.status_label.setText(f"Status: {status}")
 
@@ -431,6 +462,7 @@ class MainWindow(QMainWindow):
             self, "Annotator", "Annotate as:", text=self.session.annotator
         )
         if ok and name.strip():
+            self.review.stop()
             self.clock.switch(None)
             self.session.set_annotator(name.strip())
             settings.update_settings(annotator=name.strip())
@@ -490,6 +522,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.search_task.stop()
+        if self.review.count_task is not None:
+            self.review.count_task.stop()
         self.guidelines.flush()
         self.clock.stop()
         settings.update_settings(

@@ -15,6 +15,7 @@ from annotator.core import settings
 from annotator.core.errors import AnnotatorError
 from annotator.core.exporting import ExportReport
 from annotator.core.importing import ImportReport
+from annotator.core.merging import MergeReport
 from annotator.core.pretag import PretagReport, installed_pipelines
 from annotator.gui.dialogs import ExportDialog, PretagDialog
 from annotator.gui.workers import BackgroundTask, run_in_background
@@ -176,6 +177,35 @@ class Operations:
             ),
             self._exported,
         )
+
+    def merge(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Merge a colleague's project", self._folder(), PROJECT_FILTER
+        )
+        if path:
+            self.merge_file(Path(path))
+
+    def merge_file(self, theirs: Path) -> None:
+        from annotator.core.merging import merge_project
+
+        project = self.project
+        self._run(
+            "Merging",
+            lambda _progress, _cancel: merge_project(project, theirs),
+            lambda report: self._merged(theirs, report),
+        )
+
+    def _merged(self, theirs: Path, report: MergeReport) -> None:
+        QMessageBox.information(
+            self.window,
+            "Merge finished",
+            f"Merged {theirs.name}: {report.documents_added:,} new documents, "
+            f"{report.documents_matched:,} matched by text, {report.annotations_added:,} "
+            f"annotations, {report.spans_added:,} spans and {report.topics_added:,} topic "
+            "decisions added. Nothing of yours was changed.",
+        )
+        self.window.session.labelsChanged.emit()
+        self.window.session.documentsChanged.emit()
 
     def _exported(self, report: ExportReport) -> None:
         lines = [f"Exported {report.documents:,} documents of {report.annotator}:"]

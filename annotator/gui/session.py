@@ -28,6 +28,13 @@ class ProjectSession(QObject):
         self.annotator = annotator
         self.undo_stack = QUndoStack(self)
         self._span_ids: dict[int, int] = {}
+        self.reviewer: str | None = None
+        self.compared: list[str] = []
+
+    @property
+    def reviewing(self) -> bool:
+        """In review mode the open annotation is the gold set and ``reviewer`` the person."""
+        return self.reviewer is not None
 
     def set_annotator(self, name: str) -> None:
         """Switching annotator clears undo: one person's history must not undo another's work."""

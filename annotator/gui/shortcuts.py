@@ -43,6 +43,25 @@ SHORTCUTS = (
     Shortcut("zoom_in", ("Ctrl++", "Ctrl+="), "Larger text"),
     Shortcut("zoom_out", ("Ctrl+-",), "Smaller text"),
     Shortcut("help", ("F1",), "This sheet"),
+    Shortcut(
+        "review_mode", ("Ctrl+R",), "Review mode on/off: compare annotators, build the gold set"
+    ),
+    Shortcut("next_disagreement", ("J",), "Review: next open disagreement"),
+    Shortcut("previous_disagreement", ("K",), "Review: previous open disagreement"),
+    Shortcut("take_first", ("Q",), "Review: take the first annotator's version"),
+    Shortcut("take_second", ("W",), "Review: take the second annotator's version"),
+    Shortcut("take_third", ("E",), "Review: take the third annotator's version"),
+    Shortcut("take_both", ("B",), "Review: keep every version (both)"),
+    Shortcut("take_neither", ("0",), "Review: keep no version (neither)"),
+)
+REVIEW_ACTIONS = (
+    "next_disagreement",
+    "previous_disagreement",
+    "take_first",
+    "take_second",
+    "take_third",
+    "take_both",
+    "take_neither",
 )
 
 LABEL_KEYS = (

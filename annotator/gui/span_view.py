@@ -43,7 +43,8 @@ BADGE_POINT_SIZE_RATIO = 0.62
 
 @dataclass(frozen=True)
 class DisplaySpan:
-    """A span as the pane draws it. ``kind``: 'entity', 'suggestion' or 'unreliable'."""
+    """A span as the pane draws it. ``kind``: 'entity', 'suggestion', 'unreliable' or 'review'
+    (a disagreement still to settle)."""
 
     id: int
     start: int
@@ -313,7 +314,7 @@ class SpanView(QTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         geometry = [(span, self.span_rects(span)) for span in visible]
         for span, rects in geometry:
-            if span.kind != "unreliable":
+            if span.kind in ("entity", "suggestion"):
                 self._paint_fill(painter, span, rects)
         painter.end()
         super().paintEvent(event)
@@ -351,6 +352,8 @@ class SpanView(QTextEdit):
         selected = span.id == self._selected
         if span.kind == "suggestion":
             pen = QPen(colour, 1.4, Qt.PenStyle.DashLine)
+        elif span.kind == "review":
+            pen = QPen(colour, 2.0, Qt.PenStyle.DotLine)
         elif selected:
             pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.4)
         else:
@@ -372,7 +375,7 @@ class SpanView(QTextEdit):
     def _paint_badge(self, painter: QPainter, span: DisplaySpan, last: QRectF) -> None:
         """The label under the end of the span, in the gap between lines (displaCy-like)."""
         font = self._badge_font()
-        font.setItalic(span.kind == "suggestion")
+        font.setItalic(span.kind in ("suggestion", "review"))
         text = span.label + ("?" if span.kind == "suggestion" else "")
         metrics = QFontMetricsF(font)
         width = metrics.horizontalAdvance(text) + 8

@@ -1,0 +1,405 @@
+"""Review mode: compare annotators on the open document and settle each disagreement.
+
+While reviewing, the open annotation is the gold set (annotator ``gold``): the pane shows it as
+usual, so hand edits work as ever, and overlays every open disagreement with a dotted outline
+in the colour of its kind and a badge naming each annotator's version. The reviewer takes one
+version (Q, W, E for the first, second, third annotator), both (B) or neither (0); J and K move
+between disagreements. Every settle is one undo step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.adjudication import (
+    BOTH,
+    GOLD,
+    NEITHER,
+    TOPIC_LAYER,
+    DocumentReview,
+    ReviewItem,
+    count_disagreements,
+    review_document,
+    update_count,
+)
+from annotator.core.agreement import agreement
+from annotator.core.agreement_html import number
+from annotator.core.errors import AnnotatorError
+from annotator.core.review import Kind
+from annotator.gui import commands
+from annotator.gui.span_view import DisplaySpan
+from annotator.gui.workers import QuietTask
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.session import ProjectSession
+
+KIND_COLOUR = {Kind.LABEL: "#d9480f", Kind.BOUNDARIES: "#b07d00", Kind.ONLY_SOME: "#7048e8"}
+KIND_TEXT = {
+    Kind.SAME: "agree",
+    Kind.LABEL: "different label",
+    Kind.BOUNDARIES: "different boundaries",
+    Kind.ONLY_SOME: "only some have it",
+}
+TAKE_KEYS = ("Q", "W", "E")
+
+
+def version_text(item: ReviewItem, name: str) -> str:
+    if item.layer == TOPIC_LAYER:
+        value = item.topic.get(name)
+        return "applies" if value else ("does not apply" if value is False else "–")
+    spans = item.spans.get(name, ())
+    return " + ".join(span.label for span in spans) or "–"
+
+
+def summary(item: ReviewItem) -> str:
+    names = item.topic if item.layer == TOPIC_LAYER else item.spans
+    return " | ".join(f"{name} {version_text(item, name)}" for name in names)
+
+
+class AnnotatorsDialog(QDialog):
+    """Whose work to compare: two or more human annotators."""
+
+    def __init__(self, names: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Review: compare annotators")
+        self.list = QListWidget()
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.list.addItem(item)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Compare the work of (at least two):"))
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> list[str]:
+        return [
+            self.list.item(row).text()
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+
+class ReviewPanel(QWidget):
+    """The open document's disagreements, its agreement figures and the review keys."""
+
+    itemChosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header = QLabel(wordWrap=True)
+        self.figures = QLabel(wordWrap=True)
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.currentRowChanged.connect(self._row_changed)
+        self.keys = QLabel(wordWrap=True)
+        layout = QVBoxLayout(self)
+        for widget in (self.header, self.figures, self.list, self.keys):
+            layout.addWidget(widget)
+        self._indexes: list[int] = []
+
+    def show_review(
+        self, review: DocumentReview, reviewer: str, figures: str, current: int | None
+    ) -> None:
+        self.header.setText(
+            f"<b>{review.disagreements}</b> disagreements, <b>{review.unsettled}</b> open · "
+            f"comparing {', '.join(review.annotators)} · reviewer {reviewer}"
+        )
+        self.figures.setText(figures)
+        keys = " · ".join(
+            f"<b>{key}</b> {name}" for key, name in zip(TAKE_KEYS, review.annotators, strict=False)
+        )
+        self.keys.setText(
+            f"Take: {keys} · <b>B</b> both · <b>0</b> neither · <b>J</b>/<b>K</b> next/previous"
+        )
+        self.list.blockSignals(True)
+        self.list.clear()
+        self._indexes = []
+        for index, item in enumerate(review.items):
+            if item.kind is Kind.SAME and item.decision is None:
+                continue
+            where = item.label if item.layer == TOPIC_LAYER else item.layer
+            state = f"→ {item.decision}" if item.decision else "open"
+            row = QListWidgetItem(f"[{KIND_TEXT[item.kind]}] {where}: {summary(item)}   {state}")
+            if item.open:
+                font = row.font()
+                font.setBold(True)
+                row.setFont(font)
+            self.list.addItem(row)
+            self._indexes.append(index)
+        if current in self._indexes:
+            self.list.setCurrentRow(self._indexes.index(current))
+        self.list.blockSignals(False)
+
+    def mark_current(self, index: int) -> None:
+        if index in self._indexes:
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(self._indexes.index(index))
+            self.list.blockSignals(False)
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._indexes):
+            self.itemChosen.emit(self._indexes[row])
+
+
+class ReviewController(QObject):
+    """Turns review mode on and off and carries out the reviewer's decisions."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = ReviewPanel()
+        self.current: int | None = None
+        self._review: DocumentReview | None = None
+        self._stale = True
+        self.count_task: QuietTask | None = None
+        self.panel.itemChosen.connect(self.choose)
+        window.session.documentChanged.connect(self._document_changed)
+        window.editor.refreshed.connect(self._update_panel)
+        window.view.spanClicked.connect(self._span_clicked)
+
+    @property
+    def session(self) -> ProjectSession:
+        return self.window.session
+
+    # Mode ---------------------------------------------------------------------------------
+
+    def toggle(self) -> None:
+        if self.session.reviewing:
+            self.stop()
+        else:
+            self.start()
+
+    def start(self, annotators: list[str] | None = None) -> bool:
+        project = self.session.project
+        if annotators is None:
+            names = [a.name for a in project.annotators() if a.kind == "human" and a.name != GOLD]
+            dialog = AnnotatorsDialog(names, self.window)
+            if not dialog.exec():
+                return False
+            annotators = dialog.chosen()
+        if len(annotators) < 2:
+            QMessageBox.information(self.window, "Review", "Choose at least two annotators.")
+            return False
+        reviewer = self.session.annotator
+        self.session.reviewer = reviewer
+        self.session.compared = list(annotators)
+        self.current = None
+        self._stale = True
+        self.window.editor.overlay = self.overlay_spans
+        self.window.side.insertTab(0, self.panel, "Review")
+        self.window.side.setUsesScrollButtons(True)
+        self.window.side.setCurrentWidget(self.panel)
+        self.window.filters.disagreements.show()
+        self.session.set_annotator(GOLD)
+        self.window.set_review_actions(True)
+        self._reopen()
+        self._count_all()
+        return True
+
+    def stop(self) -> None:
+        reviewer = self.session.reviewer
+        if reviewer is None:
+            return
+        if self.count_task is not None:
+            self.count_task.stop()
+        self.session.reviewer = None
+        self.session.compared = []
+        self.window.editor.overlay = None
+        self.window.side.removeTab(self.window.side.indexOf(self.panel))
+        self.window.side.setUsesScrollButtons(False)
+        self.window.filters.disagreements.setValue(0)
+        self.window.filters.disagreements.hide()
+        self.window.set_review_actions(False)
+        self.session.set_annotator(reviewer)
+        self._reopen()
+
+    def _reopen(self) -> None:
+        """Show the open document again, now as the other annotation (gold or the person's)."""
+        document_id = self.window.editor.document_id
+        if document_id is not None:
+            self.window.editor.load(document_id)
+
+    def _count_all(self) -> None:
+        project, names = self.session.project, list(self.session.compared)
+        self.count_task = QuietTask(
+            self,
+            lambda progress, cancel: count_disagreements(project, names, progress, cancel),
+        )
+        self.count_task.finished.connect(self.window.filters.emit_filter)
+        self.count_task.start()
+
+    # The open document --------------------------------------------------------------------
+
+    def review(self) -> DocumentReview | None:
+        document_id = self.window.editor.document_id
+        if not self.session.reviewing or document_id is None:
+            return None
+        if self._stale or self._review is None or self._review.document_id != document_id:
+            if self._review is None or self._review.document_id != document_id:
+                self.current = None
+            self._review = review_document(self.session.project, document_id, self.session.compared)
+            self._stale = False
+        return self._review
+
+    def _document_changed(self, document_id: int) -> None:
+        if self._review is not None and self._review.document_id == document_id:
+            self._stale = True
+
+    def overlay_spans(self) -> list[DisplaySpan]:
+        review = self.review()
+        if review is None:
+            return []
+        return [
+            DisplaySpan(
+                -(index + 1),
+                item.start,
+                item.end,
+                summary(item),
+                KIND_COLOUR[item.kind],
+                "review",
+            )
+            for index, item in enumerate(review.items)
+            if item.open and item.layer != TOPIC_LAYER
+        ]
+
+    def _figures(self, review: DocumentReview) -> str:
+        try:
+            report = agreement(self.session.project, review.annotators, [review.document_id])
+        except AnnotatorError:
+            return ""
+        lines = []
+        for pair in report.pairs:
+            lines.append(
+                f"{pair.candidate} vs {pair.reference}: entities F1 "
+                f"{number(pair.exact['(micro)'].f1, 2)} exact, "
+                f"{number(pair.overlap['(micro)'].f1, 2)} overlap, token κ "
+                f"{number(pair.token_kappa, 2)}; passages char κ "
+                f"{number(pair.unreliable_char_kappa, 2)}"
+            )
+        topics = [item for item in review.items if item.layer == TOPIC_LAYER]
+        agreed = sum(item.kind is Kind.SAME for item in topics)
+        lines.append(f"topics: agree on {agreed} of {len(topics)} decided")
+        return "<br>".join(lines)
+
+    def _update_panel(self) -> None:
+        review = self.review()
+        if review is None:
+            return
+        update_count(self.session.project, review)
+        self.panel.show_review(
+            review, self.session.reviewer or "", self._figures(review), self.current
+        )
+
+    # Choosing and settling ----------------------------------------------------------------
+
+    def choose(self, index: int) -> None:
+        review = self.review()
+        if review is None or not 0 <= index < len(review.items):
+            return
+        self.current = index
+        self.panel.mark_current(index)
+        item = review.items[index]
+        if item.layer != TOPIC_LAYER:
+            if item.open:
+                self.window.view.select_span(-(index + 1))
+            self.window.view.scroll_to_cp(item.start)
+        else:
+            self.window.side.setCurrentWidget(self.panel)
+        self.window.statusBar().showMessage(f"{KIND_TEXT[item.kind]}: {summary(item)}", 6000)
+
+    def _span_clicked(self, span_id: int) -> None:
+        if span_id < 0:
+            self.choose(-span_id - 1)
+
+    def step(self, direction: int) -> None:
+        """J/K: the next or previous open disagreement of the document."""
+        review = self.review()
+        if review is None:
+            return
+        open_items = [i for i, item in enumerate(review.items) if item.open]
+        if not open_items:
+            self.window.statusBar().showMessage("Every disagreement here is settled.", 6000)
+            return
+        here = self.current if self.current is not None else -1
+        if direction > 0:
+            later = [i for i in open_items if i > here]
+            self.choose(later[0] if later else open_items[0])
+        else:
+            earlier = [i for i in open_items if i < here]
+            self.choose(earlier[-1] if earlier else open_items[-1])
+
+    def take(self, position: int) -> None:
+        review = self.review()
+        if review is None:
+            return
+        if position >= len(review.annotators):
+            self.window.statusBar().showMessage("There is no annotator in that position.", 6000)
+            return
+        self.settle(review.annotators[position])
+
+    def settle(self, choice: str) -> None:
+        """Settle the chosen item (the first open one if none is chosen), then move on."""
+        review = self.review()
+        if review is None:
+            return
+        if self.current is None or not 0 <= self.current < len(review.items):
+            open_items = [i for i, item in enumerate(review.items) if item.open]
+            if not open_items:
+                self.window.statusBar().showMessage("Nothing left to settle here.", 6000)
+                return
+            self.current = open_items[0]
+        item = review.items[self.current]
+        command = commands.Settle(
+            self.session, review.document_id, [item], choice, self.session.reviewer or ""
+        )
+        try:
+            commands.execute(self.session, command)
+        except AnnotatorError as exc:
+            self.window.statusBar().showMessage(str(exc), 8000)
+            return
+        self._stale = True
+        settled = self.current
+        self.window.editor.refresh()
+        self.current = settled
+        self.step(1)
+
+    def take_both(self) -> None:
+        self.settle(BOTH)
+
+    def take_neither(self) -> None:
+        self.settle(NEITHER)
+
+    def adopt_agreements(self) -> None:
+        """Before 'done': what everyone agrees on goes into gold without a key per item."""
+        review = self.review()
+        if review is None:
+            return
+        agreed = [item for item in review.items if item.kind is Kind.SAME and item.decision is None]
+        if agreed:
+            command = commands.Settle(
+                self.session, review.document_id, agreed, BOTH, self.session.reviewer or ""
+            )
+            commands.execute(self.session, command)
+            self._stale = True

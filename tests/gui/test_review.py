@@ -1,0 +1,183 @@
+"""Review mode driven by keys: settle disagreements into the gold set, then check the store."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core.adjudication import GOLD
+from annotator.core.project import Project
+from annotator.core.records import Layer, Status
+from tests.gui.conftest import ARTICLES
+
+TEXT = ARTICLES["a.txt"]
+
+
+def at(word: str, occurrence: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = TEXT.index(word, start + 1)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def colleagues(project_file: Path) -> Path:
+    with Project.open(project_file) as project:
+        assert project.text(1) == TEXT
+        for name, spans in {
+            "alice": [("Nepal", "GPE"), ("Mongolia", "GPE"), ("Monday", "DATE")],
+            "bob": [("Nepal", "GPE"), ("Mongolia", "LOC"), ("40%", "PERCENT")],
+        }.items():
+            for word, label in spans:
+                project.add_span(1, name, *at(word), label)
+            project.set_status(1, name, Status.DONE)
+        project.add_span(
+            1, "bob", *at("trade grew by 40%"), "misleading", layer=Layer.UNRELIABLE, note="base?"
+        )
+        project.set_topic(1, "alice", "diplomacy", True)
+        project.set_topic(1, "bob", "diplomacy", False)
+        project.add_span(
+            2, "alice", *(lambda s: (s, s + 5))(ARTICLES["b.txt"].index("India")), "GPE"
+        )
+    return project_file
+
+
+def gold(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            'SELECT s.layer, s.start, s."end", l.name, c.name, r.name FROM spans AS s '
+            "JOIN annotations AS a ON a.id = s.annotation_id "
+            "JOIN annotators AS g ON g.id = a.annotator_id JOIN labels AS l ON l.id = s.label_id "
+            "JOIN annotators AS c ON c.id = s.created_by "
+            "LEFT JOIN annotators AS r ON r.id = s.adjudicated_by "
+            "WHERE g.name = ? ORDER BY s.layer, s.start",
+            (GOLD,),
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def key(qtbot, window, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(window.view, key, modifier)
+
+
+def review_spans(window) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in window.view.spans() if s.kind == "review"]
+
+
+def start_review(qtbot, window) -> None:
+    assert window.review.start(["alice", "bob"])
+    qtbot.waitUntil(lambda: not window.review.count_task.thread.isRunning(), timeout=5000)
+
+
+def test_review_marks_each_open_disagreement_in_the_pane(qtbot, window, colleagues) -> None:
+    start_review(qtbot, window)
+    assert window.session.annotator == GOLD
+    assert window.annotator_button.text() == "Reviewing as tester → gold"
+    assert sorted(review_spans(window)) == sorted(
+        [at("Mongolia"), at("Monday"), at("40%"), at("trade grew by 40%")]
+    )
+    assert "<b>5</b> open" in window.review.panel.header.text()
+    assert "entities F1" in window.review.panel.figures.text()
+
+
+def test_settling_by_keys_builds_the_gold_set(qtbot, window, colleagues) -> None:
+    start_review(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_J)
+    assert window.review.current is not None
+    key(qtbot, window, Qt.Key.Key_W)
+    key(qtbot, window, Qt.Key.Key_B)
+    key(qtbot, window, Qt.Key.Key_0)
+    key(qtbot, window, Qt.Key.Key_W)
+    assert gold(colleagues) == [
+        ("entity", *at("Mongolia"), "LOC", "bob", "tester"),
+        ("entity", *at("Monday"), "DATE", "alice", "tester"),
+        ("unreliable", *at("trade grew by 40%"), "misleading", "bob", "tester"),
+    ]
+    qtbot.waitUntil(lambda: review_spans(window) == [], timeout=2000)
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_Q)
+    with Project.open(colleagues) as project:
+        assert project.annotation(1, GOLD).topics == {"diplomacy": True}
+    key(qtbot, window, Qt.Key.Key_Return)
+    rows = gold(colleagues)
+    assert ("entity", *at("Nepal"), "GPE", "alice", "tester") in rows
+    with Project.open(colleagues) as project:
+        assert project.annotation(1, GOLD).status is Status.DONE
+
+
+def test_undo_takes_a_settlement_back(qtbot, window, colleagues) -> None:
+    start_review(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_Q)
+    assert [row[3] for row in gold(colleagues)] == ["GPE"]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(colleagues) == []
+    qtbot.waitUntil(lambda: at("Mongolia") in review_spans(window), timeout=2000)
+    key(
+        qtbot,
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier,
+    )
+    assert [row[3] for row in gold(colleagues)] == ["GPE"]
+
+
+def test_clicking_a_marked_disagreement_chooses_it(qtbot, window, colleagues) -> None:
+    start_review(qtbot, window)
+    marked = next(s for s in window.view.spans() if s.kind == "review" and s.start == at("40%")[0])
+    window.view.spanClicked.emit(marked.id)
+    key(qtbot, window, Qt.Key.Key_0)
+    assert gold(colleagues) == []
+    assert at("40%") not in review_spans(window)
+
+
+def test_document_list_filters_by_disagreements(qtbot, window, colleagues) -> None:
+    start_review(qtbot, window)
+    assert window.filters.disagreements.isVisibleTo(window)
+    window.filters.disagreements.setValue(1)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+    assert window.model.row_data(0).title == "Summit in Beijing"
+    window.filters.disagreements.setValue(6)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=3000)
+
+
+def test_leaving_review_mode_returns_to_ones_own_work(qtbot, window, colleagues) -> None:
+    start_review(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.annotator == "tester"
+    assert not window.session.reviewing
+    assert review_spans(window) == []
+    assert window.side.indexOf(window.review.panel) == -1
+    assert not window.actions_by_name["take_first"].isEnabled()
+
+
+def test_file_merge_brings_a_colleague_in_and_twice_changes_nothing(
+    qtbot, window, project_file, tmp_path, monkeypatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    theirs = tmp_path / "dave.annotator"
+    with Project.open(theirs) as project:
+        project.import_paths([folder / "a.txt"])
+        project.add_span(1, "dave", *at("Nepal"), "GPE")
+    before = theirs.read_bytes()
+    window.operations.merge_file(theirs)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
+    assert "0 new documents, 1 matched by text" in shown[0]
+    with Project.open(project_file) as project:
+        assert [(s.start, s.label) for s in project.annotation(1, "dave").spans] == [
+            (at("Nepal")[0], "GPE")
+        ]
+    window.operations.merge_file(theirs)
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)
+    assert "0 annotations, 0 spans" in shown[1]
+    assert theirs.read_bytes() == before
