@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.errors import LabelError, ProjectError, SpanError
@@ -96,6 +97,38 @@ def span_from_row(row: Any) -> SpanInfo:
         created_by=row[6],
         origin_span_id=row[7],
         rejected=bool(row[8]),
+    )
+
+
+def _annotator_id(conn: Connection, name: str) -> int:
+    """The annotator's id, adding a human annotator of that name on first use."""
+    found = conn.exec_driver_sql("SELECT id FROM annotators WHERE name = ?", (name,)).scalar()
+    if found is not None:
+        return int(found)
+    if not name.strip():
+        raise ProjectError("An annotator needs a non-empty name.")
+    return int(
+        conn.exec_driver_sql(
+            "INSERT INTO annotators (name, kind) VALUES (?, 'human')", (name,)
+        ).lastrowid
+    )
+
+
+def _annotation_id(conn: Connection, document_id: int, annotator_id: int) -> int:
+    """The annotator's annotation of the document, created (status new) on the first edit."""
+    found = conn.exec_driver_sql(
+        "SELECT id FROM annotations WHERE document_id = ? AND annotator_id = ?",
+        (document_id, annotator_id),
+    ).scalar()
+    if found is not None:
+        return int(found)
+    now = now_text()
+    return int(
+        conn.exec_driver_sql(
+            "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
+            "created_at, updated_at) VALUES (?, ?, 'new', 0, ?, ?)",
+            (document_id, annotator_id, now, now),
+        ).lastrowid
     )
 
 
@@ -239,43 +272,60 @@ class EditingMixin:
         note: str | None = None,
         snap_to_tokens: bool = False,
     ) -> SpanInfo:
-        """Add an entity or an unreliable passage; entities may not overlap each other."""
-        with self.transaction() as session:
-            text = session.scalar(select(Document.text).where(Document.id == document_id))
+        """Add an entity or an unreliable passage; entities may not overlap each other.
+
+        Plain SQL in one short transaction, like ``update_span``: a new span has to be on
+        screen within a frame even in a 40,000-token article.
+        """
+        with self.writer.begin() as conn:
+            text = conn.exec_driver_sql(
+                "SELECT text FROM documents WHERE id = ?", (document_id,)
+            ).scalar()
             if text is None:
                 raise ProjectError(f"There is no document with id {document_id}.")
             if snap_to_tokens:
                 start, end = snap(text, start, end, self.token_bounds(text, start, end))
             check_bounds(len(text), start, end)
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
-            label_row = self._label(session, LAYER_KIND[layer], label)
+            kind = LAYER_KIND[layer].value
+            label_id = conn.exec_driver_sql(
+                "SELECT id FROM labels WHERE kind = ? AND name = ?", (kind, label)
+            ).scalar()
+            if label_id is None:
+                raise LabelError(f"'{label}' is not a {kind} label of this project.")
+            who = _annotator_id(conn, annotator)
+            annotation_id = _annotation_id(conn, document_id, who)
             if layer is Layer.ENTITY:
-                self._check_entity_overlap(session, annotation, start, end)
-            span = Span(
-                annotation_id=annotation.id,
-                layer=layer.value,
-                start=start,
-                end=end,
-                label=label_row,
-                note=note,
-                created_by=who.id,
+                clash = conn.exec_driver_sql(
+                    'SELECT s.start, s."end", l.name FROM spans AS s JOIN labels AS l '
+                    "ON l.id = s.label_id WHERE s.annotation_id = ? AND s.layer = 'entity' "
+                    'AND s.rejected = 0 AND s.start < ? AND s."end" > ?',
+                    (annotation_id, end, start),
+                ).first()
+                if clash is not None:
+                    raise SpanError(
+                        f"{start}..{end} overlaps the entity {clash[2]} at {clash[0]}..{clash[1]}"
+                    )
+            now = now_text()
+            try:
+                span_id = conn.exec_driver_sql(
+                    'INSERT INTO spans (annotation_id, layer, start, "end", label_id, note, '
+                    "created_by, rejected, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    (annotation_id, layer.value, start, end, label_id, note, who, now),
+                ).lastrowid
+            except IntegrityError as exc:
+                raise SpanError(f"There is already a {label} span at {start}..{end}.") from exc
+            conn.exec_driver_sql(
+                "UPDATE annotations SET status = CASE WHEN status = 'new' THEN 'in_progress' "
+                "ELSE status END, updated_at = ? WHERE id = ?",
+                (now, annotation_id),
             )
-            session.add(span)
-            self._touch(annotation)
-            session.flush()
-            self._log(
-                session,
-                who,
-                document_id,
-                "add_span",
-                span=span.id,
-                start=start,
-                end=end,
-                label=label,
-                layer=layer.value,
+            details = {"span": span_id, "start": start, "end": end, "label": label}
+            conn.exec_driver_sql(
+                "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
+                "VALUES (?, ?, ?, 'add_span', ?)",
+                (now, who, document_id, json.dumps({**details, "layer": layer.value})),
             )
-            return span_info(span, who.name)
+        return SpanInfo(span_id, layer, start, end, label, note, annotator, None, False)
 
     def delete_span(self, span_id: int, annotator: str) -> SpanInfo:
         """Remove one of the annotator's spans; returns it so an undo can put it back."""

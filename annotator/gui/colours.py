@@ -85,10 +85,16 @@ def _fill_rgba(label: str, base_name: str, text_name: str, dark: bool, strength:
 
 def readable_on(colour: QColor, background: QColor, wanted: float = READABLE) -> QColor:
     """The colour made lighter or darker, keeping its hue, until it reads on the background."""
+    return QColor.fromRgba(_readable_rgba(colour.name(), background.name(), wanted))
+
+
+@functools.lru_cache(maxsize=512)
+def _readable_rgba(colour_name: str, background_name: str, wanted: float) -> int:
+    colour, background = QColor(colour_name), QColor(background_name)
     hue, saturation, lightness = max(0, colour.hslHue()), colour.hslSaturation(), colour.lightness()
     step = 6 if luminance(background) < 0.18 else -6
     result = QColor(colour)
     while contrast(result, background) < wanted and 0 < lightness < 255:
         lightness = min(255, max(0, lightness + step))
         result = QColor.fromHsl(hue, saturation, lightness)
-    return result
+    return result.rgba()

@@ -224,6 +224,10 @@ class MainWindow(QMainWindow):
             ("take_neither", "Keep &neither", rc.take_neither),
         ):
             review.addAction(self._action(name, text, slot))
+        review.addSeparator()
+        review.addAction(
+            self._action("agreement", "&Agreement report…", lambda: ops.agreement_report())
+        )
         self.set_review_actions(False)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("help", "&Keyboard shortcuts", self.show_shortcuts))

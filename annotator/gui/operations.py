@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core import settings
+from annotator.core.agreement import AgreementReport
 from annotator.core.errors import AnnotatorError
 from annotator.core.exporting import ExportReport
 from annotator.core.importing import ImportReport
@@ -206,6 +207,36 @@ class Operations:
         )
         self.window.session.labelsChanged.emit()
         self.window.session.documentsChanged.emit()
+
+    def agreement_report(self, annotators: list[str] | None = None) -> None:
+        """Agreement over the whole project, for the annotators under review (or chosen now)."""
+        from annotator.core.adjudication import GOLD
+        from annotator.core.agreement import agreement
+        from annotator.gui.review import AnnotatorsDialog
+
+        session = self.window.session
+        if annotators is None and session.reviewing:
+            annotators = list(session.compared)
+        if annotators is None:
+            names = [
+                a.name for a in self.project.annotators() if a.kind == "human" and a.name != GOLD
+            ]
+            dialog = AnnotatorsDialog(names, self.window)
+            if not dialog.exec():
+                return
+            annotators = dialog.chosen()
+        project, chosen = self.project, list(annotators)
+        self._run(
+            "Measuring agreement",
+            lambda _progress, _cancel: agreement(project, chosen),
+            self._show_agreement,
+        )
+
+    def _show_agreement(self, report: AgreementReport) -> None:
+        from annotator.gui.agreement_dialog import AgreementDialog
+
+        self.report_dialog = AgreementDialog(report, self.project.path.name, self.window)
+        self.report_dialog.show()
 
     def _exported(self, report: ExportReport) -> None:
         lines = [f"Exported {report.documents:,} documents of {report.annotator}:"]

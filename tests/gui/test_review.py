@@ -181,3 +181,22 @@ def test_file_merge_brings_a_colleague_in_and_twice_changes_nothing(
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)
     assert "0 annotations, 0 spans" in shown[1]
     assert theirs.read_bytes() == before
+
+
+def test_agreement_report_shows_the_project_figures_and_saves_them(
+    qtbot, window, colleagues, tmp_path
+) -> None:
+    from annotator.core.agreement import agreement
+
+    window.operations.agreement_report(["alice", "bob"])
+    qtbot.waitUntil(lambda: hasattr(window.operations, "report_dialog"), timeout=10000)
+    dialog = window.operations.report_dialog
+    qtbot.addWidget(dialog)
+    with Project.open(colleagues) as project:
+        expected = agreement(project, ["alice", "bob"]).pairs[0].exact["(micro)"].f1
+    shown = dialog.browser.toPlainText()
+    assert "1 documents compared" in shown
+    assert f"{expected:.3f}" in shown
+    out = tmp_path / "agreement.html"
+    dialog.save_to(out)
+    assert "<svg" in out.read_text(encoding="utf-8")
