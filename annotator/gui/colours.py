@@ -46,11 +46,13 @@ def over(top: QColor, bottom: QColor) -> QColor:
 
 def ink_on(background: QColor) -> QColor:
     """Near-black or near-white text, whichever reads better on this background."""
-    solid = QColor(background)
-    solid.setAlpha(255)
-    if contrast(DARK_INK, solid) >= contrast(LIGHT_INK, solid):
-        return QColor(DARK_INK)
-    return QColor(LIGHT_INK)
+    return QColor(DARK_INK) if _dark_ink_reads(background.name()) else QColor(LIGHT_INK)
+
+
+@functools.lru_cache(maxsize=512)
+def _dark_ink_reads(background_name: str) -> bool:
+    solid = QColor(background_name)
+    return contrast(DARK_INK, solid) >= contrast(LIGHT_INK, solid)
 
 
 def is_dark(palette: QPalette) -> bool:

@@ -55,6 +55,11 @@ class DisplaySpan:
     note: str | None = None
 
 
+def _key(span: DisplaySpan) -> tuple[int, int, int]:
+    """Spans are kept in text order; the id breaks ties so every key is unique."""
+    return (span.start, span.end, span.id)
+
+
 def _last_at_or_below(count: int, key: object, value: float) -> int:
     """The last index in 0..count-1 whose key is at most value (0 if none): a binary search."""
     low, high = 0, max(0, count - 1)
@@ -87,6 +92,7 @@ class SpanView(QTextEdit):
         self._spans: dict[int, DisplaySpan] = {}
         self._order: list[DisplaySpan] = []
         self._starts: list[int] = []
+        self._keys: list[tuple[int, int, int]] = []
         self._longest = 0
         self._selected: int | None = None
         self._press: QPoint | None = None
@@ -125,33 +131,48 @@ class SpanView(QTextEdit):
         self._reindex()
 
     def add_span(self, span: DisplaySpan) -> None:
-        self._spans[span.id] = span
-        self._reindex()
+        self.patch([], [span])
 
     def remove_span(self, span_id: int) -> None:
-        self._spans.pop(span_id, None)
-        if self._selected == span_id:
-            self._selected = None
-        self._reindex()
+        self.patch([span_id], [])
 
     def update_span(self, span: DisplaySpan) -> None:
-        self.add_span(span)
+        self.patch([span.id], [span])
 
     def patch(self, removed: list[int], added: list[DisplaySpan]) -> None:
-        """Remove and add spans with one re-index and one repaint (an edit's view update)."""
+        """Remove and add spans in place (an edit's view update): no re-sort of thousands."""
+        shortened = any([self._drop(span_id) for span_id in removed])
         for span_id in removed:
-            self._spans.pop(span_id, None)
             if self._selected == span_id:
                 self._selected = None
         for span in added:
+            shortened = self._drop(span.id) or shortened
             self._spans[span.id] = span
-        self._reindex()
+            key = _key(span)
+            index = bisect.bisect_left(self._keys, key)
+            self._keys.insert(index, key)
+            self._order.insert(index, span)
+            self._starts.insert(index, span.start)
+            self._longest = max(self._longest, span.end - span.start)
+        if shortened:
+            self._longest = max((s.end - s.start for s in self._order), default=0)
+        self.viewport().update()
+
+    def _drop(self, span_id: int) -> bool:
+        """Take a span out of the index; True if it was as long as the longest one."""
+        old = self._spans.pop(span_id, None)
+        if old is None:
+            return False
+        index = bisect.bisect_left(self._keys, _key(old))
+        del self._keys[index], self._order[index], self._starts[index]
+        return old.end - old.start >= self._longest
 
     def spans(self) -> list[DisplaySpan]:
         return list(self._order)
 
     def _reindex(self) -> None:
-        self._order = sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
+        self._order = sorted(self._spans.values(), key=_key)
+        self._keys = [_key(span) for span in self._order]
         self._starts = [span.start for span in self._order]
         self._longest = max((span.end - span.start for span in self._order), default=0)
         self.viewport().update()

@@ -136,3 +136,29 @@ def test_large_article_opens_and_edits_quickly(view: SpanView) -> None:
     print(f"40,000 tokens / 3,000 spans: open {opened * 1000:.0f} ms, edit {edited * 1000:.1f} ms")
     assert opened < 3.0
     assert edited < 0.2
+
+
+def test_patches_keep_spans_in_text_order_and_clickable(view: SpanView) -> None:
+    """In-place patches must leave the same index a full re-sort would build."""
+    rng = random.Random(7)
+    text = "Leaders of Nepal and Mongolia met in Beijing. " * 20
+    view.set_document(text, [])
+    live: dict[int, DisplaySpan] = {}
+    for step in range(300):
+        removed = rng.sample(sorted(live), k=min(len(live), rng.randint(0, 2)))
+        added = []
+        for _ in range(rng.randint(0, 2)):
+            start = rng.randrange(0, len(text) - 1)
+            end = rng.randint(start + 1, min(len(text), start + 30))
+            span_id = rng.choice([*removed, 1000 + step * 3 + len(added)])
+            added.append(DisplaySpan(span_id, start, end, "GPE", "#feca74", "entity"))
+        view.patch(removed, added)
+        for span_id in removed:
+            live.pop(span_id, None)
+        live.update({span.id: span for span in added})
+        expected = sorted(live.values(), key=lambda s: (s.start, s.end, s.id))
+        assert view.spans() == expected
+    for offset in range(0, len(text), 7):
+        assert {s.id for s in view.spans_at(offset)} == {
+            s.id for s in live.values() if s.start <= offset < s.end
+        }
