@@ -125,6 +125,36 @@ def test_read_only_project_is_refused_with_a_clear_message(read_only: Path) -> N
     assert digest(read_only) == before
 
 
+@pytest.fixture
+def read_only_folder(project_path: Path) -> Iterator[Path]:
+    """The project's folder made unwritable (SQLite must create -wal and -shm files there)."""
+    Project.open(project_path).close()
+    folder = project_path.parent
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield project_path
+        folder.chmod(0o755)
+        return
+    if shutil.which("chattr") is None:
+        pytest.skip("root without chattr cannot make a folder read-only")
+    flagged = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+    if flagged.returncode != 0:
+        pytest.skip(f"this filesystem has no immutable flag: {flagged.stderr!r}")
+    try:
+        yield project_path
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_project_in_a_read_only_folder_is_refused_naming_the_folder(
+    read_only_folder: Path,
+) -> None:
+    before = digest(read_only_folder)
+    with pytest.raises(ProjectError, match="read-only .*its folder"):
+        Project.open(read_only_folder)
+    assert digest(read_only_folder) == before
+
+
 def test_missing_project_is_not_created_when_creation_is_off(project_path: Path) -> None:
     with pytest.raises(ProjectError, match="does not exist"):
         Project.open(project_path, create=False)
@@ -192,3 +222,57 @@ def test_a_waiting_edit_gets_the_next_write_turn_before_a_busy_background_job(
         for thread in threads:
             thread.join()
     assert order == ["edit", "background again"]
+
+
+def test_full_disk_gives_a_clear_message_and_changes_nothing(
+    project_path: Path, tmp_path: Path
+) -> None:
+    """Simulated with SQLite's size limit: the project may grow by only a few pages."""
+    import json
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from annotator.core.records import Layer
+    from tests.conftest import snapshot
+
+    articles = tmp_path / "big.jsonl"
+    articles.write_text(
+        "".join(
+            json.dumps({"text": f"Article {i}: " + "Nepal traded. " * 200}) + "\n"
+            for i in range(300)
+        ),
+        encoding="utf-8",
+    )
+    small = tmp_path / "small.txt"
+    small.write_text("Leaders of Nepal met in Beijing.", encoding="utf-8")
+    with Project.open(project_path) as project:
+        project.import_paths([small])
+        project.checkpoint()
+        pages = sqlite3.connect(project_path).execute("PRAGMA page_count").fetchone()[0]
+        project.writer.dispose()
+        event.listen(
+            project.writer,
+            "connect",
+            lambda dbapi, _record: dbapi.execute(f"PRAGMA max_page_count = {pages + 2}"),
+        )
+        before = snapshot(project_path)
+        with pytest.raises(ProjectError, match="disk is full") as raised:
+            project.import_paths([articles])
+        assert str(project_path) in str(raised.value)
+        assert snapshot(project_path) == before
+        with pytest.raises(ProjectError, match="disk is full"):
+            for start in range(0, 30):
+                project.add_span(
+                    1,
+                    "alice",
+                    start,
+                    start + 2,
+                    "misleading",
+                    layer=Layer.UNRELIABLE,
+                    note="x" * 4000,
+                )
+        saved = project.annotation(1, "alice")
+    with Project.open(project_path) as project:
+        assert project.annotation(1, "alice") == saved
+        assert project.document_count() == 1

@@ -6,6 +6,7 @@ SQLite or Alembic write a single byte to it (no WAL switch, no migration).
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -15,6 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 
 from annotator.core.errors import ProjectError
 
@@ -85,16 +87,17 @@ def check_openable(path: Path) -> str | None:
         if not os.access(folder, os.W_OK):
             raise ProjectError(f"Cannot create {path}: the folder {folder} is read-only.")
         return None
+    if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+        where = "the file" if not os.access(path, os.W_OK) else f"its folder {folder}"
+        raise ProjectError(
+            f"{path} is read-only ({where} cannot be written, and SQLite needs to write the "
+            "file and its folder); copy it somewhere writable to open it."
+        )
     revision = stored_revision(path)
     if revision is not None and revision not in known_revisions():
         raise ProjectError(
             f"{path} was written by a newer version of Annotator (schema {revision}); "
             "update Annotator to open it. The file was left untouched."
-        )
-    if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
-        raise ProjectError(
-            f"{path} is read-only (SQLite needs to write the file and its folder); "
-            "copy it somewhere writable to open it."
         )
     return revision
 
@@ -121,6 +124,7 @@ def create_project_engine(path: Path, *, writer: bool = False) -> Engine:
     """
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "handle_error", functools.partial(_explain_error, path))
     if writer:
         turns = WriterTurns()
         event.listen(engine, "begin", turns.begin)
@@ -129,6 +133,29 @@ def create_project_engine(path: Path, *, writer: bool = False) -> Engine:
     else:
         event.listen(engine, "begin", _begin)
     return engine
+
+
+def _explain_error(path: Path, context: ExceptionContext) -> None:
+    """SQLite's terse errors about the disk, rewritten so a user knows what happened.
+
+    The transaction that hit the error is rolled back, so the message can promise that.
+    """
+    message = str(context.original_exception)
+    if "database or disk is full" in message:
+        raise ProjectError(
+            f"{path}: the disk is full (or the project reached its size limit). The change "
+            "was not saved; the project is as it was before. Free some space and try again."
+        ) from context.original_exception
+    if "readonly database" in message:
+        raise ProjectError(
+            f"{path} can no longer be written (it or its folder became read-only). The change "
+            "was not saved; the project is as it was before."
+        ) from context.original_exception
+    if "disk I/O error" in message:
+        raise ProjectError(
+            f"{path}: the disk reported an I/O error. The change was not saved; check the disk "
+            "and make a copy of the project."
+        ) from context.original_exception
 
 
 def _begin(connection: Connection) -> None:
