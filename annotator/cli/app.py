@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, ParamSpec
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from annotator import __version__
-from annotator.cli.output import console, errors, fail, progress_bar
+from annotator.cli.backup import backup_app
+from annotator.cli.output import console, errors, progress_bar, reports_errors
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 
@@ -26,8 +25,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-P = ParamSpec("P")
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (one SQLite file).")]
+app.add_typer(backup_app, name="backup")
 
 
 def version_callback(value: bool) -> None:
@@ -54,20 +53,6 @@ def root(
         from annotator.gui.app import run
 
         raise typer.Exit(run())
-
-
-def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
-    """Show user-facing errors as one clear message and exit with status 1, no traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            command(*args, **kwargs)
-        except AnnotatorError as exc:
-            fail(str(exc))
-            raise typer.Exit(1) from None
-
-    return wrapper
 
 
 def _open(project: Path, *, create: bool, language: str | None = None) -> Project:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.progress import Progress as CoreProgress
 from annotator.core.progress import ProgressCallback
 
+P = ParamSpec("P")
 console = Console()
 errors = Console(stderr=True)
 
@@ -40,3 +45,17 @@ def progress_bar(description: str) -> Iterator[ProgressCallback]:
 
 def fail(message: str) -> None:
     errors.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Show user-facing errors as one clear message and exit with status 1, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except AnnotatorError as exc:
+            fail(str(exc))
+            raise typer.Exit(1) from None
+
+    return wrapper

@@ -39,6 +39,7 @@ from annotator.gui.workers import QuietTask
 
 UNFINISHED = {Status.NEW, Status.IN_PROGRESS}
 MAX_RECENT = 8
+BACKUP_EVERY_S = 30 * 60
 GETTING_STARTED = """<h3>Getting started</h3>
 <ol><li>Pick an article in the list on the left.</li>
 <li>Model suggestions have dashed outlines: press <b>A</b> to accept the selected one,
@@ -74,6 +75,10 @@ class MainWindow(QMainWindow):
         self._rows_timer = QTimer(self, singleShot=True, interval=0)
         self._rows_timer.timeout.connect(self._refresh_rows)
         self.clock = ActivityClock(self, self._record_time)
+        self.backup_task: QuietTask | None = None
+        self._backup_timer = QTimer(self, interval=BACKUP_EVERY_S * 1000)
+        self._backup_timer.timeout.connect(self.back_up)
+        self._backup_timer.start()
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -305,6 +310,7 @@ class MainWindow(QMainWindow):
             self.select_row(0)
         self._remember_recent(project.path)
         self.index_for_search()
+        self.back_up()
 
     def index_for_search(self) -> None:
         """Bring the full-text index up to date off the GUI thread, so searching never stalls."""
@@ -315,6 +321,18 @@ class MainWindow(QMainWindow):
             self, lambda progress, cancel: ensure_search_index(project, progress, cancel)
         )
         self.search_task.start()
+
+    def back_up(self) -> None:
+        """A rolling backup off the GUI thread, when the newest one is old enough."""
+        from annotator.core.backup import backup_if_older_than
+
+        if self.backup_task is not None and self.backup_task.thread.isRunning():
+            return
+        path = self.session.project.path
+        self.backup_task = QuietTask(
+            self, lambda _progress, _cancel: backup_if_older_than(path, BACKUP_EVERY_S)
+        )
+        self.backup_task.start()
 
     def _show_annotator(self) -> None:
         if self.session.reviewing:
@@ -526,6 +544,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.search_task.stop()
+        if self.backup_task is not None:
+            self.backup_task.stop()
         if self.review.count_task is not None:
             self.review.count_task.stop()
         self.guidelines.flush()

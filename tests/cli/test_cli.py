@@ -109,3 +109,24 @@ def test_export_writes_spacy_training_set_and_refuses_to_overwrite(tmp_path: Pat
     assert result.exit_code == 1
     assert "already exists" in result.output
     assert (out / "train.spacy").read_bytes() == before
+
+
+def test_backup_now_list_and_restore(tmp_path: Path) -> None:
+    project = tmp_path / "p.annotator"
+    assert (
+        runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))]).exit_code
+        == 0
+    )
+    made = runner.invoke(app, ["backup", "now", str(project)])
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(app, ["backup", "list", str(project)])
+    assert listed.exit_code == 0 and "MB" in listed.output
+    from annotator.core.backup import list_backups
+
+    backup = list_backups(project)[0].path
+    refused = runner.invoke(app, ["backup", "restore", str(backup), str(project)])
+    assert refused.exit_code == 1 and "exists" in refused.output
+    target = tmp_path / "restored.annotator"
+    restored = runner.invoke(app, ["backup", "restore", str(backup), str(target)])
+    assert restored.exit_code == 0, restored.output
+    assert snapshot(target) == snapshot(project)

@@ -150,7 +150,7 @@ def test_project_in_a_read_only_folder_is_refused_naming_the_folder(
     read_only_folder: Path,
 ) -> None:
     before = digest(read_only_folder)
-    with pytest.raises(ProjectError, match="read-only .*its folder"):
+    with pytest.raises(ProjectError, match=r"read-only .*its folder"):
         Project.open(read_only_folder)
     assert digest(read_only_folder) == before
 

@@ -217,3 +217,14 @@ def test_label_picker_filters_as_you_type(qtbot, window) -> None:
         if not picker.list.item(i).isHidden()
     ]
     assert len(visible) == 1
+
+
+def test_opening_a_project_makes_a_rolling_backup(qtbot, window, project_file) -> None:
+    from annotator.core.backup import list_backups
+
+    qtbot.waitUntil(lambda: not window.backup_task.thread.isRunning(), timeout=5000)
+    backups = list_backups(project_file)
+    assert len(backups) == 1
+    window.back_up()
+    qtbot.waitUntil(lambda: not window.backup_task.thread.isRunning(), timeout=5000)
+    assert len(list_backups(project_file)) == 1

@@ -1,0 +1,140 @@
+"""Rolling backups of a project file, and restoring one.
+
+Backups are taken with SQLite's online backup API, so they are consistent even while the app
+is writing, and land in the user data folder (one subfolder per project), never beside the
+project. The newest ``KEEP`` are kept. Restoring never overwrites a project unless asked, and
+first backs up the project it replaces, so a restore can itself be undone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from annotator.core import settings
+from annotator.core.errors import ProjectError
+from annotator.core.store.database import known_revisions, stored_revision
+
+KEEP = 10
+SUFFIX = ".annotator"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken: datetime
+    size: int
+
+
+def backup_folder(project: Path) -> Path:
+    """One folder per project, told apart by its full path (two 'thesis.annotator' differ)."""
+    resolved = project.expanduser().resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
+    return settings.folders().data / "backups" / f"{resolved.stem}-{digest}"
+
+
+def list_backups(project: Path) -> list[Backup]:
+    """Newest first."""
+    folder = backup_folder(project)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob(f"*{SUFFIX}"):
+        stat = path.stat()
+        found.append(Backup(path, datetime.fromtimestamp(stat.st_mtime), stat.st_size))
+    return sorted(found, key=lambda b: (b.taken, b.path.name), reverse=True)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy through the backup API, written beside the target, then renamed."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(partial, target)
+
+
+def make_backup(project: Path, keep: int = KEEP) -> Path:
+    """Back the project up now; keeps the newest ``keep`` backups of it."""
+    project = project.expanduser()
+    if not project.is_file():
+        raise ProjectError(f"{project} does not exist; there is nothing to back up.")
+    folder = backup_folder(project)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{project.stem}-{stamp}{SUFFIX}"
+    try:
+        _copy(project, target)
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"Could not back up {project}: {exc}") from exc
+    except OSError as exc:
+        raise ProjectError(f"Could not write the backup {target}: {exc.strerror or exc}") from exc
+    for old in list_backups(project)[keep:]:
+        old.path.unlink(missing_ok=True)
+    return target
+
+
+def backup_if_older_than(project: Path, seconds: float) -> Path | None:
+    """The app's rolling backup: a new one only when the newest is older than ``seconds``."""
+    newest = list_backups(project)
+    if newest and time.time() - newest[0].path.stat().st_mtime < seconds:
+        return None
+    return make_backup(project)
+
+
+def _check_backup(backup: Path) -> None:
+    if not backup.is_file():
+        raise ProjectError(f"{backup} does not exist.")
+    revision = stored_revision(backup)
+    if revision is None or revision not in known_revisions():
+        raise ProjectError(f"{backup} is not a backup this version of Annotator can restore.")
+    conn = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{backup} is damaged: {exc}") from exc
+    finally:
+        conn.close()
+    if verdict != "ok":
+        raise ProjectError(f"{backup} is damaged: {verdict}")
+
+
+def restore_backup(backup: Path, target: Path, *, overwrite: bool = False) -> Path | None:
+    """Copy a backup to ``target``. Returns the backup made of what it replaced, if anything."""
+    backup, target = backup.expanduser(), target.expanduser()
+    _check_backup(backup)
+    replaced = None
+    if target.exists():
+        if not overwrite:
+            raise ProjectError(
+                f"{target} exists; restore to a new file, or pass overwrite to replace it "
+                "(it is backed up first)."
+            )
+        replaced = make_backup(target)
+    for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        if leftover.exists() and not target.exists():
+            raise ProjectError(f"{leftover} is left from another project; move it away first.")
+    if target.exists():
+        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        dest = sqlite3.connect(target, timeout=10)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+            source.close()
+    else:
+        _copy(backup, target)
+    return replaced
