@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600; padding: 4px 12px;")
         centre_layout.addWidget(self.title)
         centre_layout.addWidget(self.view, 1)

@@ -9,6 +9,7 @@ between disagreements. Every settle is one undo step.
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -124,11 +125,12 @@ class ReviewPanel(QWidget):
     ) -> None:
         self.header.setText(
             f"<b>{review.disagreements}</b> disagreements, <b>{review.unsettled}</b> open · "
-            f"comparing {', '.join(review.annotators)} · reviewer {reviewer}"
+            f"comparing {escape(', '.join(review.annotators))} · reviewer {escape(reviewer)}"
         )
         self.figures.setText(figures)
         keys = " · ".join(
-            f"<b>{key}</b> {name}" for key, name in zip(TAKE_KEYS, review.annotators, strict=False)
+            f"<b>{key}</b> {escape(name)}"
+            for key, name in zip(TAKE_KEYS, review.annotators, strict=False)
         )
         self.keys.setText(
             f"Take: {keys} · <b>B</b> both · <b>0</b> neither · <b>J</b>/<b>K</b> next/previous"
@@ -301,7 +303,7 @@ class ReviewController(QObject):
         topics = [item for item in review.items if item.layer == TOPIC_LAYER]
         agreed = sum(item.kind is Kind.SAME for item in topics)
         lines.append(f"topics: agree on {agreed} of {len(topics)} decided")
-        return "<br>".join(lines)
+        return "<br>".join(escape(line) for line in lines)
 
     def _update_panel(self) -> None:
         review = self.review()

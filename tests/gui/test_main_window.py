@@ -228,3 +228,26 @@ def test_opening_a_project_makes_a_rolling_backup(qtbot, window, project_file) -
     window.back_up()
     qtbot.waitUntil(lambda: not window.backup_task.thread.isRunning(), timeout=5000)
     assert len(list_backups(project_file)) == 1
+
+
+def test_markup_in_titles_and_texts_is_shown_as_plain_text(qtbot, tmp_path) -> None:
+    import json
+
+    from annotator.gui.main_window import MainWindow, open_session
+
+    markup = '<img src="http://tracker.invalid/p.png"><script>alert(1)</script><b>bold?</b>'
+    source = tmp_path / "markup.jsonl"
+    source.write_text(
+        json.dumps({"text": f"Story {markup} ends.", "meta": {"title": markup}}) + "\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "markup.annotator"
+    with Project.open(path) as project:
+        project.import_paths([source])
+    main = MainWindow(open_session(path, "tester"))
+    qtbot.addWidget(main)
+    main.show()
+    assert main.title.text() == markup
+    assert main.title.textFormat() == Qt.TextFormat.PlainText
+    assert main.view.toPlainText() == f"Story {markup} ends."
+    main.close()
