@@ -84,7 +84,8 @@ folder = Path(tempfile.mkdtemp())
 source = folder / "big.jsonl"
 with source.open("w", encoding="utf-8") as handle:
     for i in range(count):
-        handle.write(json.dumps({"text": f"Article {i}: " + "Nepal and India traded power. " * 50}) + "\\n")
+        row = {"text": f"Article {i}: " + "Nepal and India traded power. " * 50}
+        handle.write(json.dumps(row) + "\\n")
 with Project.open(folder / "p.annotator") as project:
     project.import_paths([source])
     assert project.document_count() == count
