@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.editing import SpanInfo
+from annotator.core.editing import LAYER_KIND, SpanInfo
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.progress import Reporter
 from annotator.core.records import LabelKind, Layer
@@ -31,7 +31,6 @@ GOLD = "gold"
 BOTH = "both"
 NEITHER = "neither"
 TOPIC_LAYER = "topic"
-LAYER_KIND = {Layer.ENTITY: LabelKind.ENTITY, Layer.UNRELIABLE: LabelKind.RELIABILITY}
 
 
 @dataclass(frozen=True)

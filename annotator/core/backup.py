@@ -18,7 +18,7 @@ from pathlib import Path
 
 from annotator.core import settings
 from annotator.core.errors import ProjectError
-from annotator.core.store.database import known_revisions, stored_revision
+from annotator.core.store.database import open_read_only
 
 KEEP = 10
 SUFFIX = ".annotator"
@@ -96,12 +96,7 @@ def backup_if_older_than(project: Path, seconds: float) -> Path | None:
 
 
 def _check_backup(backup: Path) -> None:
-    if not backup.is_file():
-        raise ProjectError(f"{backup} does not exist.")
-    revision = stored_revision(backup)
-    if revision is None or revision not in known_revisions():
-        raise ProjectError(f"{backup} is not a backup this version of Annotator can restore.")
-    conn = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    conn = open_read_only(backup, "a backup")
     try:
         verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:

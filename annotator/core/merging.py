@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from annotator.core.errors import ProjectError
 from annotator.core.records import LabelKind
 from annotator.core.store.bulk import ensure_label_id, now_text
-from annotator.core.store.database import known_revisions, stored_revision
+from annotator.core.store.database import open_read_only
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -33,22 +33,12 @@ class MergeReport:
     topics_added: int = 0
 
 
-def _open_theirs(path: Path) -> sqlite3.Connection:
-    if not path.is_file():
-        raise ProjectError(f"{path} does not exist.")
-    revision = stored_revision(path)
-    if revision is None or revision not in known_revisions():
-        raise ProjectError(f"{path} is not a project this version of Annotator can merge.")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    return conn
-
-
 def merge_project(project: Project, theirs: str | Path) -> MergeReport:
     """Bring every document and annotation of ``theirs`` into ``project`` in one transaction."""
     path = Path(theirs).expanduser()
     if path.resolve() == project.path.resolve():
         raise ProjectError("A project cannot be merged into itself.")
-    source = _open_theirs(path)
+    source = open_read_only(path, "a project")
     report = MergeReport()
     try:
         with project.writer.begin() as conn:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -98,24 +99,33 @@ def test_corrupt_project_is_refused_and_left_untouched(project_path: Path) -> No
     assert digest(project_path) == before
 
 
-@pytest.fixture
-def read_only(project_path: Path) -> Iterator[Path]:
-    """The project file made unwritable: chmod for users, the immutable flag for root."""
-    Project.open(project_path).close()
+@contextmanager
+def unwritable(target: Path) -> Iterator[Path]:
+    """A file or folder made unwritable: chmod for users, the immutable flag for root."""
     if os.geteuid() != 0:
-        project_path.chmod(0o444)
-        yield project_path
-        project_path.chmod(0o644)
+        mode = target.stat().st_mode
+        target.chmod(0o555 if target.is_dir() else 0o444)
+        try:
+            yield target
+        finally:
+            target.chmod(mode)
         return
     if shutil.which("chattr") is None:
         pytest.skip("root without chattr cannot make a file read-only")
-    flagged = subprocess.run(["chattr", "+i", str(project_path)], capture_output=True)
+    flagged = subprocess.run(["chattr", "+i", str(target)], capture_output=True)
     if flagged.returncode != 0:
         pytest.skip(f"this filesystem has no immutable flag: {flagged.stderr!r}")
     try:
-        yield project_path
+        yield target
     finally:
-        subprocess.run(["chattr", "-i", str(project_path)], check=True)
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+
+
+@pytest.fixture
+def read_only(project_path: Path) -> Iterator[Path]:
+    Project.open(project_path).close()
+    with unwritable(project_path):
+        yield project_path
 
 
 def test_read_only_project_is_refused_with_a_clear_message(read_only: Path) -> None:
@@ -129,21 +139,8 @@ def test_read_only_project_is_refused_with_a_clear_message(read_only: Path) -> N
 def read_only_folder(project_path: Path) -> Iterator[Path]:
     """The project's folder made unwritable (SQLite must create -wal and -shm files there)."""
     Project.open(project_path).close()
-    folder = project_path.parent
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
+    with unwritable(project_path.parent):
         yield project_path
-        folder.chmod(0o755)
-        return
-    if shutil.which("chattr") is None:
-        pytest.skip("root without chattr cannot make a folder read-only")
-    flagged = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
-    if flagged.returncode != 0:
-        pytest.skip(f"this filesystem has no immutable flag: {flagged.stderr!r}")
-    try:
-        yield project_path
-    finally:
-        subprocess.run(["chattr", "-i", str(folder)], check=True)
 
 
 def test_project_in_a_read_only_folder_is_refused_naming_the_folder(

@@ -76,6 +76,16 @@ def stored_revision(path: Path) -> str | None:
     return row[0] if row else None
 
 
+def open_read_only(path: Path, what: str) -> sqlite3.Connection:
+    """A project file of a schema we know, opened read-only: a colleague's project, a backup."""
+    if not path.is_file():
+        raise ProjectError(f"{path} does not exist.")
+    revision = stored_revision(path)
+    if revision is None or revision not in known_revisions():
+        raise ProjectError(f"{path} is not {what} this version of Annotator can read.")
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def check_openable(path: Path) -> str | None:
     """Refuse files we must not touch; return the stored schema version (None for a new file)."""
     if path.is_dir():
