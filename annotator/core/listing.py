@@ -70,7 +70,9 @@ TOPICS = (
 )
 
 
-def _where(project: Project, flt: DocumentFilter) -> tuple[str, list[Any]]:
+def _where(
+    project: Project, flt: DocumentFilter, build_index: bool = True
+) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if flt.document_id is not None:
@@ -102,7 +104,8 @@ def _where(project: Project, flt: DocumentFilter) -> tuple[str, list[Any]]:
         )
         params.append(flt.min_disagreements)
     if flt.search and flt.search.strip():
-        ensure_search_index(project)
+        if build_index:
+            ensure_search_index(project)
         clauses.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
         params.append(fts_query(flt.search))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -163,23 +166,65 @@ def list_documents(
     )
     with project.engine.connect() as conn:
         rows = conn.exec_driver_sql(sql, (*base_params, *params, limit, offset)).all()
-    return [
-        DocumentRow(
-            id=row[0],
-            title=row[1],
-            status=Status(row[2]),
-            entities=row[3],
-            suggestions=row[4],
-            topics=tuple(row[5].split(", ")) if row[5] else (),
-            unreliable=row[6],
-        )
-        for row in rows
-    ]
+    return [_row(row) for row in rows]
+
+
+def list_document_ids(
+    project: Project,
+    flt: DocumentFilter,
+    *,
+    sort: str = "order",
+    descending: bool = False,
+    build_index: bool = True,
+) -> list[int]:
+    """Every matching document's id in list order: one query, then rows are read by id.
+
+    A list of 100,000 ids is a few hundred kilobytes; reading rows by id keeps every page of
+    a long list as fast as the first, where OFFSET would scan all rows before it. With
+    ``build_index`` off, a search covers only what the background indexer has done so far.
+    """
+    if sort not in SORT_KEYS:
+        raise AnnotatorError(f"Cannot sort documents by '{sort}'.")
+    where, params = _where(project, flt, build_index)
+    base, base_params = _base(_annotator_id(project, flt.annotator))
+    direction = "DESC" if descending else "ASC"
+    order = {"status": "coalesce(a.status, 'new')", "entities": f"coalesce({ENTITY_COUNT}, 0)"}
+    sql = f"SELECT d.id {base}{where} ORDER BY {order.get(sort, SORT_KEYS[sort])} {direction}, d.id"
+    with project.engine.connect() as conn:
+        return [row[0] for row in conn.exec_driver_sql(sql, (*base_params, *params))]
+
+
+def document_rows(project: Project, annotator: str, ids: list[int]) -> list[DocumentRow]:
+    """The rows of these documents, in the order given."""
+    if not ids:
+        return []
+    base, base_params = _base(_annotator_id(project, annotator))
+    marks = ",".join("?" * len(ids))
+    sql = (
+        f"SELECT d.id, coalesce(d.title, ''), coalesce(a.status, 'new') AS status, "
+        f"coalesce({ENTITY_COUNT}, 0) AS entities, {SUGGESTION_COUNT}, {TOPICS}, "
+        f"coalesce({UNRELIABLE_COUNT}, 0) {base} WHERE d.id IN ({marks})"
+    )
+    with project.engine.connect() as conn:
+        rows = {row[0]: _row(row) for row in conn.exec_driver_sql(sql, (*base_params, *ids))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _row(row: Any) -> DocumentRow:
+    return DocumentRow(
+        id=row[0],
+        title=row[1],
+        status=Status(row[2]),
+        entities=row[3],
+        suggestions=row[4],
+        topics=tuple(row[5].split(", ")) if row[5] else (),
+        unreliable=row[6],
+    )
 
 
 def document_row(project: Project, annotator: str, document_id: int) -> DocumentRow | None:
     """One row, re-read after an edit without re-reading its whole page."""
-    rows = list_documents(project, DocumentFilter(annotator, document_id=document_id), limit=1)
+    rows = document_rows(project, annotator, [document_id])
     return rows[0] if rows else None
 
 

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from annotator.core.listing import (
     DocumentFilter,
     DocumentRow,
-    count_documents,
     document_row,
-    list_documents,
+    document_rows,
+    list_document_ids,
 )
 from annotator.core.records import LabelKind, Status
 from annotator.gui.colours import readable_on
@@ -60,15 +60,27 @@ class DocumentListModel(QAbstractTableModel):
         self.filter = DocumentFilter(session.annotator)
         self.sort_key = "order"
         self.descending = False
-        self._count = 0
+        self._ids: list[int] = []
+        self._rows_by_id: dict[int, int] | None = None
         self._pages: dict[int, list[DocumentRow]] = {}
         self.reload()
+
+    @property
+    def _count(self) -> int:
+        return len(self._ids)
 
     def reload(self) -> None:
         self.beginResetModel()
         self.filter = replace(self.filter, annotator=self.session.annotator)
         self._pages.clear()
-        self._count = count_documents(self.session.project, self.filter)
+        self._rows_by_id = None
+        self._ids = list_document_ids(
+            self.session.project,
+            self.filter,
+            sort=self.sort_key,
+            descending=self.descending,
+            build_index=False,
+        )
         self.endResetModel()
 
     def set_filter(self, flt: DocumentFilter) -> None:
@@ -77,14 +89,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def _page(self, number: int) -> list[DocumentRow]:
         if number not in self._pages:
-            self._pages[number] = list_documents(
-                self.session.project,
-                self.filter,
-                sort=self.sort_key,
-                descending=self.descending,
-                offset=number * PAGE,
-                limit=PAGE,
-            )
+            ids = self._ids[number * PAGE : (number + 1) * PAGE]
+            self._pages[number] = document_rows(self.session.project, self.filter.annotator, ids)
         return self._pages[number]
 
     def row_data(self, row: int) -> DocumentRow | None:
@@ -95,22 +101,23 @@ class DocumentListModel(QAbstractTableModel):
         return page[offset] if offset < len(page) else None
 
     def row_of(self, document_id: int) -> int | None:
-        """The row showing a document, searched among the pages already read."""
-        for number, page in self._pages.items():
-            for offset, item in enumerate(page):
-                if item.id == document_id:
-                    return number * PAGE + offset
-        return None
+        """The row showing a document, if the list shows it."""
+        if self._rows_by_id is None:
+            self._rows_by_id = {document_id: row for row, document_id in enumerate(self._ids)}
+        return self._rows_by_id.get(document_id)
 
     def refresh_document(self, document_id: int) -> None:
         """Re-read one row after an edit; the rest of its page stays as it is."""
         row = self.row_of(document_id)
         if row is None:
             return
+        page = self._pages.get(row // PAGE)
+        if page is None or row % PAGE >= len(page):
+            return
         fresh = document_row(self.session.project, self.session.annotator, document_id)
         if fresh is None:
             return
-        self._pages[row // PAGE][row % PAGE] = fresh
+        page[row % PAGE] = fresh
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

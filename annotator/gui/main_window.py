@@ -321,7 +321,13 @@ class MainWindow(QMainWindow):
         self.search_task = QuietTask(
             self, lambda progress, cancel: ensure_search_index(project, progress, cancel)
         )
+        self.search_task.finished.connect(self._search_index_ready)
         self.search_task.start()
+
+    def _search_index_ready(self) -> None:
+        """A search typed while the index was being built covered only part of the project."""
+        if self.filters.search.text().strip():
+            self.filters.emit_filter()
 
     def back_up(self) -> None:
         """A rolling backup off the GUI thread, when the newest one is old enough."""

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.listing import DocumentFilter, count_documents, list_documents
+from annotator.core.listing import (
+    DocumentFilter,
+    count_documents,
+    document_rows,
+    list_document_ids,
+    list_documents,
+)
 from annotator.core.project import Project
 from annotator.core.records import Layer, Status
 
@@ -74,6 +80,18 @@ def test_filters_select_the_right_documents(
 ) -> None:
     assert titles(list_documents(project, flt)) == expected
     assert count_documents(project, flt) == len(expected)
+
+
+@pytest.mark.parametrize("sort", ["order", "title", "status", "entities", "length"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_ids_then_rows_give_the_same_list_as_paging(
+    project: Project, sort: str, descending: bool
+) -> None:
+    """The app reads ids once and rows by id; it must show what a paged query shows."""
+    flt = DocumentFilter("alice")
+    ids = list_document_ids(project, flt, sort=sort, descending=descending)
+    paged = list_documents(project, flt, sort=sort, descending=descending)
+    assert document_rows(project, "alice", ids) == paged
 
 
 def test_sorting_and_paging(project: Project) -> None:
