@@ -133,11 +133,17 @@ def _annotation_id(conn: Connection, document_id: int, annotator_id: int) -> int
 
 
 def _widen_to_words(text: str, start: int, end: int, words: int = 3) -> tuple[int, int]:
-    """A piece of text around start..end, cut at whitespace, with a few words on each side."""
+    """A piece of text around start..end, cut at whitespace, with a few words on each side.
+
+    It starts on a word, never on whitespace: spaCy makes leading whitespace a token of its
+    own, which the whole text does not have there.
+    """
     low, high = max(0, start), min(len(text), end)
     for _ in range(words):
         low = max(0, _last_space(text, low - 1))
         high = _next_space(text, high + 1)
+    while low < high and text[low].isspace():
+        low += 1
     return low, high
 
 

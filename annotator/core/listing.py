@@ -120,11 +120,16 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def _base(annotator_id: int) -> tuple[str, list[Any]]:
+# The unique index on content hashes holds every document id: scanning it instead of the
+# table (whose rows hold the texts) reads a few megabytes instead of the whole corpus.
+IDS_ONLY = "INDEXED BY sqlite_autoindex_documents_1"
+
+
+def _base(annotator_id: int, ids_only: bool = False) -> tuple[str, list[Any]]:
     """Every document, joined with the viewing annotator's annotation when there is one."""
     return (
-        "FROM documents AS d LEFT JOIN annotations AS a ON a.document_id = d.id "
-        "AND a.annotator_id = ?",
+        f"FROM documents AS d {IDS_ONLY if ids_only else ''} LEFT JOIN annotations AS a "
+        "ON a.document_id = d.id AND a.annotator_id = ?",
         [annotator_id],
     )
 
@@ -186,12 +191,14 @@ def list_document_ids(
     if sort not in SORT_KEYS:
         raise AnnotatorError(f"Cannot sort documents by '{sort}'.")
     where, params = _where(project, flt, build_index)
-    base, base_params = _base(_annotator_id(project, flt.annotator))
+    ids_only = sort not in ("title", "length")
+    base, base_params = _base(_annotator_id(project, flt.annotator), ids_only)
     direction = "DESC" if descending else "ASC"
     order = {"status": "coalesce(a.status, 'new')", "entities": f"coalesce({ENTITY_COUNT}, 0)"}
     sql = f"SELECT d.id {base}{where} ORDER BY {order.get(sort, SORT_KEYS[sort])} {direction}, d.id"
     with project.engine.connect() as conn:
-        return [row[0] for row in conn.exec_driver_sql(sql, (*base_params, *params))]
+        cursor = conn.connection.driver_connection.execute(sql, (*base_params, *params))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def document_rows(project: Project, annotator: str, ids: list[int]) -> list[DocumentRow]:

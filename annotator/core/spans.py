@@ -69,14 +69,21 @@ def _is_trimmable(char: str) -> bool:
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading and trailing whitespace and punctuation; keeps the span if nothing is left."""
+    """Drop leading and trailing whitespace and punctuation; keeps punctuation if nothing else
+    is left, and the span as it is if it holds only whitespace."""
     new_start, new_end = start, end
     while new_start < new_end and _is_trimmable(text[new_start]):
         new_start += 1
     while new_end > new_start and _is_trimmable(text[new_end - 1]):
         new_end -= 1
     if new_start == new_end:
-        return start, end
+        # Only punctuation (and spaces) selected: keep the punctuation, drop the spaces.
+        new_start, new_end = start, end
+        while new_start < new_end and text[new_start].isspace():
+            new_start += 1
+        while new_end > new_start and text[new_end - 1].isspace():
+            new_end -= 1
+        return (start, end) if new_start == new_end else (new_start, new_end)
     return new_start, new_end
 
 

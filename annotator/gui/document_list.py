@@ -160,8 +160,11 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_key = SORT_BY_COLUMN.get(column, "order")
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key = SORT_BY_COLUMN.get(column, "order")
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending):
+            return
+        self.sort_key, self.descending = key, descending
         self.reload()
 
 

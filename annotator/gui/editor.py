@@ -22,6 +22,8 @@ from annotator.gui.dialogs import LabelPicker, ReasonDialog
 from annotator.gui.session import ProjectSession
 from annotator.gui.span_view import DisplaySpan, SpanView
 
+WARM_UP_MS = 400
+
 
 class DocumentEditor(QObject):
     """The open document's state and every edit a user can make on it."""
@@ -44,7 +46,9 @@ class DocumentEditor(QObject):
         self.overlay: Callable[[], list[DisplaySpan]] | None = None
         self._token_starts: list[int] = []
         self._token_ends: list[int] = []
-        threading.Thread(target=lambda: session.project.tokenizer, daemon=True).start()
+        # Load the tokenizer (spaCy's import) once the window is up: run at the same time as
+        # the first queries, its hold on the GIL would slow them several times over.
+        QTimer.singleShot(WARM_UP_MS, self._warm_up_tokenizer)
         self.labels: dict[LabelKind, list[LabelInfo]] = {}
         self._colours: dict[str, str] = {}
         self.reload_labels()
@@ -54,6 +58,10 @@ class DocumentEditor(QObject):
         self._refresh_timer.timeout.connect(self._refresh_if_stale)
         session.documentChanged.connect(self._document_changed)
         session.labelsChanged.connect(self._labels_changed)
+
+    def _warm_up_tokenizer(self) -> None:
+        project = self.session.project
+        threading.Thread(target=lambda: project.tokenizer, daemon=True).start()
 
     # Loading ------------------------------------------------------------------------------
 

@@ -203,3 +203,13 @@ def test_invalid_spans_are_refused_naming_file_and_line(
         assert raised.value.line == line
         assert "bad.jsonl" in str(raised.value)
         assert snapshot(project.path) == before
+
+
+@FAST
+@given(text=texts)
+def test_plain_text_files_import_exactly_as_written(template: Path, tmp_path: Path, text) -> None:
+    source = tmp_path / "article.txt"
+    source.write_bytes(text.encode("utf-8"))
+    with fresh(template, tmp_path, "txt") as project:
+        project.import_paths([source])
+        assert project.text(1) == text
