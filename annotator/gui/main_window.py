@@ -318,9 +318,11 @@ class MainWindow(QMainWindow):
         from annotator.core.listing import ensure_search_index
 
         project = self.session.project
-        self.search_task = QuietTask(
-            self, lambda progress, cancel: ensure_search_index(project, progress, cancel)
-        )
+        def index(progress: object, cancel: object) -> None:
+            if ensure_search_index(project, progress, cancel):  # type: ignore[arg-type]
+                project.checkpoint()
+
+        self.search_task = QuietTask(self, index)
         self.search_task.finished.connect(self._search_index_ready)
         self.search_task.start()
 
