@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         from annotator.core.listing import ensure_search_index
 
         project = self.session.project
+
         def index(progress: object, cancel: object) -> None:
             if ensure_search_index(project, progress, cancel):  # type: ignore[arg-type]
                 project.checkpoint()

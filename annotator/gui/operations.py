@@ -210,18 +210,15 @@ class Operations:
 
     def agreement_report(self, annotators: list[str] | None = None) -> None:
         """Agreement over the whole project, for the annotators under review (or chosen now)."""
-        from annotator.core.adjudication import GOLD
         from annotator.core.agreement import agreement
-        from annotator.gui.review import AnnotatorsDialog
+        from annotator.gui.review import AnnotatorsDialog, finished_some, human_annotators
 
         session = self.window.session
         if annotators is None and session.reviewing:
             annotators = list(session.compared)
         if annotators is None:
-            names = [
-                a.name for a in self.project.annotators() if a.kind == "human" and a.name != GOLD
-            ]
-            dialog = AnnotatorsDialog(names, self.window)
+            names = human_annotators(self.project)
+            dialog = AnnotatorsDialog(names, finished_some(self.project, names), self.window)
             if not dialog.exec():
                 return
             annotators = dialog.chosen()

@@ -38,12 +38,14 @@ from annotator.core.adjudication import (
 from annotator.core.agreement import agreement
 from annotator.core.agreement_html import number
 from annotator.core.errors import AnnotatorError
+from annotator.core.records import Status
 from annotator.core.review import Kind
 from annotator.gui import commands
 from annotator.gui.span_view import DisplaySpan
 from annotator.gui.workers import QuietTask
 
 if TYPE_CHECKING:
+    from annotator.core.project import Project
     from annotator.gui.main_window import MainWindow
     from annotator.gui.session import ProjectSession
 
@@ -70,17 +72,28 @@ def summary(item: ReviewItem) -> str:
     return " | ".join(f"{name} {version_text(item, name)}" for name in names)
 
 
+def human_annotators(project: Project) -> list[str]:
+    return [a.name for a in project.annotators() if a.kind == "human" and a.name != GOLD]
+
+
+def finished_some(project: Project, names: list[str]) -> set[str]:
+    """Whom to compare by default: those who marked at least one document done."""
+    return {name for name in names if project.status_count(name, Status.DONE)}
+
+
 class AnnotatorsDialog(QDialog):
     """Whose work to compare: two or more human annotators."""
 
-    def __init__(self, names: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, names: list[str], checked: set[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Review: compare annotators")
         self.list = QListWidget()
         for name in names:
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            item.setCheckState(
+                Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked
+            )
             self.list.addItem(item)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -196,8 +209,8 @@ class ReviewController(QObject):
     def start(self, annotators: list[str] | None = None) -> bool:
         project = self.session.project
         if annotators is None:
-            names = [a.name for a in project.annotators() if a.kind == "human" and a.name != GOLD]
-            dialog = AnnotatorsDialog(names, self.window)
+            names = human_annotators(project)
+            dialog = AnnotatorsDialog(names, finished_some(project, names), self.window)
             if not dialog.exec():
                 return False
             annotators = dialog.chosen()
@@ -218,6 +231,7 @@ class ReviewController(QObject):
         self.window.set_review_actions(True)
         self._reopen()
         self._count_all()
+        self.window.view.setFocus()
         return True
 
     def stop(self) -> None:
@@ -236,6 +250,7 @@ class ReviewController(QObject):
         self.window.set_review_actions(False)
         self.session.set_annotator(reviewer)
         self._reopen()
+        self.window.view.setFocus()
 
     def _reopen(self) -> None:
         """Show the open document again, now as the other annotation (gold or the person's)."""

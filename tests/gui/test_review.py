@@ -200,3 +200,26 @@ def test_agreement_report_shows_the_project_figures_and_saves_them(
     out = tmp_path / "agreement.html"
     dialog.save_to(out)
     assert "<svg" in out.read_text(encoding="utf-8")
+
+
+def test_review_dialog_offers_those_who_finished_work_and_keys_go_to_the_pane(
+    qtbot, window, colleagues
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.review import AnnotatorsDialog
+
+    window.session.project.add_span(2, "tester", 0, 5, "ORG")
+
+    def accept_defaults() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, AnnotatorsDialog):
+            dialog.accept()
+        else:
+            QTimer.singleShot(20, accept_defaults)
+
+    QTimer.singleShot(0, accept_defaults)
+    key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.compared == ["alice", "bob"]
+    assert window.focusWidget() is window.view
