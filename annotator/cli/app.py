@@ -279,6 +279,31 @@ def agreement(
 
 
 @app.command()
+@reports_errors
+def doctor(
+    project: Annotated[
+        Path | None, typer.Argument(help="Also report this project's schema version.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """What this installation sees: versions, Qt platform, spaCy pipelines, folders."""
+    from annotator.core.doctor import diagnose
+
+    result = diagnose(project)
+    if as_json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return
+    table = Table("", "", show_header=False)
+    for key, value in result.as_dict().items():
+        if isinstance(value, dict):
+            value = "\n".join(f"{k}: {v}" for k, v in value.items()) or "–"
+        elif isinstance(value, list):
+            value = ", ".join(value) or "none installed (the built-in tagger is always there)"
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)
+
+
+@app.command()
 def gui(
     project: Annotated[Path | None, typer.Argument(help="The project file to open.")] = None,
 ) -> None:

@@ -130,3 +130,26 @@ def test_backup_now_list_and_restore(tmp_path: Path) -> None:
     restored = runner.invoke(app, ["backup", "restore", str(backup), str(target)])
     assert restored.exit_code == 0, restored.output
     assert snapshot(target) == snapshot(project)
+
+
+def test_doctor_reports_versions_platform_folders_and_project_schema(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    import spacy
+
+    from annotator.core.store.database import head_revision
+
+    project = tmp_path / "p.annotator"
+    assert (
+        runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))]).exit_code
+        == 0
+    )
+    result = runner.invoke(app, ["doctor", str(project), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["spacy"] == spacy.__version__
+    assert data["qt_platform"] == "offscreen"
+    assert Path(data["folders"]["data"]).is_relative_to(isolated_home)
+    assert data["project"] == {"path": str(project), "schema": head_revision(), "state": "current"}
+    table = runner.invoke(app, ["doctor"])
+    assert table.exit_code == 0 and "spacy" in table.output

@@ -1,0 +1,96 @@
+"""What this installation sees, for bug reports: versions, Qt platform, pipelines, folders.
+
+Whether Qt can open its platform plugin is tried in a child process: a missing system library
+(libEGL, libxcb-cursor) aborts the process that tries, and that must not be the caller.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core import settings
+from annotator.core.store.database import head_revision, stored_revision
+
+QT_PROBE = (
+    "from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); "
+    "print(app.platformName())"
+)
+
+
+@dataclass
+class Diagnosis:
+    annotator: str
+    python: str
+    system: str
+    pyside: str
+    qt: str
+    qt_platform: str
+    spacy: str
+    pipelines: list[str]
+    folders: dict[str, str]
+    schema: str
+    project: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def qt_platform(timeout: float = 20) -> str:
+    """The platform plugin Qt loads here, or why it cannot load one."""
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", QT_PROBE], capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return "no answer from Qt within the time limit"
+    if probe.returncode == 0 and probe.stdout.strip():
+        return probe.stdout.strip()
+    reason = (probe.stderr.strip().splitlines() or ["unknown error"])[-1]
+    requested = os.environ.get("QT_QPA_PLATFORM", "the default")
+    return f"cannot start with {requested} ({reason})"
+
+
+def diagnose(project: Path | None = None) -> Diagnosis:
+    import PySide6
+    import spacy
+    from PySide6.QtCore import qVersion
+
+    from annotator.core.pretag import installed_pipelines
+
+    folders = settings.folders()
+    result = Diagnosis(
+        annotator=__version__,
+        python=platform.python_version(),
+        system=f"{platform.system()} {platform.release()} {platform.machine()}",
+        pyside=PySide6.__version__,
+        qt=qVersion(),
+        qt_platform=qt_platform(),
+        spacy=spacy.__version__,
+        pipelines=installed_pipelines(),
+        folders={"data": str(folders.data), "config": str(folders.config), "log": str(folders.log)},
+        schema=head_revision(),
+    )
+    if project is not None:
+        stored = stored_revision(project) if project.is_file() else None
+        result.project = {
+            "path": str(project),
+            "schema": str(stored),
+            "state": schema_state(project, stored, result.schema),
+        }
+    return result
+
+
+def schema_state(project: Path, stored: str | None, head: str) -> str:
+    if not project.is_file():
+        return "missing"
+    if stored == head:
+        return "current"
+    if stored is not None and stored < head:
+        return "older; upgraded when opened"
+    return "newer than this Annotator: update Annotator to open it"
