@@ -12,7 +12,7 @@ from rich.table import Table
 
 from annotator import __version__
 from annotator.cli.backup import backup_app
-from annotator.cli.output import console, errors, progress_bar, reports_errors
+from annotator.cli.output import console, errors, fail, progress_bar, reports_errors
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 
@@ -35,6 +35,19 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
+def self_check_callback(value: bool) -> None:
+    if not value:
+        return
+    from annotator.gui.self_check import run_self_check
+
+    try:
+        run_self_check(lambda line: console.print(f"✓ {line}"))
+    except Exception as exc:  # every failure, expected or not, is the check's answer
+        fail(f"self-check failed: {exc}")
+        raise typer.Exit(1) from None
+    raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -45,6 +58,15 @@ def root(
             callback=version_callback,
             is_eager=True,
             help="Print the version and exit.",
+        ),
+    ] = False,
+    self_check: Annotated[
+        bool,
+        typer.Option(
+            "--self-check",
+            callback=self_check_callback,
+            is_eager=True,
+            help="Import, pre-tag and export samples and open the window offscreen; then exit.",
         ),
     ] = False,
 ) -> None:

@@ -153,3 +153,11 @@ def test_doctor_reports_versions_platform_folders_and_project_schema(
     assert data["project"] == {"path": str(project), "schema": head_revision(), "state": "current"}
     table = runner.invoke(app, ["doctor"])
     assert table.exit_code == 0 and "spacy" in table.output
+
+
+def test_self_check_runs_import_pretag_export_and_the_window(qapp) -> None:
+    result = runner.invoke(app, ["--self-check"])
+    assert result.exit_code == 0, result.output
+    for step in ("imported 6 sample articles", "pre-tagged", "spaCy training set", "main window"):
+        assert step in result.output
+    assert "self-check passed" in result.output
