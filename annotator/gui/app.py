@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core import settings
@@ -58,11 +59,23 @@ def setup_logging() -> None:
     )
 
 
+APP_ID = "org.annotator.Annotator"
+
+
+def set_identity(app: QApplication) -> None:
+    """Name, icon and desktop-file id, so desktops group the window with its launcher."""
+    from annotator.core.resources import resource_path
+
+    app.setApplicationName("Annotator")
+    app.setOrganizationName("Annotator")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(resource_path("icons") / "annotator.svg")))
+
+
 def run(project: Path | None = None) -> int:
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Annotator")
-    app.setOrganizationName("Annotator")
+    set_identity(app)
     from annotator.gui.main_window import MainWindow, open_session
 
     name = ask_annotator_name()
