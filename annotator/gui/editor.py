@@ -7,6 +7,7 @@ selections, and the panels only show. All offsets here are code points (the stor
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 from collections.abc import Callable
 
@@ -22,6 +23,7 @@ from annotator.gui.dialogs import LabelPicker, ReasonDialog
 from annotator.gui.session import ProjectSession
 from annotator.gui.span_view import DisplaySpan, SpanView
 
+log = logging.getLogger(__name__)
 WARM_UP_MS = 400
 
 
@@ -48,7 +50,9 @@ class DocumentEditor(QObject):
         self._token_ends: list[int] = []
         # Load the tokenizer (spaCy's import) once the window is up: run at the same time as
         # the first queries, its hold on the GIL would slow them several times over.
-        QTimer.singleShot(WARM_UP_MS, self._warm_up_tokenizer)
+        self.warm_up = QTimer(self, singleShot=True, interval=WARM_UP_MS)
+        self.warm_up.timeout.connect(self._warm_up_tokenizer)
+        self.warm_up.start()
         self.labels: dict[LabelKind, list[LabelInfo]] = {}
         self._colours: dict[str, str] = {}
         self.reload_labels()
@@ -61,7 +65,14 @@ class DocumentEditor(QObject):
 
     def _warm_up_tokenizer(self) -> None:
         project = self.session.project
-        threading.Thread(target=lambda: project.tokenizer, daemon=True).start()
+
+        def load() -> None:
+            try:
+                project.tokenizer  # noqa: B018 - loading it is the point
+            except Exception:  # a head start only: the first edit loads it and reports errors
+                log.debug("Tokenizer warm-up skipped", exc_info=True)
+
+        threading.Thread(target=load, daemon=True).start()
 
     # Loading ------------------------------------------------------------------------------
 

@@ -553,6 +553,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.editor.warm_up.stop()
         self.search_task.stop()
         if self.backup_task is not None:
             self.backup_task.stop()
