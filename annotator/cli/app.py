@@ -309,7 +309,7 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """What this installation sees: versions, Qt platform, spaCy pipelines, folders."""
-    from annotator.core.doctor import diagnose
+    from annotator.gui.doctor import diagnose
 
     result = diagnose(project)
     if as_json:

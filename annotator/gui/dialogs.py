@@ -31,6 +31,16 @@ from annotator.core.labels import LabelInfo
 BUILT_IN = "Built-in tagger (no download)"
 
 
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel, wired to accept and reject: the buttons every small dialog here ends with."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class ReasonDialog(QDialog):
     """Why a passage is unreliable: one of the project's reasons, and an optional note."""
 
@@ -56,11 +66,7 @@ class ReasonDialog(QDialog):
         self.note = QPlainTextEdit(note)
         self.note.setPlaceholderText("Optional note: why, and where the facts are")
         self.note.setTabChangesFocus(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form = QFormLayout(self)
         form.addRow("Passage", QPlainTextEdit(excerpt, readOnly=True, maximumHeight=70))
         form.addRow("Reason", self.reason)
@@ -128,11 +134,7 @@ class PretagDialog(QDialog):
         row.addWidget(self.model, 1)
         row.addWidget(browse)
         self.batch = QSpinBox(minimum=1, maximum=4096, value=64)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form = QFormLayout(self)
         form.addRow("spaCy pipeline", row)
         form.addRow("Batch size", self.batch)
@@ -186,11 +188,7 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.out, 1)
         row.addWidget(browse)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form = QFormLayout(self)
         form.addRow("Format", self.fmt)
         form.addRow("Annotator", self.annotator)

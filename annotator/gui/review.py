@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -41,6 +40,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.records import Status
 from annotator.core.review import Kind
 from annotator.gui import commands
+from annotator.gui.dialogs import ok_cancel
 from annotator.gui.span_view import DisplaySpan
 from annotator.gui.workers import QuietTask
 
@@ -95,11 +95,7 @@ class AnnotatorsDialog(QDialog):
                 Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked
             )
             self.list.addItem(item)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Compare the work of (at least two):"))
         layout.addWidget(self.list)
