@@ -79,7 +79,8 @@ def main() -> None:
     dark = "--dark" in args
     args = [a for a in args if a != "--dark"]
     out = Path(args[0]) if args else Path("screenshot.png")
-    articles = [Path(p) for p in args[1:]] or sorted(resource_path("samples").glob("*.txt"))
+    samples = sorted(resource_path("samples", "articles").glob("*.txt"))
+    articles = [Path(p) for p in args[1:]] or samples
     with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("ANNOTATOR_HOME", folder)
         path = Path(folder) / "screenshot.annotator"

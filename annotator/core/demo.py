@@ -13,7 +13,7 @@ from annotator.core.settings import demo_project_path
 
 
 def sample_articles() -> list[Path]:
-    return sorted(resource_path("samples").glob("*.txt"))
+    return sorted(resource_path("samples", "articles").glob("*.txt"))
 
 
 def create_demo_project(path: Path | None = None) -> Path:

@@ -149,12 +149,13 @@ def pretag(
                     rows.append(
                         (annotation_ids[document_id], start, end, label_ids[label], model_id, now)
                     )
-            conn.exec_driver_sql(
-                'INSERT INTO spans (annotation_id, layer, start, "end", label_id, created_by, '
-                "rejected, created_at) VALUES (?, 'entity', ?, ?, ?, ?, 0, ?) "
-                "ON CONFLICT DO NOTHING",
-                rows,
-            )
+            if rows:  # an empty parameter list would be taken as a single statement
+                conn.exec_driver_sql(
+                    'INSERT INTO spans (annotation_id, layer, start, "end", label_id, '
+                    "created_by, rejected, created_at) VALUES (?, 'entity', ?, ?, ?, ?, 0, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    rows,
+                )
         report.documents += len(ids)
         report.spans_added += len(rows)
         reporter.report(report.documents, total, f"Tagged {report.documents:,} documents")

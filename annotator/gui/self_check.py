@@ -1,6 +1,7 @@
 """``annotator --self-check``: prove an installation (or a bundle) works end to end.
 
-In a temporary folder: create a project, import our sample articles, pre-tag them with the
+In a temporary folder: create a project, import our sample articles (plain text and one HTML
+page, so the HTML extractor and its data files are proven present), pre-tag them with the
 built-in tagger, accept the suggestions as a finished annotation, export a spaCy training set,
 then open the main window offscreen on the project. Each step prints what it did; the first
 failure stops the check with its reason.
@@ -9,11 +10,13 @@ failure stops the check with its reason.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from annotator.core.project import Project
 from annotator.core.records import Status
 
 ANNOTATOR = "self-check"
@@ -21,7 +24,6 @@ ANNOTATOR = "self-check"
 
 def run_self_check(say: Callable[[str], None]) -> None:
     """Raises on the first failing step; ``say`` gets one line per step."""
-    from annotator.core.project import Project
     from annotator.core.resources import resource_path
 
     with tempfile.TemporaryDirectory(prefix="annotator-self-check-") as folder:
@@ -30,9 +32,9 @@ def run_self_check(say: Callable[[str], None]) -> None:
         path = work / "self-check.annotator"
         started = time.perf_counter()
         with Project.open(path) as project:
-            samples = sorted(resource_path("samples").glob("*.txt"))
-            imported = project.import_paths(samples)
+            imported = project.import_paths([resource_path("samples", "articles")])
             say(f"imported {imported.documents_added} sample articles into {path.name}")
+            say(html_summary(project))
             tagged = project.pretag()
             say(f"pre-tagged them with {tagged.model}: {tagged.spans_added} entities suggested")
             for document in project.documents():
@@ -49,13 +51,26 @@ def run_self_check(say: Callable[[str], None]) -> None:
         say(f"self-check passed in {time.perf_counter() - started:.1f} s")
 
 
+def html_summary(project: Project) -> str:
+    """Name the HTML article's extracted title and date: both need trafilatura's data files."""
+    for document in project.documents():
+        meta = document.meta or {}
+        if meta.get("file", "").endswith(".html"):
+            if not meta.get("date"):
+                raise RuntimeError(f"no date was extracted from {meta['file']}")
+            return f"extracted '{document.title}' ({meta['date']}) from {meta['file']}"
+    raise RuntimeError("the HTML sample article was not imported")
+
+
 def open_window(path: Path) -> str:
     """Open the real main window without a display and return the title it shows."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from annotator.gui.main_window import MainWindow, open_session
 
+    previous = qInstallMessageHandler(quiet_offscreen_notice)
     app = QApplication.instance() or QApplication([])
     window = MainWindow(open_session(path, ANNOTATOR))
     window.show()
@@ -67,3 +82,10 @@ def open_window(path: Path) -> str:
     finally:
         window.close()
         app.processEvents()
+        qInstallMessageHandler(previous)
+
+
+def quiet_offscreen_notice(kind: object, context: object, message: str) -> None:
+    """The offscreen platform warns that it cannot resize to hints: true, and not a failure."""
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")

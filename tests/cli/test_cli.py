@@ -158,6 +158,7 @@ def test_doctor_reports_versions_platform_folders_and_project_schema(
 def test_self_check_runs_import_pretag_export_and_the_window(qapp) -> None:
     result = runner.invoke(app, ["--self-check"])
     assert result.exit_code == 0, result.output
-    for step in ("imported 6 sample articles", "pre-tagged", "spaCy training set", "main window"):
+    steps = ("imported 7 sample articles", "extracted", "pre-tagged", "training set", "main window")
+    for step in steps:
         assert step in result.output
     assert "self-check passed" in result.output

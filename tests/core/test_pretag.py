@@ -159,3 +159,17 @@ def test_suggestions_can_be_accepted_and_rejected_without_changing_the_model_set
 def test_unknown_model_gives_a_clear_error(project: Project) -> None:
     with pytest.raises(AnnotatorError, match="Cannot load the spaCy pipeline 'xx_not_installed'"):
         project.pretag("xx_not_installed")
+
+
+def test_a_pipeline_that_finds_nothing_tags_every_document_with_no_suggestions(
+    project: Project, tmp_path: Path
+) -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "CITY", "pattern": "Atlantis"}])
+    nlp.to_disk(tmp_path / "finds-nothing")
+    report = project.pretag(str(tmp_path / "finds-nothing"))
+    assert (report.documents, report.spans_added) == (2, 0)
+    assert suggestion_rows(project) == []
+    assert project.pretag(str(tmp_path / "finds-nothing")).already_tagged == 2

@@ -19,7 +19,7 @@ def test_every_unreliable_quote_occurs_once_in_its_article() -> None:
     ]
     assert len(rows) >= 5
     for row in rows:
-        text = (folder / row["file"]).read_text(encoding="utf-8")
+        text = (folder / "articles" / row["file"]).read_text(encoding="utf-8")
         assert text.count(row["quote"]) == 1, row["quote"]
         assert row["reason"] in REASONS and row["note"]
 

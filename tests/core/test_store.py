@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -273,3 +274,27 @@ def test_full_disk_gives_a_clear_message_and_changes_nothing(
     with Project.open(project_path) as project:
         assert project.annotation(1, "alice") == saved
         assert project.document_count() == 1
+
+
+def test_listed_schema_revisions_are_the_shipped_migrations_in_order() -> None:
+    from alembic.script import ScriptDirectory
+
+    from annotator.core.store.database import SCHEMA_REVISIONS, alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    oldest_first = [script.revision for script in scripts.walk_revisions()][::-1]
+    assert list(SCHEMA_REVISIONS) == oldest_first
+    assert head_revision() == scripts.get_current_head()
+
+
+def test_opening_an_up_to_date_project_does_not_import_alembic(project_path: Path) -> None:
+    Project.open(project_path).close()
+    script = (
+        "import sys; from pathlib import Path; from annotator.core.project import Project;"
+        f"Project.open(Path({str(project_path)!r})).close();"
+        "print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
