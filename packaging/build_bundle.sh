@@ -8,7 +8,7 @@ BUDGET_BYTES=250000000
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -e '.[bundle]'
-.venv/bin/pyinstaller --noconfirm --log-level ERROR --distpath dist --workpath build/pyinstaller \
+.venv/bin/pyinstaller --noconfirm --log-level ERROR --distpath dist --workpath .build/pyinstaller \
   packaging/pyinstaller/annotator.spec
 
 size=$(du -s --bytes dist/annotator | cut -f1)

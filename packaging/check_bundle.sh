@@ -2,7 +2,8 @@
 # Use the built bundle as a user would, beyond --self-check: import a real Prodigy export, export
 # it in all three formats, train a pipeline on the spaCy export (with the development
 # environment's spaCy, as a user trains with theirs), then pre-tag our sample articles with that
-# trained pipeline loaded by path: the bundle has to carry everything a user's model needs.
+# trained pipeline loaded by path and from its packaged .tar.gz (the bundle has to carry
+# everything a user's model needs), and add the bundle to a desktop menu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundled=$PWD/dist/annotator/annotator
@@ -20,6 +21,13 @@ export ANNOTATOR_HOME=$work/home QT_QPA_PLATFORM=offscreen
 "$bundled" import "$work/news.annotator" resources/samples/articles/
 "$bundled" pretag "$work/news.annotator" --model "$work/model/model-last"
 "$bundled" stats "$work/news.annotator" --json >"$work/stats.json"
+mkdir "$work/package"
+.venv/bin/python -m spacy package "$work/model/model-last" "$work/package" --name trained \
+  --version 0.1.0 --build sdist >"$work/package.log" 2>&1 || { cat "$work/package.log"; exit 1; }
+"$bundled" pretag "$work/alice.annotator" \
+  --model "$work/package/en_trained-0.1.0/dist/en_trained-0.1.0.tar.gz"
+XDG_DATA_HOME=$work/share "$bundled" install-desktop
+grep -qx "Exec=$bundled gui %f" "$work/share/applications/org.annotator.Annotator.desktop"
 .venv/bin/python - "$work/stats.json" <<'PY'
 import json
 import sys

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from annotator import __version__
 from annotator.cli.backup import backup_app
+from annotator.cli.desktop import install_desktop_command
 from annotator.cli.output import console, errors, fail, progress_bar, reports_errors
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
@@ -27,6 +28,7 @@ app = typer.Typer(
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (one SQLite file).")]
 app.add_typer(backup_app, name="backup")
+app.command("install-desktop")(install_desktop_command)
 
 
 def version_callback(value: bool) -> None:

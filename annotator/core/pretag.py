@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.pipelines import load_pipeline
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.records import LabelKind, Status
 from annotator.core.store.bulk import ensure_label_id, now_text
@@ -22,16 +23,6 @@ if TYPE_CHECKING:
 
     from annotator.core.project import Project
 
-#: Components that never add entities; leaving them out makes tagging several times faster.
-UNNEEDED_COMPONENTS = (
-    "parser",
-    "lemmatizer",
-    "senter",
-    "textcat",
-    "textcat_multilabel",
-    "spancat",
-    "trainable_lemmatizer",
-)
 PAGE_SIZE = 1000
 
 
@@ -43,35 +34,6 @@ class PretagReport:
     already_tagged: int = 0
     spans_added: int = 0
     labels: dict[str, int] = field(default_factory=dict)
-
-
-def installed_pipelines() -> list[str]:
-    import spacy.util
-
-    return sorted(spacy.util.get_installed_models())
-
-
-def load_pipeline(model: str | Path | None) -> Language:
-    """The built-in tagger (None), a pipeline folder, or an installed pipeline package."""
-    import spacy
-
-    if model is None:
-        from annotator.core.default_tagger import load_default_tagger
-
-        return load_default_tagger()
-    path = Path(model).expanduser()
-    excluded = list(UNNEEDED_COMPONENTS)
-    try:
-        if path.exists():
-            return spacy.load(path, exclude=excluded)
-        return spacy.load(str(model), exclude=excluded)
-    except (OSError, ValueError, KeyError) as exc:
-        installed = ", ".join(installed_pipelines()) or "none"
-        raise AnnotatorError(
-            f"Cannot load the spaCy pipeline '{model}': {exc}. Give a pipeline folder or an "
-            f"installed pipeline package (installed here: {installed}); without --model the "
-            "built-in tagger is used."
-        ) from exc
 
 
 def pipeline_identity(nlp: Language) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core import settings
+from annotator.core.desktop import APP_ID
 from annotator.core.errors import AnnotatorError
 from annotator.gui.collector import GuiThreadCollector
 
@@ -57,9 +58,6 @@ def setup_logging() -> None:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-
-
-APP_ID = "org.annotator.Annotator"
 
 
 def set_identity(app: QApplication) -> None:

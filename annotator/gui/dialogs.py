@@ -128,11 +128,18 @@ class PretagDialog(QDialog):
         self.model = QComboBox(editable=True)
         self.model.addItem(BUILT_IN)
         self.model.addItems(installed)
+        self.model.setToolTip(
+            "The built-in tagger, an installed pipeline package, a pipeline folder, or a "
+            "downloaded pipeline package (.whl, .tar.gz), which is unpacked once"
+        )
         browse = QPushButton("Folder…")
         browse.clicked.connect(self._browse)
+        package = QPushButton("Package file…", objectName="package")
+        package.clicked.connect(self._browse_package)
         row = QHBoxLayout()
         row.addWidget(self.model, 1)
         row.addWidget(browse)
+        row.addWidget(package)
         self.batch = QSpinBox(minimum=1, maximum=4096, value=64)
         buttons = ok_cancel(self)
         form = QFormLayout(self)
@@ -144,6 +151,16 @@ class PretagDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, "spaCy pipeline folder")
         if folder:
             self.model.setEditText(folder)
+
+    def _browse_package(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Downloaded spaCy pipeline package",
+            "",
+            "spaCy pipeline packages (*.whl *.tar.gz *.tgz *.zip)",
+        )
+        if path:
+            self.model.setEditText(path)
 
     def chosen_model(self) -> str | None:
         text = self.model.currentText().strip()

@@ -61,7 +61,7 @@ def diagnose(project: Path | None = None) -> Diagnosis:
     import spacy
     from PySide6.QtCore import qVersion
 
-    from annotator.core.pretag import installed_pipelines
+    from annotator.core.pipelines import installed_pipelines
 
     folders = settings.folders()
     result = Diagnosis(

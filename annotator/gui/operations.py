@@ -17,7 +17,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.exporting import ExportReport
 from annotator.core.importing import ImportReport
 from annotator.core.merging import MergeReport
-from annotator.core.pretag import PretagReport, installed_pipelines
+from annotator.core.pipelines import installed_pipelines
+from annotator.core.pretag import PretagReport
 from annotator.gui.dialogs import ExportDialog, PretagDialog
 from annotator.gui.workers import BackgroundTask, run_in_background
 

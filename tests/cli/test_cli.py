@@ -162,3 +162,22 @@ def test_self_check_runs_import_pretag_export_and_the_window(qapp) -> None:
     for step in steps:
         assert step in result.output
     assert "self-check passed" in result.output
+
+
+def test_install_desktop_lists_what_it_wrote_and_remove_undoes_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    launcher = tmp_path / "bin" / "annotator"
+    launcher.parent.mkdir()
+    launcher.write_text("#!/bin/sh\n", encoding="utf-8")
+    launcher.chmod(0o755)
+    installed = runner.invoke(app, ["install-desktop", "--launcher", str(launcher)])
+    assert installed.exit_code == 0, installed.output
+    desktop = tmp_path / "share" / "applications" / "org.annotator.Annotator.desktop"
+    assert f"Exec={launcher} gui %f" in desktop.read_text(encoding="utf-8")
+    assert "Installed 12 files" in installed.output
+    removed = runner.invoke(app, ["install-desktop", "--remove"])
+    assert removed.exit_code == 0 and "Removed 12 files" in removed.output
+    assert not desktop.exists()
+    refused = runner.invoke(app, ["install-desktop", "--launcher", str(tmp_path / "missing")])
+    assert refused.exit_code == 1
+    assert "is not an executable annotator command" in refused.output

@@ -10,7 +10,7 @@ import pytest
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.spacy_training import write_training_set
-from annotator.core.pretag import load_pipeline
+from annotator.core.pipelines import load_pipeline
 from annotator.core.project import Project
 from annotator.core.records import ExportItem, LabelKind, SpanRecord, Status
 

@@ -104,6 +104,38 @@ def test_pretag_with_the_built_in_tagger_shows_suggestions(
     )
 
 
+def test_pretag_with_a_downloaded_package_file_picked_in_the_dialog(
+    qtbot, window, project_file, tmp_path, monkeypatch, messages
+) -> None:
+    import tarfile
+
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "CITY", "pattern": "Beijing"}])
+    nlp.meta.update(name="cities", version="2.0.0")
+    (tmp_path / "en_cities").mkdir()
+    nlp.to_disk(tmp_path / "en_cities" / "en_cities-2.0.0")
+    archive = tmp_path / "en_cities-2.0.0.tar.gz"
+    with tarfile.open(archive, "w:gz") as packed:
+        packed.add(tmp_path / "en_cities", arcname="en_cities-2.0.0/en_cities")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(archive), ""))
+
+    def fill(dialog: PretagDialog) -> None:
+        dialog.findChild(QPushButton, "package").click()
+        assert dialog.chosen_model() == str(archive)
+
+    answer(PretagDialog, fill)
+    window.operations.pretag()
+    qtbot.waitUntil(lambda: bool(messages), timeout=60000)
+    kind, text = messages[0]
+    assert kind == "information", text
+    assert "en_cities" in text
+    with Project.open(project_file) as project:
+        labels = {s.label for d in project.documents() for s in project.suggestions(d.id, "tester")}
+    assert labels == {"CITY"}
+
+
 def test_export_writes_the_chosen_format_and_never_overwrites_unasked(
     qtbot, window, project_file, tmp_path, messages
 ) -> None:
