@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Use the built bundle as a user would, beyond --self-check: import a real Prodigy export, export
 # it in all three formats, train a pipeline on the spaCy export (with the development
-# environment's spaCy, as a user trains with theirs), pre-tag with that pipeline from its folder
-# and from its packaged .tar.gz, and add the bundle to a desktop menu. The bundle's suggestions
-# must equal those of the pip-installed app: the bundle carries everything a user's model needs.
+# environment's spaCy, as a user trains with theirs), pre-tag with that pipeline from its
+# folder and from its packaged .tar.gz, run doctor, and add the bundle to a desktop menu. The
+# bundle's suggestions must equal the pip-installed app's: the bundle carries everything a
+# user's model needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundled=$PWD/dist/annotator/annotator
@@ -49,6 +50,12 @@ import json, sys
 stats = json.load(sys.stdin)
 assert stats["annotators"]["en_trained"] == {"done": 7}, stats
 print("the packaged pipeline (.tar.gz) pre-tagged all 7 sample articles")'
+
+"$bundled" doctor --json | .venv/bin/python -c '
+import json, sys
+found = json.load(sys.stdin)
+assert found["qt_platform"] == "offscreen", found
+print("doctor in the bundle: Qt", found["qt"], "on", found["qt_platform"], "- spaCy", found["spacy"])'
 
 quietly env XDG_DATA_HOME="$work/share" "$bundled" install-desktop
 grep -qx "Exec=$bundled gui %f" "$work/share/applications/org.annotator.Annotator.desktop"

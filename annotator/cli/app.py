@@ -50,6 +50,14 @@ def self_check_callback(value: bool) -> None:
     raise typer.Exit()
 
 
+def probe_callback(value: bool) -> None:
+    if value:
+        from annotator.gui.doctor import print_platform_name
+
+        print_platform_name()
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -70,6 +78,10 @@ def root(
             is_eager=True,
             help="Import, pre-tag and export samples and open the window offscreen; then exit.",
         ),
+    ] = False,
+    probe_qt_platform: Annotated[
+        bool,
+        typer.Option("--probe-qt-platform", callback=probe_callback, is_eager=True, hidden=True),
     ] = False,
 ) -> None:
     """Without a command, open the desktop app on the last project (or the demo project)."""

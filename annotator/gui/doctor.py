@@ -17,10 +17,22 @@ from annotator import __version__
 from annotator.core import settings
 from annotator.core.store.database import head_revision, stored_revision
 
-QT_PROBE = (
-    "from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); "
-    "print(app.platformName())"
-)
+PROBE_OPTION = "--probe-qt-platform"
+
+
+def print_platform_name() -> None:
+    """The child's side of the probe (run by ``annotator --probe-qt-platform``)."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication([])
+    print(app.platformName())
+
+
+def probe_command() -> list[str]:
+    """This annotator asked to probe: a bundle is its own executable, without ``python -c``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, PROBE_OPTION]
+    return [sys.executable, "-c", "from annotator.cli import main; main()", PROBE_OPTION]
 
 
 @dataclass
@@ -44,9 +56,7 @@ class Diagnosis:
 def qt_platform(timeout: float = 20) -> str:
     """The platform plugin Qt loads here, or why it cannot load one."""
     try:
-        probe = subprocess.run(
-            [sys.executable, "-c", QT_PROBE], capture_output=True, text=True, timeout=timeout
-        )
+        probe = subprocess.run(probe_command(), capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "no answer from Qt within the time limit"
     if probe.returncode == 0 and probe.stdout.strip():
