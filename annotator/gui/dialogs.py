@@ -126,6 +126,7 @@ class PretagDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Pre-tag documents")
         self.model = QComboBox(editable=True)
+        self.model.setMinimumContentsLength(48)  # room for a pipeline's path
         self.model.addItem(BUILT_IN)
         self.model.addItems(installed)
         self.model.setToolTip(

@@ -119,3 +119,18 @@ def test_relative_xdg_data_home_is_ignored_as_the_specification_says(
     monkeypatch.setenv("XDG_DATA_HOME", "relative/share")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert data_home() == tmp_path / ".local" / "share"
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils")
+def test_installed_entry_with_a_quoted_launcher_passes_desktop_file_validate(
+    xdg: Path, tmp_path: Path
+) -> None:
+    import subprocess
+
+    install_desktop(launcher_at(tmp_path / "My Apps" / "it's 100% $ours" / "annotator"))
+    result = subprocess.run(
+        ["desktop-file-validate", str(xdg / "applications" / f"{APP_ID}.desktop")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout

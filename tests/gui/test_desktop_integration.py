@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import configparser
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -60,3 +62,30 @@ def test_the_app_carries_its_icon_and_desktop_id(qapp) -> None:
     set_identity(qapp)
     assert not qapp.windowIcon().isNull()
     assert qapp.desktopFileName() == APP_ID
+
+
+def test_metainfo_release_is_the_apps_version() -> None:
+    from annotator import __version__
+
+    component = ET.parse(LINUX / f"{APP_ID}.metainfo.xml").getroot()
+    assert component.find("releases/release").get("version") == __version__
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils")
+def test_desktop_file_passes_desktop_file_validate_without_hints() -> None:
+    result = subprocess.run(
+        ["desktop-file-validate", str(LINUX / f"{APP_ID}.desktop")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+
+
+@pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="appstream")
+def test_metainfo_passes_appstream_validation() -> None:
+    result = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(LINUX / f"{APP_ID}.metainfo.xml")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
