@@ -58,5 +58,8 @@ assert found["qt_platform"] == "offscreen", found
 print("doctor in the bundle: Qt", found["qt"], "on", found["qt_platform"], "- spaCy", found["spacy"])'
 
 quietly env XDG_DATA_HOME="$work/share" "$bundled" install-desktop
-grep -qx "Exec=$bundled gui %f" "$work/share/applications/org.annotator.Annotator.desktop"
+expected=$(.venv/bin/python -c 'import sys; from pathlib import Path
+from annotator.core.desktop import exec_argument
+print(f"Exec={exec_argument(Path(sys.argv[1]))} gui %f")' "$bundled")
+grep -qxF "$expected" "$work/share/applications/org.annotator.Annotator.desktop"
 echo "bundle check passed"

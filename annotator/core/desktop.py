@@ -21,6 +21,7 @@ from annotator.core.resources import resource_path
 
 APP_ID = "org.annotator.Annotator"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
+ICON_CACHE = "icon-theme.cache"
 EXEC_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 """Characters that make the Desktop Entry specification require a quoted Exec argument."""
 
@@ -95,6 +96,11 @@ def install_desktop(launcher: Path | None = None) -> DesktopReport:
     launcher = (launcher or running_launcher()).resolve()
     if not (launcher.is_file() and os.access(launcher, os.X_OK)):
         raise AnnotatorError(f"{launcher} is not an executable annotator command.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in str(launcher)):
+        raise AnnotatorError(
+            f"{launcher!r} has a control character (such as a line break) in its path, which a "
+            "menu entry cannot hold: move Annotator to a folder without one."
+        )
     home = data_home()
     report = DesktopReport()
     for source, destination in installed_paths(home):
@@ -133,7 +139,8 @@ def entry_for(template: Path, launcher: Path) -> str:
 
 
 def refresh_caches(home: Path) -> list[str]:
-    """Run the desktop's cache tools that are installed; a missing tool only delays pick-up."""
+    """Run the desktop's cache tools that are installed; a missing tool only delays pick-up.
+    The icon cache is only refreshed where one exists: without it, icons are found by look-up."""
     commands = [
         ["update-mime-database", str(home / "mime")],
         ["update-desktop-database", str(home / "applications")],
@@ -146,6 +153,8 @@ def refresh_caches(home: Path) -> list[str]:
     ]
     refreshed = []
     for command in commands:
+        if command[0] == "gtk-update-icon-cache" and not (Path(command[-1]) / ICON_CACHE).exists():
+            continue  # a cache we started would go stale when other apps add icons
         if shutil.which(command[0]) and Path(command[-1]).is_dir():
             result = subprocess.run(command, capture_output=True, check=False)
             if result.returncode == 0:

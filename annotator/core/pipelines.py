@@ -14,6 +14,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -35,9 +36,11 @@ UNNEEDED_COMPONENTS = (
     "trainable_lemmatizer",
 )
 ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz")
-SEARCH_DEPTH = 3
+SEARCH_DEPTH = 4
 """An unpacked wheel keeps the pipeline two folders down (``name/name-version``), an sdist
-three (``name-version/name/name-version``)."""
+three (``name-version/name/name-version``), a zip of ``spacy package``'s output folder four."""
+UNPACKING = ".unpacking-"
+ABANDONED_AFTER_SECONDS = 3600
 
 
 def installed_pipelines() -> list[str]:
@@ -72,31 +75,37 @@ def load_pipeline(model: str | Path | None) -> Language:
 def locate_pipeline(path: Path) -> Path:
     """The folder spaCy loads: ``path`` itself, or the one pipeline inside it or its archive."""
     if path.is_file():
-        path = unpack_archive(path)
-    if (path / "config.cfg").is_file():
-        return path
+        return unpack_archive(path)
+    return find_pipeline(path, path)
+
+
+def find_pipeline(folder: Path, named: Path) -> Path:
+    """The one folder with config.cfg and meta.json in ``folder``; errors name ``named``."""
+    if (folder / "config.cfg").is_file():
+        return folder
     found = sorted(
         config.parent
         for depth in range(1, SEARCH_DEPTH + 1)
-        for config in path.glob("/".join(["*"] * depth) + "/config.cfg")
+        for config in folder.glob("/".join(["*"] * depth) + "/config.cfg")
         if (config.parent / "meta.json").is_file()
     )
     if len(found) == 1:
         return found[0]
     if not found:
         raise AnnotatorError(
-            f"{path} holds no spaCy pipeline (no folder with config.cfg and meta.json)."
+            f"{named} holds no spaCy pipeline (no folder with config.cfg and meta.json)."
         )
-    names = ", ".join(str(folder.relative_to(path)) for folder in found)
-    raise AnnotatorError(f"{path} holds several spaCy pipelines ({names}): choose one of them.")
+    names = ", ".join(str(path.relative_to(folder)) for path in found)
+    raise AnnotatorError(f"{named} holds several spaCy pipelines ({names}): choose one of them.")
 
 
 def unpack_archive(archive: Path) -> Path:
-    """Unpack a downloaded pipeline once; later runs reuse the folder.
+    """Unpack a downloaded pipeline once and return the pipeline in it; later runs reuse it.
 
     The folder is named by the archive's name and a hash of its bytes, so a different file of
-    the same name is unpacked anew. It is filled under a temporary name and renamed when
-    complete: an interrupted unpack is never mistaken for a pipeline.
+    the same name is unpacked anew. It is filled under a temporary name and renamed only when
+    it is complete and holds a pipeline: an interrupted or useless unpack is never reused. Two
+    processes unpacking the same file at once both end up with the one that finished first.
     """
     name = archive.name
     if not name.endswith(ARCHIVE_SUFFIXES):
@@ -109,16 +118,34 @@ def unpack_archive(archive: Path) -> Path:
     store = folders().data / "pipelines"
     target = store / f"{stem}-{digest[:12]}"
     if target.is_dir():
-        return target
+        return find_pipeline(target, archive)
     store.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=store))
+    remove_abandoned_unpacks(store)
+    partial = Path(tempfile.mkdtemp(prefix=UNPACKING, dir=store))
     try:
         extract(archive, partial)
-        os.replace(partial, target)
+        inside = find_pipeline(partial, archive).relative_to(partial)
+        try:
+            os.replace(partial, target)
+        except OSError:
+            if not target.is_dir():
+                raise
+            shutil.rmtree(partial, ignore_errors=True)  # another process finished first
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    return target
+    return target / inside
+
+
+def remove_abandoned_unpacks(store: Path) -> None:
+    """Unpacks a killed process left behind; an hour old, so none is still being written."""
+    cutoff = time.time() - ABANDONED_AFTER_SECONDS
+    for folder in store.glob(UNPACKING + "*"):
+        try:
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def file_digest(path: Path) -> str:
@@ -133,26 +160,39 @@ def extract(archive: Path, into: Path) -> None:
     """Extract every member inside ``into``; a member naming a path outside it is refused."""
     try:
         if archive.name.endswith((".whl", ".zip")):
-            with zipfile.ZipFile(archive) as opened:
-                names = opened.namelist()
-                check_members(archive, names)
-                opened.extractall(into)
+            extract_zip(archive, into)
         else:
-            with tarfile.open(archive, "r:gz") as opened:
-                members = opened.getmembers()
-                check_members(archive, [member.name for member in members])
-                for member in members:
-                    if not (member.isfile() or member.isdir()):
-                        raise AnnotatorError(
-                            f"{archive} is not a pipeline package: it holds a link or device "
-                            f"({member.name})."
-                        )
-                if hasattr(tarfile, "data_filter"):
-                    opened.extractall(into, filter="data")
-                else:
-                    opened.extractall(into)
+            extract_tar(archive, into)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
         raise AnnotatorError(f"{archive} cannot be unpacked: {exc}.") from exc
+    except (NotImplementedError, RuntimeError) as exc:  # zip compression, encryption
+        raise AnnotatorError(f"{archive} cannot be unpacked: {exc}.") from exc
+
+
+def extract_zip(archive: Path, into: Path) -> None:
+    with zipfile.ZipFile(archive) as opened:
+        members = opened.infolist()
+        check_members(archive, [member.filename for member in members])
+        for member in members:
+            # Zips made by some Windows tools separate folders with backslashes.
+            member.filename = member.filename.replace("\\", "/")
+            opened.extract(member, into)
+
+
+def extract_tar(archive: Path, into: Path) -> None:
+    with tarfile.open(archive, "r:gz") as opened:
+        members = opened.getmembers()
+        check_members(archive, [member.name for member in members])
+        for member in members:
+            if not (member.isfile() or member.isdir()):
+                raise AnnotatorError(
+                    f"{archive} is not a pipeline package: it holds a link or device "
+                    f"({member.name})."
+                )
+        if hasattr(tarfile, "data_filter"):
+            opened.extractall(into, filter="data")
+        else:
+            opened.extractall(into)
 
 
 def check_members(archive: Path, names: list[str]) -> None:

@@ -134,3 +134,23 @@ def test_installed_entry_with_a_quoted_launcher_passes_desktop_file_validate(
         text=True,
     )
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+
+
+def test_a_launcher_path_with_a_line_break_is_refused(xdg: Path, tmp_path: Path) -> None:
+    launcher = launcher_at(tmp_path / "two\nlines" / "annotator")
+    with pytest.raises(AnnotatorError, match="control character"):
+        install_desktop(launcher)
+    assert not (xdg / "applications").exists()
+
+
+@pytest.mark.skipif(shutil.which("gtk-update-icon-cache") is None, reason="needs GTK's tool")
+def test_icon_cache_is_refreshed_only_where_the_user_already_has_one(
+    xdg: Path, tmp_path: Path
+) -> None:
+    launcher = launcher_at(tmp_path / "bin" / "annotator")
+    first = install_desktop(launcher)
+    cache = xdg / "icons" / "hicolor" / "icon-theme.cache"
+    assert "gtk-update-icon-cache" not in first.refreshed and not cache.exists()
+    cache.write_bytes(b"")
+    assert "gtk-update-icon-cache" in install_desktop(launcher).refreshed
+    assert cache.stat().st_size > 0

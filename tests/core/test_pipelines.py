@@ -134,3 +134,73 @@ def test_damaged_archive_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(AnnotatorError, match="cannot be unpacked"):
         load_pipeline(broken)
     assert unpacked_folders() == []
+
+
+def test_archive_without_a_pipeline_names_the_archive_and_is_not_kept(tmp_path: Path) -> None:
+    empty = tmp_path / "en_nothing-1.0.0-py3-none-any.whl"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("en_nothing/__init__.py", "")
+    with pytest.raises(AnnotatorError, match=r"en_nothing-1\.0\.0-py3-none-any\.whl holds no"):
+        load_pipeline(empty)
+    assert unpacked_folders() == []
+
+
+def test_zip_with_backslash_separators_is_unpacked_into_folders(
+    packaged: Path, tmp_path: Path
+) -> None:
+    windows = tmp_path / "en_tiny-0.0.1.zip"
+    with zipfile.ZipFile(windows, "w") as archive:
+        for path in sorted((packaged / "en_tiny").rglob("*")):
+            if path.is_file():
+                archive.write(path, str(path.relative_to(packaged)).replace("/", "\\"))
+    assert entities(windows) == [("Nepal", "GPE"), ("Bhutan", "GPE")]
+
+
+def test_second_process_finishing_the_same_unpack_uses_the_first_ones_folder(
+    packaged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core import pipelines
+
+    wheel = wheel_from(packaged, tmp_path)
+    real_extract = pipelines.extract
+
+    def extract_while_another_process_finishes(archive: Path, into: Path) -> None:
+        real_extract(archive, into)
+        other = into.parent / f"en_tiny-0.0.1-py3-none-any-{pipelines.file_digest(archive)[:12]}"
+        real_extract(archive, other)
+
+    monkeypatch.setattr(pipelines, "extract", extract_while_another_process_finishes)
+    found = locate_pipeline(wheel)
+    assert found.name == "en_tiny-0.0.1" and (found / "config.cfg").is_file()
+    [only] = unpacked_folders()
+    assert found.is_relative_to(only)
+
+
+def test_unpack_abandoned_by_a_killed_process_is_cleared_after_an_hour(
+    packaged: Path, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    store = folders().data / "pipelines"
+    old, recent = store / ".unpacking-old", store / ".unpacking-recent"
+    for folder in (old, recent):
+        (folder / "half").mkdir(parents=True)
+    hours_ago = time.time() - 7200
+    os.utime(old, (hours_ago, hours_ago))
+    locate_pipeline(wheel_from(packaged, tmp_path))
+    assert not old.exists() and recent.exists()
+
+
+def test_zip_with_an_unsupported_compression_gives_a_clear_error(tmp_path: Path) -> None:
+    odd = tmp_path / "en_odd-1.0.0-py3-none-any.whl"
+    with zipfile.ZipFile(odd, "w") as archive:
+        archive.writestr("en_odd/en_odd-1.0.0/config.cfg", "[nlp]\n")
+    data = bytearray(odd.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.index(signature)
+        data[at + offset : at + offset + 2] = (99).to_bytes(2, "little")
+    odd.write_bytes(bytes(data))
+    with pytest.raises(AnnotatorError, match=r"en_odd-1\.0\.0-py3-none-any\.whl cannot be"):
+        load_pipeline(odd)
+    assert unpacked_folders() == []
