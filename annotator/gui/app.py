@@ -51,13 +51,15 @@ def project_to_open(requested: Path | None) -> Path:
 
 
 def setup_logging() -> None:
+    """Log to the log folder; if it cannot be made, to stderr: a log never stops the app."""
     folder = settings.folders().log
-    folder.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=folder / "annotator.log",
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    form = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(filename=folder / "annotator.log", level=logging.INFO, format=form)
+    except OSError as exc:
+        logging.basicConfig(level=logging.INFO, format=form)
+        logging.getLogger(__name__).warning("Cannot write the log in %s: %s", folder, exc)
 
 
 def set_identity(app: QApplication) -> None:

@@ -2,12 +2,11 @@
 
 Run after ``packaging/build_bundle.sh``:
 ``.venv/bin/python -m tests.benchmarks.bench_bundle_start [RUNS]``.
-Needs an X display: uses ``$DISPLAY``, or starts Xvfb on :57. A run is the wall time from
-starting the process until the main window ("demo.annotator — Annotator") is mapped, found with
-``xdotool search`` every 20 ms (its own --sync waits half a second between looks); the process
-is then killed. Prints the median of the warm runs, the
-first (cold) run, the bundle's size, and the ratio to ``.venv/bin/annotator gui`` measured in the
-same session.
+Needs an X display: uses ``$DISPLAY``, or starts Xvfb on a free display. A run is the wall
+time from starting the process until the main window ("demo.annotator — Annotator") is
+mapped, found with ``xdotool search`` every 20 ms (its own --sync waits half a second between
+looks); the process is then killed. Prints the median of the warm runs, the first (cold) run,
+the bundle's size, and the ratio to ``.venv/bin/annotator gui`` measured in the same session.
 """
 
 from __future__ import annotations
@@ -31,9 +30,17 @@ def ensure_display() -> subprocess.Popen | None:
         return None
     if shutil.which("Xvfb") is None:
         sys.exit("No display: set DISPLAY or install Xvfb (apt-get install xvfb).")
-    server = subprocess.Popen(["Xvfb", ":57", "-screen", "0", "1440x900x24"])
-    os.environ["DISPLAY"] = ":57"
-    time.sleep(1.0)
+    # -displayfd: Xvfb picks a free display itself and writes its number once it is ready.
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    number = server.stdout.readline().strip()
+    if not number:
+        sys.exit("Xvfb did not start.")
+    os.environ["DISPLAY"] = f":{number}"
     return server
 
 

@@ -89,3 +89,17 @@ def test_metainfo_passes_appstream_validation() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_log_folder_that_cannot_be_made_does_not_stop_the_app(
+    isolated_home: Path, monkeypatch
+) -> None:
+    import logging
+
+    from annotator.gui.app import setup_logging
+
+    (isolated_home / "log").write_text("a file where the log folder should be", encoding="utf-8")
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    setup_logging()
+    assert root.handlers and not isinstance(root.handlers[0], logging.FileHandler)
