@@ -156,7 +156,8 @@ def pretag(
     model: Annotated[
         str | None,
         typer.Option(
-            help="An installed spaCy pipeline or a pipeline folder (default: the built-in tagger)."
+            help="An installed spaCy pipeline, a pipeline folder, or a downloaded pipeline "
+            "package (.whl, .tar.gz; unpacked once). Default: the built-in tagger."
         ),
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Texts per nlp.pipe batch.")] = 64,

@@ -136,6 +136,24 @@ def test_pretag_with_a_downloaded_package_file_picked_in_the_dialog(
     assert labels == {"CITY"}
 
 
+def test_pretag_with_a_damaged_package_file_warns_naming_it_and_changes_nothing(
+    qtbot, window, project_file, tmp_path, monkeypatch, messages
+) -> None:
+    from tests.conftest import snapshot
+
+    broken = tmp_path / "en_core_web_sm-3.8.0-py3-none-any.whl"
+    broken.write_bytes(b"PK\x03\x04 an interrupted download")
+    before = snapshot(project_file)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(broken), ""))
+    answer(PretagDialog, lambda dialog: dialog.findChild(QPushButton, "package").click())
+    window.operations.pretag()
+    qtbot.waitUntil(lambda: bool(messages), timeout=30000)
+    kind, text = messages[0]
+    assert kind == "warning"
+    assert "en_core_web_sm-3.8.0-py3-none-any.whl cannot be unpacked" in text
+    assert snapshot(project_file) == before
+
+
 def test_export_writes_the_chosen_format_and_never_overwrites_unasked(
     qtbot, window, project_file, tmp_path, messages
 ) -> None:
