@@ -3,28 +3,52 @@
 Format modules read files into these records and write files from them, so no format module
 needs to know about the database, and the store never needs to know about a file format.
 All offsets are Python ``str`` offsets (code points), end exclusive.
+
+What a file holds that the project does not model (Prodigy's hashes and custom keys, doccano's
+ids, extra keys on spans) travels in ``extra`` dicts, is stored as it came, and is written back
+by the same format, so an import followed by an export loses nothing.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 
 class Layer(str, enum.Enum):
-    """What a span marks: a named entity, or a passage flagged as unreliable."""
+    """What a span marks.
+
+    ``GROUP`` spans belong to a named span group (spaCy's ``doc.spans[key]``) other than the
+    unreliable passages; ``ARGUMENT`` spans are stretches of text a relation points at that
+    carry no label of their own (Prodigy's ``rel.manual`` lets annotators relate plain tokens).
+    """
 
     ENTITY = "entity"
     UNRELIABLE = "unreliable"
+    GROUP = "group"
+    ARGUMENT = "argument"
 
 
 class LabelKind(str, enum.Enum):
-    """The three label schemes of a project."""
+    """The label schemes of a project."""
 
     ENTITY = "entity"
     TOPIC = "topic"
     RELIABILITY = "reliability"
+    RELATION = "relation"
+    SPAN = "span"
+
+
+#: The scheme a span's label belongs to, by layer (argument spans have no label).
+LAYER_KIND = {
+    Layer.ENTITY: LabelKind.ENTITY,
+    Layer.UNRELIABLE: LabelKind.RELIABILITY,
+    Layer.GROUP: LabelKind.SPAN,
+}
 
 
 class Status(str, enum.Enum):
@@ -44,13 +68,44 @@ UNRELIABLE_PREFIX = "UNRELIABLE:"
 
 @dataclass(frozen=True)
 class SpanRecord:
-    """One span as a file states it: an entity, or an unreliable passage with its reason."""
+    """One span as a file states it.
+
+    ``rejected`` marks a span the annotator judged wrong (a binary ``ner.teach`` reject):
+    kept, never exported as an entity. ``group`` names the span group of a ``GROUP`` span.
+    ``attributes`` are the annotator's own properties of the span (brat ``A`` lines);
+    ``extra`` holds a format's fields the project does not model, for the round trip.
+    ``ref`` is the file's own name for the span (brat ``T3``), used only while reading.
+    """
 
     start: int
     end: int
     label: str
     layer: Layer = Layer.ENTITY
     note: str | None = None
+    kb_id: str | None = None
+    group: str = ""
+    rejected: bool = False
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False)
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    ref: str | None = field(default=None, compare=False)
+
+    @property
+    def identity(self) -> tuple[int, int, str, str, str]:
+        """What makes two spans of one annotation the same span (the store's unique key)."""
+        return (self.start, self.end, self.layer.value, self.group, self.label)
+
+
+@dataclass(frozen=True)
+class RelationRecord:
+    """A labelled, directed relation between two spans of the same annotation.
+
+    ``head`` and ``child`` index the annotation's ``spans`` list.
+    """
+
+    head: int
+    child: int
+    label: str
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -67,12 +122,23 @@ class AnnotationRecord:
 
     ``annotator`` is ``None`` when the file does not say who annotated; the importer then
     uses the name given on the command line or the current user.
+
+    ``partial`` says the record judges only what it names (binary ``ner.teach`` or textcat
+    answers, entity-linking choices): text it does not mark is unknown, not "no entity", and
+    several such records of one text from one annotator are combined into one set.
+
+    ``task_key`` identifies the task (Prodigy's ``_task_hash``): a later record with the same
+    key supersedes an earlier one.
     """
 
     annotator: str | None = None
     status: Status = Status.DONE
     spans: list[SpanRecord] = field(default_factory=list)
     topics: list[TopicRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    partial: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    task_key: str | None = None
 
 
 @dataclass
@@ -80,7 +146,8 @@ class DocumentRecord:
     """A document read from a file, with any annotations the file carried.
 
     ``line`` is the 1-based line (or record number for binary formats) the document came from,
-    used in error messages.
+    used in error messages. ``extra`` holds fields of the input that the project does not
+    model (Prodigy's ``_input_hash`` and ``tokens``, doccano's ``id``, custom keys).
     """
 
     text: str
@@ -89,14 +156,47 @@ class DocumentRecord:
     meta: dict[str, Any] = field(default_factory=dict)
     annotations: list[AnnotationRecord] = field(default_factory=list)
     line: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """A record a reader could not turn into a document: skipped with ``--skip-invalid``,
+    otherwise listed (with every other bad record of the file) when the file is refused."""
+
+    line: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Omission:
+    """Something a reader met in a file and did not keep, reported by name and count."""
+
+    what: str
+    reason: str
+    count: int = 1
+
+
+#: What a format reader yields.
+ReadItem = DocumentRecord | BadRecord | Omission
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Choices a reader may need: the project language (to tokenize), a table's text column."""
+
+    language: str = "en"
+    text_column: str | None = None
 
 
 @dataclass
 class ExportItem:
     """One document with the chosen annotator's work, ready for a format writer.
 
-    ``topic_labels`` lists every topic label of the project, so writers that need all labels
-    present (spaCy ``doc.cats``, Prodigy ``options``) can state the ones that do not apply.
+    ``topic_labels`` lists every topic label of the project. ``unchanged`` is true when the
+    annotation is exactly what was imported, so writers may keep the file's task identity
+    (Prodigy's ``_task_hash``). ``annotated`` is false for documents nobody annotated, which
+    ``--include-unfinished`` exports as text only.
     """
 
     text: str
@@ -108,6 +208,12 @@ class ExportItem:
     topics: list[TopicRecord]
     topic_labels: list[str]
     content_hash: str
+    relations: list[RelationRecord] = field(default_factory=list)
+    partial: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    document_extra: dict[str, Any] = field(default_factory=dict)
+    unchanged: bool = False
+    annotated: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,3 +230,33 @@ class ExportProblem:
     end: int
     label: str
     reason: str
+
+
+def annotation_digest(
+    status: Status,
+    spans: Sequence[SpanRecord],
+    topics: Sequence[TopicRecord],
+    relations: Sequence[RelationRecord],
+    partial: bool,
+) -> str:
+    """A fingerprint of an annotation's content, the same whether computed from a file's
+    record at import or from the store at export: equal digests mean nothing was changed."""
+    canonical = sorted(
+        (s.start, s.end, s.layer.value, s.group, s.label, s.note or "", s.kb_id or "", s.rejected)
+        for s in spans
+    )
+    links = sorted(
+        (spans[r.head].identity, spans[r.child].identity, r.label) for r in relations
+    )
+    payload = {
+        "status": status.value,
+        "partial": partial,
+        "spans": canonical,
+        "attributes": sorted(
+            (s.identity, json.dumps(s.attributes, sort_keys=True)) for s in spans if s.attributes
+        ),
+        "topics": sorted((t.label, t.applies) for t in topics),
+        "relations": links,
+    }
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
