@@ -75,7 +75,8 @@ DEFAULT_SCHEMES: dict[LabelKind, tuple[LabelSpec, ...]] = {
     LabelKind.RELIABILITY: DEFAULT_RELIABILITY_REASONS,
 }
 
-#: Shortcut keys per scheme: digits for entities (as in Prodigy), modifier+digit for the rest.
+#: Shortcut keys per scheme: digits for entities (as in Prodigy), modifier+digit for topics and
+#: reasons. Relation and span-group labels are not applied by key yet, so they get none.
 SHORTCUT_PREFIX = {LabelKind.ENTITY: "", LabelKind.TOPIC: "Ctrl+", LabelKind.RELIABILITY: "Alt+"}
 
 
@@ -85,6 +86,6 @@ def colour_for(position: int) -> str:
 
 def default_shortcut(kind: LabelKind, position: int) -> str | None:
     """Keys 1..9 in order of the scheme; labels beyond the ninth are reached by the picker."""
-    if position >= 9:
+    if position >= 9 or kind not in SHORTCUT_PREFIX:
         return None
     return f"{SHORTCUT_PREFIX[kind]}{position + 1}"
