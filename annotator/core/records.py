@@ -177,8 +177,17 @@ class Omission:
     count: int = 1
 
 
+@dataclass(frozen=True)
+class SchemeLabel:
+    """A label a file declares (brat's ``annotation.conf``): it joins the project's scheme
+    even where no annotation uses it yet."""
+
+    kind: LabelKind
+    name: str
+
+
 #: What a format reader yields.
-ReadItem = DocumentRecord | BadRecord | Omission
+ReadItem = DocumentRecord | BadRecord | Omission | SchemeLabel
 
 
 @dataclass(frozen=True)
