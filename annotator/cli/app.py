@@ -102,7 +102,11 @@ def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
     fmt: Annotated[
         str,
-        typer.Option("--format", help="auto, txt, html, prodigy, doccano or spacy."),
+        typer.Option(
+            "--format",
+            help="auto (by file name and content), txt, html, prodigy, doccano, spacy, brat, "
+            "conll, csv or labels.",
+        ),
     ] = "auto",
     annotator: Annotated[
         str | None,
@@ -110,11 +114,19 @@ def import_command(
     ] = None,
     skip_invalid: Annotated[
         bool,
-        typer.Option("--skip-invalid", help="Import the good files and report the bad ones."),
+        typer.Option(
+            "--skip-invalid", help="Import the good records and files; list the bad ones."
+        ),
     ] = False,
     report: Annotated[
         Path | None,
         typer.Option(help="Where --skip-invalid writes what it skipped (JSON lines)."),
+    ] = None,
+    text_column: Annotated[
+        str | None,
+        typer.Option(
+            help="The column holding the text, for CSV/TSV (default: text, content, body)."
+        ),
     ] = None,
     lang: Annotated[
         str | None,
@@ -123,30 +135,28 @@ def import_command(
 ) -> None:
     """Import articles and annotations; creates the project if it does not exist.
 
-    Reads .txt, .html, Prodigy or doccano .jsonl and spaCy .spacy files. A file with any error
-    imports nothing, and without --skip-invalid the whole import is undone.
+    Reads .txt, .html, Prodigy or doccano .jsonl/.json, spaCy .spacy, brat .ann (with its
+    .txt), CoNLL/IOB, CSV/TSV and unreliable-passage .labels files. A file with a bad record
+    imports nothing and the whole import is undone, naming every bad line; with
+    --skip-invalid the bad records are skipped and listed, and the rest is imported.
     """
     with _open(project, create=True, language=lang) as opened, progress_bar("Importing") as bar:
         result = opened.import_paths(
-            paths, fmt=fmt, annotator=annotator, skip_invalid=skip_invalid, progress=bar
+            paths,
+            fmt=fmt,
+            annotator=annotator,
+            skip_invalid=skip_invalid,
+            text_column=text_column,
+            progress=bar,
         )
-    console.print(
-        f"Imported {result.files} file(s): {result.documents_added:,} new documents, "
-        f"{result.documents_existing:,} already in the project, {result.annotations:,} "
-        f"annotations, {result.spans:,} spans, {result.topics:,} topic decisions."
-    )
-    if result.ignored:
-        console.print(f"Ignored {len(result.ignored)} file(s) of unsupported types in folders.")
-    if result.skipped:
+    for line in result.summary_lines():
+        console.print(line, highlight=False, markup=False)
+    if result.skipped_files or result.skipped_records:
         target = report or project.with_name(
             f"{project.stem}.skipped-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
         )
         result.write_skipped(target)
-        table = Table("file", "line", "reason", title=f"Skipped {len(result.skipped)} file(s)")
-        for item in result.skipped:
-            table.add_row(str(item.path), str(item.line or ""), item.reason)
-        errors.print(table)
-        errors.print(f"The list of skipped files is in {target}")
+        errors.print(f"The list of what was skipped is in {target}", highlight=False)
 
 
 @app.command()
@@ -179,12 +189,25 @@ def pretag(
 def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output folder (spacy) or .jsonl file/folder.")],
-    fmt: Annotated[str, typer.Option("--format", help="spacy, prodigy or doccano.")] = "spacy",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="spacy, prodigy, doccano, brat, conll, csv or labels."),
+    ] = "spacy",
     annotator: Annotated[
         str | None, typer.Option(help="Whose work to export (default: you).")
     ] = None,
     include_unfinished: Annotated[
-        bool, typer.Option("--include-unfinished", help="Also documents not marked done.")
+        bool,
+        typer.Option(
+            "--include-unfinished",
+            help="Also documents not marked done, and those without annotations (text only).",
+        ),
+    ] = False,
+    all_answers: Annotated[
+        bool,
+        typer.Option(
+            "--all-answers", help="Also skipped and rejected documents (as Prodigy does)."
+        ),
     ] = False,
     dev_ratio: Annotated[float, typer.Option(help="Share of documents in dev.spacy.")] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
@@ -199,15 +222,22 @@ def export(
             fmt=fmt,
             annotator=annotator,
             include_unfinished=include_unfinished,
+            all_answers=all_answers,
             dev_ratio=dev_ratio,
             seed=seed,
             overwrite=overwrite,
             progress=bar,
         )
+    if result.chosen_because:
+        console.print(f"Exporting {result.annotator}'s work: {result.chosen_because}.")
     split = f" (train {result.train:,}, dev {result.dev:,})" if fmt == "spacy" else ""
     console.print(f"Exported {result.documents:,} documents of {result.annotator}{split}:")
+    if result.unannotated:
+        console.print(f"  {result.unannotated:,} of them without annotations (text only)")
     for path in result.files:
         console.print(f"  {path}")
+    for note in result.notes:
+        console.print(f"Note: {note}.")
     if result.problems:
         table = Table(
             "document",

@@ -1,264 +1,214 @@
-"""Importing files into a project: format detection, validation, all-or-nothing per file.
+"""Importing files into a project: which files, which format, all or nothing per file.
 
-The whole import is one transaction and each file a savepoint inside it. A bad file rolls back
-its savepoint; without ``skip_invalid`` the whole import then rolls back and the project is
-exactly as before. Records are written in batches with plain SQL, so a large corpus imports at
-close to the speed of SQLite itself, and files are streamed, never read whole.
+The whole import is one transaction and each file a savepoint inside it. A file whose records
+are all good is written; a file with bad records is refused whole, naming every bad line (the
+first twenty, then a count), unless ``skip_invalid`` is set: then its bad records are skipped
+and listed, and the rest is imported. Without ``skip_invalid`` a refused file rolls back the
+whole import, so the project is exactly as before. Files are streamed, never read whole.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from itertools import islice
+import importlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-
-from annotator.core.errors import AnnotatorError, Cancelled, FormatError, SpanError
+from annotator.core.errors import AnnotatorError, Cancelled, FormatError
+from annotator.core.import_report import LISTED, ImportReport, Omitted, Problem
+from annotator.core.import_writer import FileWriter, ImportState, content_hash
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
-from annotator.core.records import DocumentRecord, LabelKind, Layer
-from annotator.core.spans import validate_spans
-from annotator.core.store.bulk import ensure_label_id, now_text
+from annotator.core.record_checks import RecordProblem, check_document
+from annotator.core.records import (
+    BadRecord,
+    DocumentRecord,
+    Omission,
+    ReadOptions,
+    SchemeLabel,
+)
+from annotator.core.store import imports as store
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
-FORMATS = ("auto", "txt", "html", "prodigy", "doccano", "spacy")
-EXTENSIONS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".spacy": "spacy"}
+FORMATS = (
+    "auto",
+    "txt",
+    "html",
+    "prodigy",
+    "doccano",
+    "spacy",
+    "brat",
+    "conll",
+    "csv",
+    "labels",
+)
+#: File name endings and the format (or, for JSON, the container) they say.
+EXTENSIONS = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".json": "json",
+    ".spacy": "spacy",
+    ".ann": "brat",
+    ".conll": "conll",
+    ".iob": "conll",
+    ".iob2": "conll",
+    ".bio": "conll",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".labels": "labels",
+}
+#: The module that reads each format.
+READERS = {
+    "txt": "txt",
+    "html": "html",
+    "prodigy": "prodigy",
+    "doccano": "doccano",
+    "spacy": "docbin",
+    "brat": "brat",
+    "conll": "conll",
+    "csv": "table",
+    "labels": "standoff_labels",
+}
+#: Files that configure brat's display of a folder: read with it (annotation.conf) or not
+#: needed to import it (the others), so never reported as ignored beside .ann files.
+BRAT_CONF = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}
 BATCH_SIZE = 500
+
+# Re-exported for callers that hash texts the way the store does.
+__all__ = ["FORMATS", "ImportReport", "content_hash", "import_paths"]
 
 
 @dataclass(frozen=True)
-class SkippedFile:
+class FileToImport:
     path: Path
-    line: int | None
-    reason: str
+    format: str
 
 
-@dataclass
-class ImportReport:
-    """What an import did, for the CLI summary and the app's report dialog."""
-
-    files: int = 0
-    documents_added: int = 0
-    documents_existing: int = 0
-    annotations: int = 0
-    spans: int = 0
-    topics: int = 0
-    skipped: list[SkippedFile] = field(default_factory=list)
-    ignored: list[Path] = field(default_factory=list)
-
-    def write_skipped(self, path: Path) -> None:
-        """The report ``--skip-invalid`` promises: one JSON line per skipped file."""
-        with path.open("w", encoding="utf-8") as handle:
-            for item in self.skipped:
-                row = {"file": str(item.path), "line": item.line, "reason": item.reason}
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """Files to import (folders walked recursively, sorted) and files in folders we cannot read.
+def collect_files(
+    paths: Iterable[Path], requested: str = "auto"
+) -> tuple[list[Path], list[Problem]]:
+    """Files to import (folders walked recursively, in name order) and the files in folders
+    that will not be imported, each with the reason.
 
     A file named explicitly is always returned, so an unsupported one gets a clear error.
+    In a folder, a ``.txt`` beside an ``.ann`` of the same name is brat's text (read with the
+    ``.ann``), and ``article<ID>.txt`` files named by a labels file are read with it.
     """
     files: list[Path] = []
-    ignored: list[Path] = []
+    ignored: list[Problem] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                (files if child.suffix.lower() in EXTENSIONS else ignored).append(child)
-        else:
+        if not path.is_dir():
             files.append(path)
+            continue
+        children = sorted(p for p in path.rglob("*") if p.is_file())
+        claimed = _claimed_texts(children)
+        has_brat = any(p.suffix.lower() == ".ann" for p in children)
+        for child in children:
+            if child in claimed:
+                continue
+            if child.name.startswith("."):
+                ignored.append(Problem(child, None, "hidden file"))
+            elif child.name in BRAT_CONF and has_brat:
+                continue
+            elif requested != "auto" or child.suffix.lower() in EXTENSIONS:
+                files.append(child)
+            else:
+                kind = child.suffix or "(no extension)"
+                ignored.append(Problem(child, None, f"unsupported file type {kind}"))
     return files, ignored
 
 
+def _claimed_texts(children: list[Path]) -> set[Path]:
+    """Text files another file reads: brat's ``.txt`` beside its ``.ann``, and the articles
+    of a labels file."""
+    claimed = set()
+    names = set(children)
+    for child in children:
+        suffix = child.suffix.lower()
+        if suffix == ".ann" and child.with_suffix(".txt") in names:
+            claimed.add(child.with_suffix(".txt"))
+        elif suffix in (".labels", ".tsv") and _is_labels(child):
+            from annotator.core.formats.standoff_labels import texts_for
+
+            claimed.update(texts_for(child).values())
+    return claimed
+
+
+def _is_labels(path: Path) -> bool:
+    from annotator.core.formats.standoff_labels import looks_like_labels
+
+    return looks_like_labels(path)
+
+
 def detect_format(path: Path, requested: str) -> str:
+    """The format to read ``path`` with: as requested, else from its name and content."""
     if not path.exists():
         raise FormatError(path, "no such file or folder")
-    if requested != "auto":
+    suffix = path.suffix.lower()
+    if requested not in ("auto", "prodigy", "doccano"):
         return requested
-    kind = EXTENSIONS.get(path.suffix.lower())
+    kind = EXTENSIONS.get(suffix)
+    if kind == "txt" and path.with_suffix(".ann").exists() and requested == "auto":
+        return "brat"
+    if kind in ("jsonl", "json"):
+        return requested if requested != "auto" else _json_shape(path, kind)
+    if requested != "auto":
+        raise FormatError(path, f"{requested} files are JSON Lines (.jsonl) or JSON (.json)")
+    if kind == "csv" and suffix == ".tsv" and _is_labels(path):
+        return "labels"
     if kind is None:
+        readable = ", ".join(sorted({e for e in EXTENSIONS if e != ".htm"}))
         raise FormatError(
             path,
-            f"unsupported file type '{path.suffix or '(none)'}'; "
-            "Annotator reads .txt, .html, .jsonl (Prodigy or doccano) and .spacy files",
+            f"unsupported file type '{path.suffix or '(none)'}'; Annotator reads {readable} "
+            "(or name the format with --format)",
         )
-    if kind != "jsonl":
-        return kind
-    from annotator.core.formats import doccano, jsonl, prodigy
+    return kind
 
-    for _line, obj in jsonl.iter_json_lines(path):
+
+def _json_shape(path: Path, container: str) -> str:
+    """Prodigy or doccano, from the first record of a JSON Lines or JSON file."""
+    from annotator.core.formats import doccano, prodigy
+
+    for item in _json_objects(path, container):
+        if not isinstance(item, tuple):
+            continue
+        _line, obj = item
         if doccano.looks_like(obj):
             return "doccano"
         if prodigy.looks_like(obj):
             return "prodigy"
         break
-    raise FormatError(path, "neither Prodigy nor doccano JSONL: the first record has no 'text'", 1)
+    raise FormatError(
+        path, "neither Prodigy nor doccano records: the first record has no 'text'", 1
+    )
 
 
-def read_records(path: Path, fmt: str, language: str) -> Iterator[DocumentRecord]:
-    """Stream the file's records with the reader of its format (imported only when needed)."""
-    import importlib
+def _json_objects(path: Path, container: str) -> Iterator[tuple[int, dict] | BadRecord | Omission]:
+    if container == "json":
+        from annotator.core.formats.json_records import iter_json_records
 
-    module_name = {"spacy": "docbin"}.get(fmt, fmt)
-    module = importlib.import_module(f"annotator.core.formats.{module_name}")
-    if fmt == "spacy":
-        return module.read(path, language)
-    return module.read(path)
+        return iter_json_records(path)
+    from annotator.core.formats.jsonl import iter_json_lines
 
-
-class _FileWriter:
-    """Writes one file's records in batches; its caches die with the file's savepoint."""
-
-    def __init__(self, conn: Connection, path: Path, default_annotator: str) -> None:
-        self.conn = conn
-        self.path = path
-        self.default_annotator = default_annotator
-        self.annotators: dict[str, int] = {}
-        self.labels: dict[tuple[str, str], int] = {}
-        self.report = ImportReport()
-
-    def _sql(self, sql: str, rows: Sequence[tuple[Any, ...]] | tuple[Any, ...] = ()) -> Any:
-        return self.conn.exec_driver_sql(sql, rows)
-
-    def annotator_id(self, name: str) -> int:
-        if name not in self.annotators:
-            row = self._sql("SELECT id FROM annotators WHERE name = ?", (name,)).first()
-            if row is None:
-                self._sql("INSERT INTO annotators (name, kind) VALUES (?, 'human')", (name,))
-                row = self._sql("SELECT id FROM annotators WHERE name = ?", (name,)).first()
-            self.annotators[name] = row[0]
-        return self.annotators[name]
-
-    def label_id(self, kind: LabelKind, name: str) -> int:
-        key = (kind.value, name)
-        if key not in self.labels:
-            self.labels[key] = ensure_label_id(self.conn, kind, name)
-        return self.labels[key]
-
-    def validate(self, record: DocumentRecord) -> None:
-        if not isinstance(record.text, str) or not record.text.strip():
-            raise FormatError(self.path, "the document text is empty", record.line)
-        for annotation in record.annotations:
-            try:
-                validate_spans(record.text, annotation.spans)
-            except SpanError as exc:
-                raise FormatError(self.path, str(exc), record.line) from None
-            for topic in annotation.topics:
-                if not topic.label or not topic.label.strip():
-                    raise FormatError(self.path, "a topic label is empty", record.line)
-
-    def write_batch(self, records: list[DocumentRecord]) -> None:
-        for record in records:
-            self.validate(record)
-        hashes = [content_hash(r.text) for r in records]
-        existing = self._ids_for(hashes)
-        now = now_text()
-        self._sql(
-            "INSERT INTO documents (text, title, source, meta, content_hash, length, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING",
-            [
-                (
-                    r.text,
-                    r.title,
-                    r.source,
-                    json.dumps(r.meta, ensure_ascii=False),
-                    h,
-                    len(r.text),
-                    now,
-                )
-                for r, h in zip(records, hashes, strict=True)
-            ],
-        )
-        ids = self._ids_for(hashes)
-        added = {h for h in hashes if h not in existing}
-        self.report.documents_added += len(added)
-        self.report.documents_existing += len(set(hashes)) - len(added)
-        self._write_annotations(records, [ids[h] for h in hashes], now)
-
-    def _ids_for(self, hashes: list[str]) -> dict[str, int]:
-        unique = list(dict.fromkeys(hashes))
-        found: dict[str, int] = {}
-        for start in range(0, len(unique), 900):
-            chunk = unique[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT content_hash, id FROM documents WHERE content_hash IN ({marks})"
-            found.update(self._sql(sql, tuple(chunk)).all())
-        return found
-
-    def _write_annotations(
-        self, records: list[DocumentRecord], document_ids: list[int], now: str
-    ) -> None:
-        rows = []
-        for record, document_id in zip(records, document_ids, strict=True):
-            for annotation in record.annotations:
-                who = self.annotator_id(annotation.annotator or self.default_annotator)
-                rows.append((document_id, who, annotation))
-        if not rows:
-            return
-        self._sql(
-            "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
-            "created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?) "
-            "ON CONFLICT(document_id, annotator_id) DO UPDATE SET "
-            "status = excluded.status, updated_at = excluded.updated_at",
-            [(d, a, ann.status.value, now, now) for d, a, ann in rows],
-        )
-        spans, topics = [], []
-        for document_id, who, annotation in rows:
-            annotation_id = self._sql(
-                "SELECT id FROM annotations WHERE document_id = ? AND annotator_id = ?",
-                (document_id, who),
-            ).scalar()
-            for span in annotation.spans:
-                kind = LabelKind.ENTITY if span.layer is Layer.ENTITY else LabelKind.RELIABILITY
-                label = self.label_id(kind, span.label)
-                spans.append(
-                    (
-                        annotation_id,
-                        span.layer.value,
-                        span.start,
-                        span.end,
-                        label,
-                        span.note,
-                        who,
-                        now,
-                    )
-                )
-            for topic in annotation.topics:
-                label = self.label_id(LabelKind.TOPIC, topic.label)
-                topics.append((annotation_id, label, topic.applies))
-        if spans:
-            self._sql(
-                'INSERT INTO spans (annotation_id, layer, start, "end", label_id, note, '
-                "created_by, rejected, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) "
-                "ON CONFLICT DO NOTHING",
-                spans,
-            )
-        if topics:
-            self._sql(
-                "INSERT INTO topics (annotation_id, label_id, applies) VALUES (?, ?, ?) "
-                "ON CONFLICT(annotation_id, label_id) DO UPDATE SET applies = excluded.applies",
-                topics,
-            )
-        self.report.annotations += len(rows)
-        self.report.spans += len(spans)
-        self.report.topics += len(topics)
+    return iter_json_lines(path)
 
 
-def _batches(records: Iterator[DocumentRecord], size: int) -> Iterator[list[DocumentRecord]]:
-    while batch := list(islice(records, size)):
-        yield batch
+def read_items(
+    path: Path, fmt: str, options: ReadOptions
+) -> Iterator[DocumentRecord | BadRecord | Omission | SchemeLabel]:
+    """Stream the file's items with the reader of its format (imported only when needed)."""
+    module = importlib.import_module(f"annotator.core.formats.{READERS[fmt]}")
+    if fmt in ("prodigy", "doccano"):
+        container = "json" if path.suffix.lower() == ".json" else "jsonl"
+        return module.read_objects(path, _json_objects(path, container))
+    return module.read(path, options)
 
 
 def import_paths(
@@ -268,6 +218,7 @@ def import_paths(
     fmt: str = "auto",
     annotator: str | None = None,
     skip_invalid: bool = False,
+    text_column: str | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
 ) -> ImportReport:
@@ -282,48 +233,120 @@ def import_paths(
 
     default_annotator = annotator or current_annotator()
     reporter = Reporter(progress, cancel)
-    files, ignored = collect_files(Path(p).expanduser() for p in paths)
+    files, ignored = collect_files((Path(p).expanduser() for p in paths), fmt)
     report = ImportReport(ignored=ignored)
-    language = project.language
-    documents_seen = 0
+    options = ReadOptions(language=project.language, text_column=text_column)
     with project.writer.begin() as conn:
+        state = ImportState.start(conn)
         for number, path in enumerate(files, start=1):
             reporter.check_cancelled()
             reporter.report(number - 1, len(files), f"Importing {path.name}")
             savepoint = conn.begin_nested()
-            writer = _FileWriter(conn, path, default_annotator)
+            saved_state = deepcopy(state)
+            file_report = ImportReport()
             try:
                 file_format = detect_format(path, fmt)
-                records = read_records(path, file_format, language)
-                for batch in _batches(records, BATCH_SIZE):
-                    writer.write_batch(batch)
-                    documents_seen += len(batch)
-                    reporter.report(number - 1, len(files), f"{path.name}: {documents_seen:,}")
-                    reporter.check_cancelled()
-                writer._sql(
-                    "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
-                    "VALUES (?, NULL, NULL, 'import', ?)",
-                    (now_text(), json.dumps({"file": str(path), "format": file_format})),
-                )
+                writer = FileWriter(conn, path, file_format, default_annotator, state, file_report)
+                items = read_items(path, file_format, options)
+                _import_file(writer, items, skip_invalid, _ticker(reporter, number, len(files)))
+                store.log_import(conn, {"file": str(path), "format": file_format})
             except Cancelled:
                 savepoint.rollback()
                 raise
-            except FormatError as exc:
+            except (FormatError, OSError, ValueError) as exc:
                 savepoint.rollback()
-                if not skip_invalid:
-                    raise
-                report.skipped.append(SkippedFile(path, exc.line, exc.reason))
-                continue
-            except (OSError, ValueError) as exc:
-                savepoint.rollback()
-                error = FormatError(path, f"cannot be read: {exc}")
+                state = saved_state
+                error = (
+                    exc
+                    if isinstance(exc, FormatError)
+                    else FormatError(path, f"cannot be read: {exc}")
+                )
                 if not skip_invalid:
                     raise error from exc
-                report.skipped.append(SkippedFile(path, None, error.reason))
+                report.skipped_files.append(Problem(error.path, error.line, error.reason))
                 continue
             savepoint.commit()
-            report.files += 1
-            for name in ("documents_added", "documents_existing", "annotations", "spans", "topics"):
-                setattr(report, name, getattr(report, name) + getattr(writer.report, name))
+            file_report.files = 1
+            report.absorb(file_report)
+        report.labels_added = state.labels_added
+        report.statuses = Counter(
+            store.status_counts(conn, state.first_new_annotation, sorted(state.replaced))
+        )
         reporter.report(len(files), len(files), "Import finished")
     return report
+
+
+def _ticker(reporter: Reporter, number: int, total: int) -> Callable[[str], None]:
+    """Progress within a file: the file's position, its records so far; and a chance to
+    cancel between batches."""
+
+    def tick(message: str) -> None:
+        reporter.report(number - 1, total, message)
+        reporter.check_cancelled()
+
+    return tick
+
+
+def _import_file(
+    writer: FileWriter,
+    items: Iterator[DocumentRecord | BadRecord | Omission | SchemeLabel],
+    skip_invalid: bool,
+    tick: Callable[[str], None],
+) -> None:
+    """Check and write one file's records; bad ones are collected, then skipped or refused."""
+    report, path = writer.report, writer.path
+    omitted: Counter[tuple[str, str]] = Counter()
+    batch: list[DocumentRecord] = []
+    for item in items:
+        if isinstance(item, DocumentRecord):
+            try:
+                tidied = check_document(item)
+            except RecordProblem as exc:
+                writer.bad.append(Problem(path, item.line, str(exc)))
+                continue
+            report.duplicate_spans += tidied.duplicate_spans
+            batch.append(tidied.record)
+            if len(batch) >= BATCH_SIZE:
+                _flush(writer, batch, skip_invalid, tick)
+                batch = []
+        elif isinstance(item, BadRecord):
+            writer.bad.append(Problem(path, item.line, item.reason))
+        elif isinstance(item, Omission):
+            omitted[(item.what, item.reason)] += item.count
+        else:
+            writer.state.label_id(writer.conn, item.kind, item.name)
+    _flush(writer, batch, skip_invalid, tick)
+    report.omitted += [Omitted(path, what, why, count) for (what, why), count in omitted.items()]
+    if writer.bad and not skip_invalid:
+        raise _refusal(path, writer.bad)
+    report.skipped_records += writer.bad
+    if report.records == 0 and not writer.bad and not report.omitted:
+        raise FormatError(path, "the file holds no documents")
+
+
+def _flush(
+    writer: FileWriter,
+    batch: list[DocumentRecord],
+    skip_invalid: bool,
+    tick: Callable[[str], None],
+) -> None:
+    """Write a batch, unless the file is already known to be refused (then only read on, to
+    name every bad line)."""
+    if not batch or (writer.bad and not skip_invalid):
+        return
+    writer.write_batch(batch)
+    tick(f"{writer.path.name}: {writer.report.records:,} records")
+
+
+def _refusal(path: Path, bad: list[Problem]) -> FormatError:
+    if len(bad) == 1:
+        return FormatError(path, bad[0].reason, bad[0].line)
+    listed = "; ".join(
+        (f"line {p.line}: " if p.line is not None else "") + p.reason for p in bad[:LISTED]
+    )
+    more = f"; and {len(bad) - LISTED:,} more" if len(bad) > LISTED else ""
+    return FormatError(
+        path,
+        f"{len(bad):,} bad records ({listed}{more}); nothing of this file was imported "
+        "(--skip-invalid imports the good records and lists the bad ones)",
+    )

@@ -101,7 +101,7 @@ class Project(EditingMixin):
             raise ProjectError(f"{path} does not exist.")
         engine = create_project_engine(path)
         try:
-            upgrade_schema(engine, current)
+            upgrade_schema(engine, current, path)
         except DatabaseError as exc:
             engine.dispose()
             raise ProjectError(f"{path} cannot be opened as a project: {exc.orig}") from exc

@@ -61,6 +61,42 @@ class Status(str, enum.Enum):
     REJECTED = "rejected"
 
 
+#: Keys of ``extra`` that start with this are the project's own bookkeeping, not a file's
+#: fields: kept in the store, never written into another tool's format.
+INTERNAL_PREFIX = "_annotator_"
+
+
+#: Where the importer notes which format a document's or set's kept fields came from.
+FORMAT_KEY = INTERNAL_PREFIX + "format"
+#: Fields that shape a record in one tool (Prodigy's choices and tokens, doccano's ids) and
+#: mean nothing, or something else, in another: written back only into their own format.
+STRUCTURAL_FIELDS = frozenset(
+    {"options", "accept", "label", "tokens", "id", "config", "view_id", "user"}
+    | {"annotation_approver", "sessions", "default", "type", "color", "sentence_starts"}
+)
+
+
+def public(extra: dict[str, Any]) -> dict[str, Any]:
+    """A file's fields from ``extra``, without the project's own bookkeeping."""
+    return {k: v for k, v in extra.items() if not k.startswith(INTERNAL_PREFIX)}
+
+
+def kept_fields(extra: dict[str, Any], origin: str | None, fmt: str) -> dict[str, Any]:
+    """The kept fields a writer of ``fmt`` puts back: all of them into the format they came
+    from; into another format only the user's own fields (``Comments``, ``score``...), not
+    the other tool's bookkeeping (hashes, ids, ``_view_id``) or structure."""
+    fields = public(extra)
+    if origin == fmt:
+        return fields
+    return {k: v for k, v in fields.items() if not k.startswith("_") and k not in STRUCTURAL_FIELDS}
+
+
+def origin(extra: dict[str, Any]) -> str | None:
+    """The format a document's or set's kept fields came from."""
+    value = extra.get(FORMAT_KEY)
+    return value if isinstance(value, str) else None
+
+
 #: Label prefix that marks an unreliable passage in formats with a single span list
 #: (Prodigy ``spans``, doccano ``label``), so a round trip puts it back in its own layer.
 UNRELIABLE_PREFIX = "UNRELIABLE:"
@@ -254,9 +290,7 @@ def annotation_digest(
         (s.start, s.end, s.layer.value, s.group, s.label, s.note or "", s.kb_id or "", s.rejected)
         for s in spans
     )
-    links = sorted(
-        (spans[r.head].identity, spans[r.child].identity, r.label) for r in relations
-    )
+    links = sorted((spans[r.head].identity, spans[r.child].identity, r.label) for r in relations)
     payload = {
         "status": status.value,
         "partial": partial,

@@ -26,13 +26,17 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 PROJECT_FILTER = "Annotator projects (*.annotator);;All files (*)"
-IMPORT_FILTER = "Articles and annotations (*.txt *.html *.htm *.jsonl *.spacy);;All files (*)"
+IMPORT_FILTER = (
+    "Articles and annotations (*.txt *.html *.htm *.jsonl *.json *.spacy *.ann *.conll *.iob "
+    "*.iob2 *.bio *.csv *.tsv *.labels);;All files (*)"
+)
 
 
 class Operations:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.task: BackgroundTask | None = None
+        self.import_report: QMessageBox | None = None
 
     @property
     def project(self) -> Any:
@@ -113,21 +117,19 @@ class Operations:
         )
 
     def _imported(self, report: ImportReport) -> None:
-        lines = [
-            f"Imported {report.files} file(s): {report.documents_added:,} new documents, "
-            f"{report.documents_existing:,} already in the project, {report.spans:,} spans."
-        ]
-        if report.ignored:
-            lines.append(f"Ignored {len(report.ignored)} file(s) of unsupported types.")
-        if report.skipped:
-            lines.append(f"Skipped {len(report.skipped)} file(s) with errors:")
-            lines += [
-                f"• {item.path.name}"
-                + (f", line {item.line}" if item.line else "")
-                + f": {item.reason}"
-                for item in report.skipped[:20]
-            ]
-        QMessageBox.information(self.window, "Import finished", "\n".join(lines))
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Import finished",
+            "\n".join(report.summary_lines()[:3]),
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        details = report.summary_lines()[3:]
+        if details:
+            box.setInformativeText("See the details for what was not kept or skipped.")
+            box.setDetailedText("\n".join(details))
+        self.import_report = box
+        box.open()
         self.window.session.labelsChanged.emit()
         self.window.session.documentsChanged.emit()
 

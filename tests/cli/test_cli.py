@@ -28,7 +28,7 @@ def test_import_creates_project_and_stats_json_has_the_promised_keys(tmp_path: P
     project = tmp_path / "p.annotator"
     result = runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))])
     assert result.exit_code == 0, result.output
-    assert "3 new documents" in result.output
+    assert "3 new document(s)" in result.output
     with Project.open(project) as opened:
         start = opened.text(1).index("Kathmandu")
         opened.add_span(1, "alice", start, start + 9, "GPE")

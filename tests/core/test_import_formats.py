@@ -25,7 +25,7 @@ def test_real_prodigy_ner_manual_export(project_path: Path) -> None:
     with Project.open(project_path) as project:
         report = project.import_paths([path], annotator="fashion")
         assert report.documents_added == len(records)
-        assert report.spans == sum(len(r.get("spans", [])) for r in records)
+        assert report.spans["entity"] == sum(len(r.get("spans", [])) for r in records)
         first = next(r for r in records if r.get("spans"))
         document = next(d for d in project.documents() if project.text(d.id) == first["text"])
         annotation = project.annotation(document.id, "fashion")
@@ -118,7 +118,11 @@ def test_doccano_triples_relation_objects_and_cats(project_path: Path, tmp_path:
         assert [(s.start, s.end, s.label, s.layer) for s in first.spans] == [
             (start, start + 7, "GPE", Layer.ENTITY)
         ]
-        assert project.documents()[0].meta == {"source_site": "example"}
+        assert project.documents()[0].meta == {}
+        out = tmp_path / "out.jsonl"
+        project.export(out, fmt="doccano", annotator="dana")
+        exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert (exported[0]["id"], exported[0]["source_site"]) == (7, "example")
         assert project.annotation(2, "dana").spans[0].label == "GPE"
         assert project.annotation(3, "dana") is None
         assert project.document_count() == 3
@@ -248,7 +252,7 @@ def test_spacy_docbin_import(project_path: Path, tmp_path: Path) -> None:
         assert annotation.topics == {"trade": True, "health": False}
         assert [(s.label, s.layer) for s in annotation.spans] == [
             ("GPE", Layer.ENTITY),
-            ("unverifiable", Layer.UNRELIABLE),
+            ("unverifiable", Layer.GROUP),
         ]
         text = project.text(1)
         assert text[annotation.spans[1].start : annotation.spans[1].end] == (

@@ -28,20 +28,27 @@ def test_text_folder_is_imported_recursively_with_titles_and_crlf_kept(
     with Project.open(project_path) as project:
         report = project.import_paths([tmp_path / "in"])
         assert (report.files, report.documents_added) == (2, 2)
-        assert [p.name for p in report.ignored] == ["picture.png"]
+        assert [(p.path.name, p.reason) for p in report.ignored] == [
+            ("picture.png", "unsupported file type .png")
+        ]
         documents = project.documents()
         assert [d.title for d in documents] == ["Talks in Kathmandu", "Второй заголовок"]
         assert documents[0].meta == {"file": "a.txt"}
         assert project.text(documents[0].id) == ARTICLE
 
 
-def test_same_text_is_stored_once(project_path: Path, tmp_path: Path) -> None:
+def test_same_text_is_stored_once_and_counted_as_repeated_not_existing(
+    project_path: Path, tmp_path: Path
+) -> None:
     write(tmp_path / "one.txt", ARTICLE)
     write(tmp_path / "copy.txt", ARTICLE)
     with Project.open(project_path) as project:
         report = project.import_paths([tmp_path / "one.txt", tmp_path / "copy.txt"])
-        assert (report.documents_added, report.documents_existing) == (1, 1)
+        assert (report.documents_added, report.documents_existing) == (1, 0)
+        assert report.documents_repeated == 1
         assert project.document_count() == 1
+        again = project.import_paths([tmp_path / "one.txt"])
+        assert (again.documents_added, again.documents_existing) == (0, 1)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +56,8 @@ def test_same_text_is_stored_once(project_path: Path, tmp_path: Path) -> None:
     [
         ("empty.txt", b"  \n", "the file is empty"),
         ("latin1.txt", "Caf\u00e9 in Paris".encode("latin-1"), "invalid UTF-8 at byte 3"),
-        ("table.csv", b"a,b\n1,2\n", "unsupported file type '.csv'"),
+        ("table.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'"),
+        ("table.csv", b"a,b\n1,2\n", "no text column"),
         ("page.html", b"<html><body><script>x()</script></body></html>", "no article text"),
     ],
 )
@@ -78,7 +86,7 @@ def test_skip_invalid_imports_the_rest_and_reports_what_it_skipped(
     with Project.open(project_path) as project:
         report = project.import_paths([good, bad], skip_invalid=True)
         assert project.document_count() == 1
-    assert [(s.path.name, s.line) for s in report.skipped] == [("bad.txt", 2)]
+    assert [(s.path.name, s.line) for s in report.skipped_files] == [("bad.txt", 2)]
     report_file = tmp_path / "skipped.jsonl"
     report.write_skipped(report_file)
     assert "invalid UTF-8" in report_file.read_text(encoding="utf-8")

@@ -162,19 +162,14 @@ def test_missing_project_is_not_created_when_creation_is_off(project_path: Path)
 def test_project_at_an_older_schema_is_upgraded_on_open_and_keeps_its_data(
     project_path: Path, tmp_path: Path
 ) -> None:
-    from alembic import command
-
-    from annotator.core.store.database import alembic_config
+    from annotator.core.store.database import migrate
 
     article = tmp_path / "a.txt"
     article.write_text("Nepal and India signed a deal.", encoding="utf-8")
     with Project.open(project_path) as project:
         project.import_paths([article])
         project.add_span(1, "alice", 0, 5, "GPE")
-        config = alembic_config()
-        with project.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0001")
+        migrate(project.engine, "0001", downgrade=True)
     conn = sqlite3.connect(project_path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     conn.close()

@@ -47,7 +47,7 @@ def document_count(path: Path) -> int:
         return project.document_count()
 
 
-def test_import_reports_new_documents_and_skipped_files(
+def test_import_reports_new_documents_and_the_records_it_skipped(
     qtbot, window, project_file, tmp_path, monkeypatch, messages
 ) -> None:
     folder = tmp_path / "more"
@@ -57,13 +57,14 @@ def test_import_reports_new_documents_and_skipped_files(
     picked = [str(folder / "d.txt"), str(folder / "bad.jsonl")]
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: (picked, ""))
     window.operations.import_files()
-    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
-    kind, text = messages[0]
-    assert kind == "information"
-    assert "1 new documents" in text
-    assert "bad.jsonl, line 2" in text
-    assert document_count(project_file) == 4
-    qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=3000)
+    qtbot.waitUntil(lambda: window.operations.import_report is not None, timeout=10000)
+    box = window.operations.import_report
+    assert "2 new document(s)" in box.text()
+    assert "bad.jsonl, line 2: malformed JSON" in box.detailedText()
+    assert messages == []
+    box.accept()
+    assert document_count(project_file) == 5
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=3000)
 
 
 def test_cancelled_import_leaves_the_project_unchanged(

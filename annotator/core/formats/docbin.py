@@ -1,13 +1,17 @@
 """spaCy ``.spacy`` files (DocBin): the training format, read back losslessly for our own files.
 
-spaCy keeps only what it trains on: token-aligned entities, ``doc.cats`` and token-aligned span
-groups. Everything else a round trip needs (title, meta, annotator, status, and the exact
-character offsets and notes of unreliable passages, which spaCy would widen to whole tokens)
-travels in ``doc.user_data`` under :data:`USER_DATA_KEY`.
-
-That record is one JSON string rather than a nested dict because DocBin reloads user data with
-``msgpack_loads(use_list=False)``: every list would come back as a tuple, so ``meta`` would not
-compare equal after a round trip.
+spaCy keeps only what it trains on: token-aligned entities (with knowledge-base ids),
+``doc.cats`` and token-aligned span groups. What a training Doc says:
+- entities in ``doc.ents``; tokens nobody judged are *missing* (``ent_iob_`` ""), never "O",
+  so a partial answer (binary judgements, links) does not teach "no entity" for what it left
+  open; spans a human rejected go to ``doc.spans["incorrect_spans"]``, as Prodigy's
+  ``data-to-spacy`` does;
+- ``doc.cats`` holds only the topics the annotator decided;
+- unreliable passages in ``doc.spans["sc"]``, other span groups under their own keys.
+Everything else a round trip needs (title, meta, annotator, status, exact offsets and notes,
+attributes, kept fields, relations and their unlabelled ends) travels in ``doc.user_data`` under
+:data:`USER_DATA_KEY`, as one JSON string: DocBin reloads user data with
+``msgpack_loads(use_list=False)``, which would turn every list into a tuple.
 """
 
 from __future__ import annotations
@@ -17,17 +21,22 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 
 from annotator.core.errors import FormatError
+from annotator.core.formats.tokens import make_doc
 from annotator.core.records import (
+    INTERNAL_PREFIX,
     AnnotationRecord,
     DocumentRecord,
     ExportItem,
     ExportProblem,
     Layer,
+    Omission,
+    ReadItem,
+    ReadOptions,
+    RelationRecord,
     SpanRecord,
     Status,
     TopicRecord,
@@ -37,10 +46,18 @@ from annotator.core.records import (
 USER_DATA_KEY = "annotator.record"
 #: Span group the unreliable passages go to; spaCy's ``spancat`` reads ``"sc"`` by default.
 SPANS_KEY = "sc"
+#: Span group of rejected entities, the name Prodigy's ``data-to-spacy`` and spaCy's NER use.
+INCORRECT_KEY = "incorrect_spans"
 #: Token attributes stored per token. ORTH and SPACY (the text) are always stored by DocBin.
-DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")
+DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID")
+#: Token annotations a foreign DocBin may carry that a project does not keep (named on import).
+TOKEN_LAYERS = ("TAG", "POS", "MORPH", "LEMMA", "DEP", "SENT_START")
 
-_RECORD_VERSION = 1
+#: Where a set judged in part keeps the character ranges nobody judged (a foreign DocBin's
+#: missing tokens), so they stay missing in the next export.
+MISSING_KEY = INTERNAL_PREFIX + "missing"
+
+_RECORD_VERSION = 2
 _QUOTE_LIMIT = 60
 
 
@@ -50,7 +67,7 @@ def build_doc(item: ExportItem, nlp: Language) -> tuple[Doc, list[ExportProblem]
     A dropped entity's tokens are marked missing rather than outside, so the model is not taught
     that the words the annotator marked are not entities.
     """
-    doc = nlp.make_doc(item.text)
+    doc = make_doc(nlp, item.text, item.document_extra)
     problems: list[ExportProblem] = []
 
     def problem(span: SpanRecord, reason: str) -> None:
@@ -58,14 +75,86 @@ def build_doc(item: ExportItem, nlp: Language) -> tuple[Doc, list[ExportProblem]
             ExportProblem(item.content_hash, item.title, span.start, span.end, span.label, reason)
         )
 
+    if item.annotated:
+        _set_entities(doc, item, problem)
+        doc.cats = {t.label: 1.0 if t.applies else 0.0 for t in item.topics}
+    exact = [_span_entry(s) for s in item.spans if _needs_entry(s)]
+    for key, layer in ((SPANS_KEY, Layer.UNRELIABLE), *_group_keys(item)):
+        chosen = sorted(
+            (
+                s
+                for s in item.spans
+                if s.layer is layer and (layer is not Layer.GROUP or s.group == key)
+            ),
+            key=lambda s: (s.start, s.end),
+        )
+        if not chosen:
+            continue
+        group = []
+        for record in chosen:
+            expanded = _expand(doc, record.start, record.end, record.label)
+            if expanded is None:
+                problem(record, "covers no token")
+                continue
+            if (expanded.start_char, expanded.end_char) != (record.start, record.end):
+                problem(
+                    record,
+                    f"expanded to token boundaries at {expanded.start_char}..{expanded.end_char}"
+                    f" ('{_quote(expanded.text)}')",
+                )
+            group.append(expanded)
+            exact.append(
+                {
+                    **_span_entry(record),
+                    "token_start": expanded.start_char,
+                    "token_end": expanded.end_char,
+                }
+            )
+        doc.spans[key] = group
+    doc.user_data[USER_DATA_KEY] = json.dumps(
+        {
+            "version": _RECORD_VERSION,
+            "title": item.title,
+            "meta": item.meta,
+            "annotator": item.annotator,
+            "status": item.status.value,
+            "annotated": item.annotated,
+            "partial": item.partial,
+            "content_hash": item.content_hash,
+            "extra": item.extra,
+            "document_extra": item.document_extra,
+            "spans": exact,
+            "relations": [
+                [_key(item.spans[r.head]), _key(item.spans[r.child]), r.label, r.extra]
+                for r in item.relations
+            ],
+        },
+        ensure_ascii=False,
+    )
+    return doc, problems
+
+
+def _set_entities(doc: Doc, item: ExportItem, problem: Any) -> None:
     entities = sorted(
-        (s for s in item.spans if s.layer is Layer.ENTITY), key=lambda s: (s.start, -s.end, s.label)
+        (s for s in item.spans if s.layer is Layer.ENTITY),
+        key=lambda s: (s.start, -s.end, s.label),
     )
     kept: list[Span] = []
+    incorrect: list[Span] = []
     missing: set[int] = set()
     for record in entities:
-        span = doc.char_span(record.start, record.end, record.label, alignment_mode="strict")
         expanded = _expand(doc, record.start, record.end)
+        span = doc.char_span(
+            record.start,
+            record.end,
+            record.label,
+            kb_id=record.kb_id or "",
+            alignment_mode="strict",
+        )
+        if record.rejected:
+            if span is not None:
+                incorrect.append(span)
+            continue
         if span is None:
             nearest = _quote(expanded.text) if expanded is not None else ""
             problem(record, f"does not align with token boundaries (nearest tokens: '{nearest}')")
@@ -74,65 +163,51 @@ def build_doc(item: ExportItem, nlp: Language) -> tuple[Doc, list[ExportProblem]
             problem(record, "starts or ends with whitespace")
         elif (other := _overlapping(span, kept)) is not None:
             problem(
-                record,
-                f"overlaps entity {other.label_} at {other.start_char}..{other.end_char}",
+                record, f"overlaps entity {other.label_} at {other.start_char}..{other.end_char}"
             )
         else:
             kept.append(span)
             continue
         if expanded is not None:
             missing.update(range(expanded.start, expanded.end))
+    for start, end in item.extra.get(MISSING_KEY, []):
+        covered = _expand(doc, start, end)
+        if covered is not None:
+            missing.update(range(covered.start, covered.end))
     for span in kept:
         missing.difference_update(range(span.start, span.end))
-    doc.set_ents(kept, missing=_runs(doc, missing), default="outside")
+    default = "missing" if item.partial else "outside"
+    doc.set_ents(kept, missing=_runs(doc, missing), default=default)
+    if incorrect:
+        doc.spans[INCORRECT_KEY] = incorrect
 
-    cats = dict.fromkeys(item.topic_labels, 0.0)
-    for topic in item.topics:
-        cats[topic.label] = 1.0 if topic.applies else 0.0
-    doc.cats = cats
 
-    passages: list[Span] = []
-    exact: list[dict[str, Any]] = []
-    unreliable = sorted(
-        (s for s in item.spans if s.layer is Layer.UNRELIABLE), key=lambda s: (s.start, s.end)
-    )
-    for record in unreliable:
-        expanded = _expand(doc, record.start, record.end, record.label)
-        if expanded is None:
-            problem(record, "covers no token")
-            continue
-        if (expanded.start_char, expanded.end_char) != (record.start, record.end):
-            problem(
-                record,
-                f"expanded to token boundaries at {expanded.start_char}..{expanded.end_char}"
-                f" ('{_quote(expanded.text)}')",
-            )
-        passages.append(expanded)
-        exact.append(
-            {
-                "start": record.start,
-                "end": record.end,
-                "label": record.label,
-                "note": record.note,
-                "token_start": expanded.start_char,
-                "token_end": expanded.end_char,
-            }
-        )
-    doc.spans[SPANS_KEY] = passages
+def _group_keys(item: ExportItem) -> list[tuple[str, Layer]]:
+    keys = dict.fromkeys(s.group for s in item.spans if s.layer is Layer.GROUP)
+    return [(key, Layer.GROUP) for key in keys]
 
-    doc.user_data[USER_DATA_KEY] = json.dumps(
-        {
-            "version": _RECORD_VERSION,
-            "title": item.title,
-            "meta": item.meta,
-            "annotator": item.annotator,
-            "status": item.status.value,
-            "content_hash": item.content_hash,
-            "unreliable": exact,
-        },
-        ensure_ascii=False,
-    )
-    return doc, problems
+
+def _key(span: SpanRecord) -> list[Any]:
+    return [span.layer.value, span.group, span.start, span.end, span.label]
+
+
+def _needs_entry(span: SpanRecord) -> bool:
+    """Entities with what spaCy cannot hold (notes, attributes, kept fields) and relation
+    ends without a label; passages and groups get theirs when they are widened to tokens."""
+    if span.layer is Layer.ARGUMENT:
+        return True
+    return span.layer is Layer.ENTITY and bool(span.note or span.attributes or span.extra)
+
+
+def _span_entry(span: SpanRecord) -> dict[str, Any]:
+    return {
+        "key": _key(span),
+        "note": span.note,
+        "kb_id": span.kb_id,
+        "rejected": span.rejected,
+        "attributes": span.attributes,
+        "extra": span.extra,
+    }
 
 
 def write(
@@ -149,21 +224,35 @@ def write(
     return len(doc_bin), problems
 
 
-def read(path: Path, nlp_vocab_lang: str = "en") -> Iterator[DocumentRecord]:
+def read(path: Path, options: ReadOptions | None = None) -> Iterator[ReadItem]:
     """Read a ``.spacy`` file, ours or any other tool's, into document records.
 
     For files we wrote, the user-data record restores what spaCy cannot hold; for foreign files
-    the documents carry exactly what spaCy kept, with status DONE and no annotator.
+    the documents carry what spaCy kept, and token annotations we do not keep are named.
     """
+    import spacy
+
     path = Path(path)
     doc_bin = _load(path)
-    vocab = spacy.blank(nlp_vocab_lang).vocab
+    vocab = spacy.blank((options or ReadOptions()).language).vocab
     try:
         docs = list(doc_bin.get_docs(vocab))
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise FormatError(path, f"not a spaCy DocBin file ({exc})") from exc
+    unkept = dict.fromkeys(TOKEN_LAYERS, 0)
     for index, doc in enumerate(docs):
+        for name in TOKEN_LAYERS:
+            if doc.has_annotation(name):
+                unkept[name] += 1
         yield _document(doc, path, index + 1)
+    for name, count in unkept.items():
+        if count:
+            yield Omission(
+                f"token attribute {name}",
+                "a project keeps texts, entities, categories and span groups, not per-token "
+                "linguistic annotation",
+                count,
+            )
 
 
 def _load(path: Path) -> DocBin:
@@ -186,33 +275,139 @@ def _load(path: Path) -> DocBin:
 
 
 def _document(doc: Doc, path: Path, line: int) -> DocumentRecord:
-    """One document record from one doc, preferring our exact data where it still matches."""
-    record = _user_record(doc, path, line)
-    unreliable = _unreliable(doc, record.get("unreliable", []) if record else [])
-    entities = [
-        SpanRecord(ent.start_char, ent.end_char, ent.label_, Layer.ENTITY) for ent in doc.ents
+    """One document record from one doc: what spaCy holds, with our record's exact details
+    wherever they still describe a span the doc holds."""
+    record = _user_record(doc, path, line) or {}
+    entries = {tuple(e["key"]): e for e in record.get("spans", []) if isinstance(e, dict)}
+    iob = [token.ent_iob for token in doc]
+    judged = any(iob)
+    spans = [
+        _restored(SpanRecord(e.start_char, e.end_char, e.label_, kb_id=e.kb_id_ or None), entries)
+        for e in doc.ents
     ]
+    for span in doc.spans.get(INCORRECT_KEY, []):
+        found = SpanRecord(span.start_char, span.end_char, span.label_, rejected=True)
+        spans.append(_restored(found, entries))
+    for key, group in doc.spans.items():
+        if key == INCORRECT_KEY:
+            continue
+        layer = Layer.UNRELIABLE if key == SPANS_KEY and record else Layer.GROUP
+        for span in group:
+            found = SpanRecord(
+                span.start_char,
+                span.end_char,
+                span.label_,
+                layer,
+                group="" if layer is Layer.UNRELIABLE else key,
+            )
+            spans.append(_restored(found, entries, widened=True))
+    spans += [_from_entry(e) for e in entries.values() if e["key"][0] == Layer.ARGUMENT.value]
     topics = [TopicRecord(label, score >= 0.5) for label, score in doc.cats.items()]
+    relations = _relations(record.get("relations", []), spans)
     document = DocumentRecord(
         text=doc.text,
-        title=record.get("title") if record else None,
-        meta=dict(record.get("meta") or {}) if record else {},
+        title=record.get("title"),
+        meta=dict(record.get("meta") or {}),
         line=line,
+        extra=dict(record.get("document_extra") or {}),
     )
-    if record is not None or entities or topics or unreliable:
-        try:
-            status = Status(record["status"]) if record and "status" in record else Status.DONE
-        except ValueError as exc:
-            raise FormatError(path, f"unknown status {record['status']!r}", line) from exc
-        document.annotations.append(
-            AnnotationRecord(
-                annotator=record.get("annotator") if record else None,
-                status=status,
-                spans=entities + unreliable,
-                topics=topics,
-            )
+    annotated = record.get("annotated", True) if record else judged or bool(spans or topics)
+    if not annotated:
+        return document
+    try:
+        status = Status(record.get("status", Status.DONE.value))
+    except ValueError as exc:
+        raise FormatError(path, f"unknown status {record['status']!r}", line) from exc
+    extra = dict(record.get("extra") or {})
+    partial = bool(record.get("partial")) if record else not judged
+    if judged and not all(iob) and not partial:
+        extra[MISSING_KEY] = _missing_ranges(doc)
+    document.annotations.append(
+        AnnotationRecord(
+            annotator=record.get("annotator"),
+            status=status,
+            spans=spans,
+            topics=topics,
+            relations=relations,
+            partial=partial,
+            extra=extra,
         )
+    )
     return document
+
+
+def _restored(
+    span: SpanRecord, entries: dict[tuple[Any, ...], dict[str, Any]], widened: bool = False
+) -> SpanRecord:
+    """The span with our record's details, when the record describes it.
+
+    Passages and groups were widened to tokens on export; their entry sits under the exact
+    offsets, so a widened span is matched by label and the entry's token offsets.
+    """
+    for key, entry in entries.items():
+        layer, group, start, end, label = key
+        if (layer, group, label) != (span.layer.value, span.group, span.label):
+            continue
+        exact = (start, end) == (span.start, span.end)
+        token = widened and (entry.get("token_start"), entry.get("token_end")) == (
+            span.start,
+            span.end,
+        )
+        if exact or token:
+            del entries[key]
+            return SpanRecord(
+                start,
+                end,
+                span.label,
+                span.layer,
+                entry.get("note"),
+                span.kb_id or entry.get("kb_id"),
+                span.group,
+                span.rejected,
+                dict(entry.get("attributes") or {}),
+                dict(entry.get("extra") or {}),
+            )
+    return span
+
+
+def _from_entry(entry: dict[str, Any]) -> SpanRecord:
+    layer, group, start, end, label = entry["key"]
+    return SpanRecord(
+        start,
+        end,
+        label,
+        Layer(layer),
+        entry.get("note"),
+        entry.get("kb_id"),
+        group,
+        bool(entry.get("rejected")),
+        dict(entry.get("attributes") or {}),
+        dict(entry.get("extra") or {}),
+    )
+
+
+def _relations(raw: list[Any], spans: list[SpanRecord]) -> list[RelationRecord]:
+    where = {tuple(_key(s)): i for i, s in enumerate(spans)}
+    relations = []
+    for head, child, label, extra in raw:
+        h, c = where.get(tuple(head)), where.get(tuple(child))
+        if h is not None and c is not None:
+            relations.append(RelationRecord(h, c, label, dict(extra or {})))
+    return relations
+
+
+def _missing_ranges(doc: Doc) -> list[list[int]]:
+    """Character ranges of runs of tokens nobody judged, in a doc judged elsewhere."""
+    ranges: list[list[int]] = []
+    for token in doc:
+        if token.ent_iob != 0:
+            continue
+        end = token.idx + len(token)
+        if ranges and ranges[-1][1] >= token.idx - 1 and doc[token.i - 1].ent_iob == 0:
+            ranges[-1][1] = end
+        else:
+            ranges.append([token.idx, end])
+    return ranges
 
 
 def _user_record(doc: Doc, path: Path, line: int) -> dict[str, Any] | None:
@@ -226,44 +421,23 @@ def _user_record(doc: Doc, path: Path, line: int) -> dict[str, Any] | None:
         raise FormatError(path, f"damaged {USER_DATA_KEY} user data: {exc}", line) from exc
     if not isinstance(record, dict):
         raise FormatError(path, f"damaged {USER_DATA_KEY} user data: not an object", line)
+    if record.get("version") == 1:
+        return _upgrade_record(record)
     return record
 
 
-def _unreliable(doc: Doc, exact: list[dict[str, Any]]) -> list[SpanRecord]:
-    """Unreliable passages from every span group, with exact offsets where our record has them.
-
-    A stored entry is used only for a span it was made for (same token offsets and label), so
-    a file whose spans were edited by another tool after export is read as it now stands.
-    """
-    unused = list(exact)
-    passages: list[SpanRecord] = []
-    for group in doc.spans.values():
-        for span in group:
-            match = next(
-                (
-                    entry
-                    for entry in unused
-                    if (entry.get("token_start"), entry.get("token_end"), entry.get("label"))
-                    == (span.start_char, span.end_char, span.label_)
-                ),
-                None,
-            )
-            if match is None:
-                passages.append(
-                    SpanRecord(span.start_char, span.end_char, span.label_, Layer.UNRELIABLE)
-                )
-            else:
-                unused.remove(match)
-                passages.append(
-                    SpanRecord(
-                        match.get("start", span.start_char),
-                        match.get("end", span.end_char),
-                        span.label_,
-                        Layer.UNRELIABLE,
-                        match.get("note"),
-                    )
-                )
-    return passages
+def _upgrade_record(record: dict[str, Any]) -> dict[str, Any]:
+    """Files written before relations and links: their passages were listed on their own."""
+    record["spans"] = [
+        {
+            "key": [Layer.UNRELIABLE.value, "", p["start"], p["end"], p["label"]],
+            "note": p.get("note"),
+            "token_start": p.get("token_start"),
+            "token_end": p.get("token_end"),
+        }
+        for p in record.pop("unreliable", [])
+    ]
+    return record
 
 
 def _expand(doc: Doc, start: int, end: int, label: str = "") -> Span | None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from annotator.core.errors import FormatError
 from annotator.core.formats.txt import decode_utf8, title_of
-from annotator.core.records import DocumentRecord
+from annotator.core.records import DocumentRecord, ReadOptions
 
 
-def read(path: Path) -> Iterator[DocumentRecord]:
+def read(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentRecord]:
     import trafilatura
 
     data = path.read_bytes()

@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import FormatError
+from annotator.core.records import BadRecord
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (1-based line number, object); blank lines are skipped.
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]] | BadRecord]:
+    """Yield (1-based line number, object) for each line; blank lines are skipped.
 
-    Raises FormatError naming the line for invalid UTF-8, malformed JSON or a line that is
-    not an object, and for a file without a single record.
+    A line that is not valid UTF-8, not valid JSON or not an object is a BadRecord naming the
+    line, and reading goes on. When the first record does not parse and the file is really
+    something else (a pretty-printed object, a JSON array), FormatError says what it is.
+    A file without a single line of content is a FormatError too.
     """
     found = False
     offset = 0
@@ -23,9 +26,12 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise FormatError(
-                    path, f"invalid UTF-8 at byte {offset + exc.start} ({exc.reason})", number
-                ) from None
+                found = True
+                yield BadRecord(
+                    number, f"invalid UTF-8 at byte {offset + exc.start} ({exc.reason})"
+                )
+                offset += len(raw)
+                continue
             offset += len(raw)
             if number == 1:
                 line = line.removeprefix("\ufeff")
@@ -34,25 +40,50 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise FormatError(
-                    path, f"malformed JSON: {exc.msg} (column {exc.colno})", number
-                ) from None
-            if not isinstance(obj, dict):
-                raise FormatError(
-                    path, f"expected a JSON object, found {type(obj).__name__}", number
-                )
+                if not found:
+                    _refuse_if_not_json_lines(path)
+                found = True
+                yield BadRecord(number, f"malformed JSON: {exc.msg} (column {exc.colno})")
+                continue
             found = True
+            if not isinstance(obj, dict):
+                if number == 1 and isinstance(obj, list):
+                    raise FormatError(
+                        path,
+                        "this is a JSON array on one line, not JSON Lines (one object per "
+                        "line); save it as .json, or write one object per line",
+                        number,
+                    )
+                yield BadRecord(number, f"expected a JSON object, found {type(obj).__name__}")
+                continue
             yield number, obj
     if not found:
         raise FormatError(path, "the file is empty (no JSON records)")
 
 
+def _refuse_if_not_json_lines(path: Path) -> None:
+    from annotator.core.formats.json_records import describe_jsonl_mistake
+
+    mistake = describe_jsonl_mistake(path)
+    if mistake is not None:
+        raise FormatError(path, mistake, 1)
+
+
 def write_json_lines(objects: Iterable[dict[str, Any]], path: Path) -> int:
+    """Write records as JSON Lines, or as one JSON array when ``path`` ends in ``.json``
+    (streamed either way, one record at a time)."""
+    array = path.suffix.lower() == ".json"
     count = 0
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         for obj in objects:
-            handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            if array:
+                handle.write("[\n" if count == 0 else ",\n")
+            handle.write(json.dumps(obj, ensure_ascii=False))
+            if not array:
+                handle.write("\n")
             count += 1
+        if array:
+            handle.write("\n]\n" if count else "[]\n")
     return count
 
 

@@ -34,6 +34,7 @@ class TrainingSetReport:
     dev_count: int
     problems: list[ExportProblem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def write_training_set(
@@ -78,20 +79,25 @@ def write_training_set(
             train.append(dev.pop(max(range(len(dev)), key=lambda i: dev[i][0])))
 
     train_docs = [doc for _, doc in train]
-    has_entities = any(doc.ents for doc in train_docs)
-    has_topics = any(doc.cats for doc in train_docs)
-    has_spans = any(doc.spans.get(SPANS_KEY) for doc in train_docs)
-    if not (has_entities or has_topics or has_spans):
-        raise FormatError(
-            out_dir, "nothing to train: no entities, topics or unreliable passages in train"
+    all_docs = train_docs + [doc for _, doc in dev]
+    has_entities = any(doc.ents for doc in all_docs)
+    has_topics = any(doc.cats for doc in all_docs)
+    has_spans = any(doc.spans.get(SPANS_KEY) for doc in all_docs)
+    notes = []
+    config = None
+    if has_entities or has_topics or has_spans:
+        config = training_config(
+            nlp.lang,
+            has_entities=has_entities,
+            has_topics=has_topics,
+            has_spans=has_spans,
+            span_sizes=_span_sizes(all_docs) if has_spans else None,
         )
-    config = training_config(
-        nlp.lang,
-        has_entities=has_entities,
-        has_topics=has_topics,
-        has_spans=has_spans,
-        span_sizes=_span_sizes(train_docs) if has_spans else None,
-    )
+    else:
+        notes.append(
+            f"no {CONFIG_FILE} written: the documents hold no entities, topic decisions or "
+            "unreliable passages for spaCy to train on"
+        )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, split in ((train_path, train), (dev_path, dev)):
@@ -99,8 +105,10 @@ def write_training_set(
         for _, doc in split:
             doc_bin.add(doc)
         doc_bin.to_disk(path)
+    if config is None:
+        return TrainingSetReport(len(train), len(dev), problems, [train_path, dev_path], notes)
     config_path.write_text(config, encoding="utf-8")
-    return TrainingSetReport(len(train), len(dev), problems, paths)
+    return TrainingSetReport(len(train), len(dev), problems, paths, notes)
 
 
 def _split_score(seed: int, content_hash: str) -> float:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import FormatError
-from annotator.core.records import DocumentRecord
+from annotator.core.records import DocumentRecord, ReadOptions
 
 
 def decode_utf8(path: Path, data: bytes) -> str:
@@ -29,7 +29,7 @@ def title_of(text: str) -> str | None:
     return None
 
 
-def read(path: Path) -> Iterator[DocumentRecord]:
+def read(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentRecord]:
     text = decode_utf8(path, path.read_bytes())
     if not text.strip():
         raise FormatError(path, "the file is empty")

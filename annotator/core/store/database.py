@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-SCHEMA_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
 """The migrations shipped, oldest first (a test keeps this in step with migrations/versions).
 Listed here so that opening an up-to-date project does not import Alembic, which with the
 database dialects it loads is a quarter of the app's start-up time."""
@@ -224,13 +224,44 @@ class WriterTurns:
             self._owner, self._depth = me, 1
 
 
-def upgrade_schema(engine: Engine, current: str | None) -> None:
-    """Apply the shipped migrations unless the file is already at the head revision."""
+def upgrade_schema(engine: Engine, current: str | None, path: Path | None = None) -> None:
+    """Apply the shipped migrations unless the file is already at the head revision.
+
+    An existing project (``path`` given, ``current`` set) is backed up first: a migration that
+    fails half way is rolled back by SQLite, but a user should never have to trust that alone.
+    """
     if current == head_revision():
         return
+    if path is not None and current is not None:
+        from annotator.core.backup import make_backup
+
+        make_backup(path)
+    migrate(engine)
+
+
+def migrate(engine: Engine, target: str = "head", *, downgrade: bool = False) -> None:
+    """Upgrade (or downgrade, for tests of older files) the schema to ``target`` in one
+    transaction.
+
+    Foreign keys are off meanwhile (SQLite ignores that pragma inside a transaction, so it is
+    set before), because rebuilding a table means dropping the old one, which must not cascade;
+    ``foreign_key_check`` then proves every reference still holds before anything is committed.
+    """
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                (command.downgrade if downgrade else command.upgrade)(config, target)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise ProjectError(
+                        f"The schema change to {target} would break a reference in table "
+                        f"{broken[0]} (row {broken[1]}); nothing was changed."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

@@ -65,17 +65,23 @@ class Document(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     length: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Fields of the input a file carried that the project does not model (Prodigy's
+    #: ``_input_hash`` and ``tokens``, doccano's ``id``...), written back by the same format.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     annotations: Mapped[list[Annotation]] = relationship(back_populates="document")
 
 
 class Label(Base):
-    """One label of a scheme: entity labels, topics or reliability reasons."""
+    """One label of a scheme: entity labels, topics, reliability reasons, relation types and
+    span-group labels."""
 
     __tablename__ = "labels"
     __table_args__ = (
         UniqueConstraint("kind", "name"),
-        CheckConstraint("kind IN ('entity', 'topic', 'reliability')", name="kind"),
+        CheckConstraint(
+            "kind IN ('entity', 'topic', 'reliability', 'relation', 'span')", name="kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -118,6 +124,13 @@ class Annotation(Base):
     active_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Judges only what it marks (binary answers, entity links): unmarked text is unknown.
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Fields of the file's record the project does not model (Prodigy's ``_task_hash``,
+    #: ``_timestamp``, custom keys), written back by the same format.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Fingerprint of the content as imported: equal at export means "unchanged since import".
+    imported_digest: Mapped[str | None] = mapped_column(String(64))
 
     document: Mapped[Document] = relationship(back_populates="annotations")
     annotator: Mapped[Annotator] = relationship()
@@ -130,19 +143,22 @@ class Annotation(Base):
 
 
 class Span(Base):
-    """An entity or an unreliable passage inside one annotation.
+    """An entity, an unreliable passage, a span of a span group, or a relation's unlabelled end.
 
     Provenance: ``created_by`` is the annotator (human or model) that made the span;
     ``origin_span_id`` points at the model suggestion a human accepted or rejected. A
-    rejected suggestion is kept as a span with ``rejected`` set, so it is never offered again
-    and never exported.
+    rejected span (a rejected suggestion, or a binary "no" from a file) is kept with
+    ``rejected`` set, so it is never offered again and never exported as an entity.
     """
 
     __tablename__ = "spans"
     __table_args__ = (
-        CheckConstraint("layer IN ('entity', 'unreliable')", name="layer"),
+        CheckConstraint("layer IN ('entity', 'unreliable', 'group', 'argument')", name="layer"),
         CheckConstraint("start >= 0 AND end > start", name="offsets"),
-        UniqueConstraint("annotation_id", "layer", "start", "end", "label_id", name="identity"),
+        CheckConstraint("label_id IS NOT NULL OR layer = 'argument'", name="labelled"),
+        UniqueConstraint(
+            "annotation_id", "layer", "span_group", "start", "end", "label_id", name="identity"
+        ),
         Index("ix_spans_label", "label_id"),
         {"sqlite_autoincrement": True},
     )
@@ -150,10 +166,18 @@ class Span(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
     layer: Mapped[str] = mapped_column(String)
+    #: The span group's key (spaCy ``doc.spans[key]``) of a 'group' span; '' otherwise.
+    span_group: Mapped[str] = mapped_column(String, default="")
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"))
+    label_id: Mapped[int | None] = mapped_column(ForeignKey("labels.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    #: A knowledge-base link (a Wikidata id, say) of an entity.
+    kb_id: Mapped[str | None] = mapped_column(String)
+    #: The annotator's own properties of the span (brat attributes).
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Fields of the file's span the project does not model, written back by the same format.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
     origin_span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
     rejected: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -161,7 +185,31 @@ class Span(Base):
     adjudicated_by: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
 
     annotation: Mapped[Annotation] = relationship(back_populates="spans")
-    label: Mapped[Label] = relationship()
+    label: Mapped[Label | None] = relationship()
+
+
+class Relation(Base):
+    """A labelled, directed relation between two spans of one annotation.
+
+    Deleting either span deletes the relation: it means nothing without both ends.
+    """
+
+    __tablename__ = "relations"
+    __table_args__ = (
+        UniqueConstraint("head_span_id", "child_span_id", "label_id", name="identity"),
+        CheckConstraint("head_span_id != child_span_id", name="two_ends"),
+        Index("ix_relations_annotation", "annotation_id"),
+        Index("ix_relations_child", "child_span_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    head_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    child_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Topic(Base):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import spacy
 from confection import Config
+from spacy.tokens import DocBin
 from spacy.training import Example
 
 from annotator.core.errors import FormatError
@@ -263,11 +264,13 @@ def test_existing_files_are_not_overwritten(tmp_path: Path, existing: str) -> No
     assert (tmp_path / existing).read_bytes() != b"precious"
 
 
-def test_nothing_to_train_is_refused(tmp_path: Path) -> None:
+def test_documents_with_nothing_to_train_are_written_without_a_config(tmp_path: Path) -> None:
     item = ExportItem("No labels.", None, {}, "alice", Status.DONE, [], [], [], "h")
-    with pytest.raises(FormatError, match="nothing to train"):
-        write_training_set([item], tmp_path / "out", spacy.blank("en"))
-    assert not (tmp_path / "out").exists()
+    report = write_training_set([item], tmp_path / "out", spacy.blank("en"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["dev.spacy", "train.spacy"]
+    assert report.notes and "no config.cfg written" in report.notes[0]
+    [doc] = DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(spacy.blank("en").vocab)
+    assert [t.ent_iob_ for t in doc] == ["O", "O", "O"]
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,415 @@
+"""Writing checked records into the store, a batch at a time, deciding what each set becomes.
+
+For each (document, annotator) a file speaks about, one of:
+- new: the project has no work of that annotator on that text;
+- superseded: an earlier record of this import said it first; the later record wins;
+- combined: partial answers (binary judgements, links) on one text add up to one set;
+- updated: the project's set came from an earlier import and was not edited since, so the
+  file's newer version replaces it;
+- unchanged: the project already holds exactly this;
+- kept: the project's set was edited since its import: it is kept and the file's version is
+  reported, never written over someone's work.
+Counts come from the store before and after each batch, so what is reported is what is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from annotator.core.import_report import ImportReport, Problem
+from annotator.core.record_checks import combine, most_decided, overlaps_existing
+from annotator.core.records import (
+    FORMAT_KEY,
+    LAYER_KIND,
+    AnnotationRecord,
+    DocumentRecord,
+    LabelKind,
+    Layer,
+    Status,
+    annotation_digest,
+)
+from annotator.core.store import imports as store
+from annotator.core.store.bulk import ensure_label_id, now_text
+from annotator.core.store.content import annotation_contents, dumps
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ImportState:
+    """What one import remembers across its files: where its own rows begin, which existing
+    sets it replaced, and the labels it has looked up or added."""
+
+    first_new_document: int
+    first_new_annotation: int
+    replaced: set[int] = field(default_factory=set)
+    labels: dict[tuple[str, str], int] = field(default_factory=dict)
+    labels_added: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, conn: Connection) -> ImportState:
+        return cls(store.max_id(conn, "documents"), store.max_id(conn, "annotations"))
+
+    def label_id(self, conn: Connection, kind: LabelKind, name: str) -> int:
+        key = (kind.value, name)
+        if key not in self.labels:
+            known = conn.exec_driver_sql(
+                "SELECT id FROM labels WHERE kind = ? AND name = ?", key
+            ).scalar()
+            if known is None:
+                known = ensure_label_id(conn, kind, name)
+                self.labels_added.setdefault(kind.value, []).append(name)
+            self.labels[key] = known
+        return self.labels[key]
+
+    def created_here(self, annotation_id: int) -> bool:
+        return annotation_id > self.first_new_annotation or annotation_id in self.replaced
+
+
+@dataclass
+class _Pending:
+    annotation: AnnotationRecord
+    line: int | None
+    who: int
+
+
+@dataclass
+class _Plan:
+    """What a batch writes: sets to insert, to rewrite, to add to, and their records."""
+
+    new: dict[tuple[int, int], _Pending] = field(default_factory=dict)
+    rewrite: dict[int, _Pending] = field(default_factory=dict)
+    add_into: dict[int, _Pending] = field(default_factory=dict)
+
+
+class FileWriter:
+    """Writes one file's records; its counts go into the import's report."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        path: Path,
+        fmt: str,
+        default_annotator: str,
+        state: ImportState,
+        report: ImportReport,
+    ) -> None:
+        self.conn = conn
+        self.path = path
+        self.format = fmt
+        self.default_annotator = default_annotator
+        self.state = state
+        self.report = report
+        self.bad: list[Problem] = []
+
+    def write_batch(self, records: list[DocumentRecord]) -> None:
+        document_ids = self._write_documents(records)
+        pending = self._resolve_in_batch(records, document_ids)
+        plan = self._plan(pending)
+        self._write(plan)
+
+    # Documents ----------------------------------------------------------------------------
+
+    def _write_documents(self, records: list[DocumentRecord]) -> list[int]:
+        hashes = [content_hash(r.text) for r in records]
+        before = store.max_id(self.conn, "documents")
+        now = now_text()
+        rows = [
+            (
+                r.text,
+                r.title,
+                r.source,
+                json.dumps(r.meta, ensure_ascii=False),
+                h,
+                len(r.text),
+                now,
+                dumps({**r.extra, FORMAT_KEY: self.format} if r.extra else None),
+            )
+            for r, h in zip(records, hashes, strict=True)
+        ]
+        self.report.documents_added += store.insert_documents(self.conn, rows)
+        ids = store.document_ids(self.conn, hashes)
+        counted: set[str] = set()
+        for digest in hashes:
+            document_id = ids[digest]
+            if document_id <= self.state.first_new_document:
+                self.report.documents_existing += 1
+            elif document_id > before and digest not in counted:
+                counted.add(digest)
+            else:
+                self.report.documents_repeated += 1
+        self.report.records += len(records)
+        return [ids[h] for h in hashes]
+
+    # Deciding -----------------------------------------------------------------------------
+
+    def _resolve_in_batch(
+        self, records: list[DocumentRecord], document_ids: list[int]
+    ) -> dict[tuple[int, int], _Pending]:
+        """Repeated records within the batch: the later wins, partial answers combine."""
+        names = {a.annotator or self.default_annotator for r in records for a in r.annotations}
+        annotators = store.annotator_ids(self.conn, names)
+        pending: dict[tuple[int, int], _Pending] = {}
+        for record, document_id in zip(records, document_ids, strict=True):
+            for annotation in record.annotations:
+                name = annotation.annotator or self.default_annotator
+                key = (document_id, annotators[name])
+                earlier = pending.get(key)
+                if earlier is None:
+                    pending[key] = _Pending(annotation, record.line, key[1])
+                elif _combines(earlier.annotation, annotation):
+                    merged = self._combined(earlier.annotation, annotation, record.line)
+                    if merged is not None:
+                        pending[key] = _Pending(merged, earlier.line, key[1])
+                        self.report.sets_combined += 1
+                else:
+                    pending[key] = _Pending(annotation, record.line, key[1])
+                    self.report.sets_superseded += 1
+        return pending
+
+    def _combined(
+        self, earlier: AnnotationRecord, later: AnnotationRecord, line: int | None
+    ) -> AnnotationRecord | None:
+        merged = combine(earlier, later)
+        accepted = [
+            (s.start, s.end, s.label)
+            for s in earlier.spans
+            if s.layer is Layer.ENTITY and not s.rejected
+        ]
+        problem = overlaps_existing(later, accepted)
+        if problem is not None:
+            self.bad.append(Problem(self.path, line, problem))
+            return None
+        return merged
+
+    def _plan(self, pending: dict[tuple[int, int], _Pending]) -> _Plan:
+        plan = _Plan()
+        stored = store.stored_sets(self.conn, pending)
+        earlier_imports = []
+        for key, item in pending.items():
+            existing = stored.get(key)
+            if existing is None:
+                plan.new[key] = item
+            elif _combines_stored(existing, item.annotation):
+                plan.add_into[existing.id] = item
+            elif self.state.created_here(existing.id):
+                plan.rewrite[existing.id] = item
+                self.report.sets_superseded += 1
+            else:
+                earlier_imports.append((existing, item))
+        self._check_additions(plan, stored)
+        self._compare_with_project(plan, earlier_imports)
+        return plan
+
+    def _check_additions(self, plan: _Plan, stored: dict[tuple[int, int], store.StoredSet]) -> None:
+        """Partial answers joining a stored set: checked against what it already accepted."""
+        if not plan.add_into:
+            return
+        accepted = store.accepted_entities(self.conn, list(plan.add_into))
+        by_id = {s.id: s for s in stored.values()}
+        for annotation_id, item in list(plan.add_into.items()):
+            problem = overlaps_existing(item.annotation, accepted[annotation_id])
+            if problem is not None:
+                self.bad.append(Problem(self.path, item.line, problem))
+                del plan.add_into[annotation_id]
+                continue
+            existing = by_id[annotation_id]
+            plan.add_into[annotation_id] = _Pending(
+                replace(
+                    item.annotation,
+                    status=most_decided(Status(existing.status), item.annotation.status),
+                    extra={**existing.extra, **item.annotation.extra},
+                ),
+                item.line,
+                item.who,
+            )
+            self.report.sets_combined += 1
+
+    def _compare_with_project(
+        self, plan: _Plan, earlier: list[tuple[store.StoredSet, _Pending]]
+    ) -> None:
+        """Sets from an earlier import: unchanged, updated (if not edited since) or kept."""
+        if not earlier:
+            return
+        contents = annotation_contents(self.conn, [s.id for s, _ in earlier])
+        for existing, item in earlier:
+            content = contents[existing.id]
+            current = annotation_digest(
+                Status(existing.status),
+                content.spans,
+                content.topics,
+                content.relations,
+                existing.partial,
+            )
+            incoming = _digest(item.annotation)
+            if current == incoming:
+                self.report.sets_unchanged += 1
+            elif existing.imported_digest == current:
+                plan.rewrite[existing.id] = item
+                self.state.replaced.add(existing.id)
+                self.report.sets_updated += 1
+            else:
+                self.report.kept_versions.append(
+                    Problem(self.path, item.line, "edited in this project since it was imported")
+                )
+
+    # Writing ------------------------------------------------------------------------------
+
+    def _write(self, plan: _Plan) -> None:
+        existing_ids = list(plan.rewrite) + list(plan.add_into)
+        before = store.content_counts(self.conn, existing_ids)
+        store.clear_annotations(self.conn, list(plan.rewrite))
+        self._drop_rejudged(plan.add_into)
+        rewritten = [
+            (*_set_row(item.annotation, _digest(item.annotation), self.format), annotation_id)
+            for annotation_id, item in plan.rewrite.items()
+        ]
+        added_to = [
+            (*_set_row(item.annotation, None, self.format), annotation_id)
+            for annotation_id, item in plan.add_into.items()
+        ]
+        store.update_annotations(self.conn, rewritten + added_to)
+        store.insert_annotations(
+            self.conn,
+            [
+                key + _set_row(item.annotation, _digest(item.annotation), self.format)
+                for key, item in plan.new.items()
+            ],
+        )
+        created = store.stored_sets(self.conn, plan.new)
+        self.report.sets_added += len(plan.new)
+        written: dict[int, tuple[int, AnnotationRecord]] = {}
+        for key, item in plan.new.items():
+            written[created[key].id] = (key[1], item.annotation)
+        for annotation_id, item in [*plan.rewrite.items(), *plan.add_into.items()]:
+            written[annotation_id] = (item.who, item.annotation)
+        self._write_content(written)
+        after = store.content_counts(self.conn, list(written))
+        self._count(before, after)
+
+    def _drop_rejudged(self, add_into: dict[int, _Pending]) -> None:
+        """Spans judged again by a later answer: the earlier judgement goes, the later wins."""
+        if not add_into:
+            return
+        ids = store.span_ids(self.conn, list(add_into))
+        doomed = []
+        for annotation_id, item in add_into.items():
+            for span in item.annotation.spans:
+                label = self._span_label(span.layer, span.label)
+                key = (annotation_id, span.layer.value, span.group, span.start, span.end, label)
+                if key in ids:
+                    doomed.append(ids[key])
+        store.delete_spans(self.conn, doomed)
+
+    def _span_label(self, layer: Layer, label: str) -> int | None:
+        if layer is Layer.ARGUMENT:
+            return None
+        return self.state.label_id(self.conn, LAYER_KIND[layer], label)
+
+    def _write_content(self, written: dict[int, tuple[int, AnnotationRecord]]) -> None:
+        now = now_text()
+        spans, topics = [], []
+        for annotation_id, (who, annotation) in written.items():
+            for span in annotation.spans:
+                spans.append(
+                    (
+                        annotation_id,
+                        span.layer.value,
+                        span.group,
+                        span.start,
+                        span.end,
+                        self._span_label(span.layer, span.label),
+                        span.note,
+                        span.kb_id,
+                        dumps(span.attributes),
+                        dumps(span.extra),
+                        who,
+                        span.rejected,
+                        now,
+                    )
+                )
+            for topic in annotation.topics:
+                label = self.state.label_id(self.conn, LabelKind.TOPIC, topic.label)
+                topics.append((annotation_id, label, topic.applies))
+        store.insert_spans(self.conn, spans)
+        store.upsert_topics(self.conn, topics)
+        with_relations = [i for i, (_, a) in written.items() if a.relations]
+        if not with_relations:
+            return
+        ids = store.span_ids(self.conn, with_relations)
+        rows = []
+        for annotation_id in with_relations:
+            who, annotation = written[annotation_id]
+            keys = [
+                (
+                    annotation_id,
+                    s.layer.value,
+                    s.group,
+                    s.start,
+                    s.end,
+                    self._span_label(s.layer, s.label),
+                )
+                for s in annotation.spans
+            ]
+            for relation in annotation.relations:
+                head, child = ids.get(keys[relation.head]), ids.get(keys[relation.child])
+                if head is None or child is None or head == child:
+                    continue
+                label = self.state.label_id(self.conn, LabelKind.RELATION, relation.label)
+                rows.append((annotation_id, head, child, label, who, dumps(relation.extra), now))
+        store.insert_relations(self.conn, rows)
+
+    def _count(self, before: store.ContentCounts, after: store.ContentCounts) -> None:
+        for (layer, rejected), total in after.spans.items():
+            change = total - before.spans.get((layer, rejected), 0)
+            if rejected:
+                self.report.rejected_spans += change
+            else:
+                self.report.spans[layer] += change
+        for (layer, rejected), total in before.spans.items():
+            if (layer, rejected) not in after.spans:
+                if rejected:
+                    self.report.rejected_spans -= total
+                else:
+                    self.report.spans[layer] -= total
+        self.report.links += after.links - before.links
+        self.report.relations += after.relations - before.relations
+        self.report.topics += after.topics - before.topics
+
+
+def _combines(earlier: AnnotationRecord, later: AnnotationRecord) -> bool:
+    """Partial answers combine unless they are the same task asked again (then later wins)."""
+    same_task = earlier.task_key is not None and earlier.task_key == later.task_key
+    return earlier.partial and later.partial and not same_task
+
+
+def _combines_stored(existing: store.StoredSet, later: AnnotationRecord) -> bool:
+    same_task = existing.task_key is not None and existing.task_key == later.task_key
+    return existing.partial and later.partial and not same_task
+
+
+def _digest(annotation: AnnotationRecord) -> str:
+    return annotation_digest(
+        annotation.status,
+        annotation.spans,
+        annotation.topics,
+        annotation.relations,
+        annotation.partial,
+    )
+
+
+def _set_row(annotation: AnnotationRecord, digest: str | None, fmt: str) -> tuple[Any, ...]:
+    """(status, partial, extra, imported_digest) of a set; its task key and the format its
+    fields came from are kept in ``extra``."""
+    extra = {**annotation.extra, FORMAT_KEY: fmt}
+    if annotation.task_key is not None:
+        extra[store.TASK_KEY] = annotation.task_key
+    return (annotation.status.value, annotation.partial, dumps(extra), digest)

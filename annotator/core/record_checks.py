@@ -1,0 +1,181 @@
+"""Checking and tidying records read from a file before they reach the store.
+
+A record is refused for what no annotator could have meant (a text of only whitespace, a span
+outside the text, two entities over the same words); what is merely repeated is tidied and
+counted (the same span listed twice in one record is one span). Combining partial answers
+(binary judgements of one text, each about one span) happens here too, so that the combined
+set is checked exactly like a single record.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+from annotator.core.errors import SpanError
+from annotator.core.records import (
+    AnnotationRecord,
+    DocumentRecord,
+    Layer,
+    SpanRecord,
+    Status,
+)
+from annotator.core.spans import check_bounds
+
+
+class RecordProblem(Exception):
+    """A record that cannot be imported; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Tidied:
+    """A checked record and how many duplicate spans were folded into one."""
+
+    record: DocumentRecord
+    duplicate_spans: int
+
+
+#: How decided a status is, for combining answers.
+_STATUS_RANK = {
+    Status.DONE: 4,
+    Status.REJECTED: 3,
+    Status.SKIPPED: 2,
+    Status.IN_PROGRESS: 1,
+    Status.NEW: 0,
+}
+
+
+def check_document(record: DocumentRecord) -> Tidied:
+    """The record with duplicate spans folded, or RecordProblem saying what is impossible."""
+    if not isinstance(record.text, str):
+        raise RecordProblem("the text is not a string")
+    if not record.text:
+        raise RecordProblem("the text is empty")
+    if not record.text.strip():
+        raise RecordProblem(f"the text holds only whitespace ({len(record.text)} characters)")
+    duplicates = 0
+    annotations = []
+    for annotation in record.annotations:
+        tidy, folded = fold_duplicates(annotation)
+        check_annotation(record.text, tidy)
+        duplicates += folded
+        annotations.append(tidy)
+    return Tidied(replace(record, annotations=annotations), duplicates)
+
+
+def fold_duplicates(annotation: AnnotationRecord) -> tuple[AnnotationRecord, int]:
+    """One span per identity (a later copy's links and notes fill gaps, a later judgement
+    wins); relations follow their spans; one decision per topic (the later one)."""
+    spans: list[SpanRecord] = []
+    where: dict[tuple[int, int, str, str, str], int] = {}
+    moved: list[int] = []
+    folded = 0
+    for span in annotation.spans:
+        position = where.get(span.identity)
+        if position is None:
+            where[span.identity] = len(spans)
+            moved.append(len(spans))
+            spans.append(span)
+            continue
+        folded += 1
+        first = spans[position]
+        spans[position] = replace(
+            first,
+            note=first.note or span.note,
+            kb_id=span.kb_id or first.kb_id,
+            rejected=span.rejected,
+            attributes={**first.attributes, **span.attributes},
+            extra={**first.extra, **span.extra},
+        )
+        moved.append(position)
+    relations = []
+    seen: set[tuple[int, int, str]] = set()
+    for relation in annotation.relations:
+        if not (0 <= relation.head < len(moved) and 0 <= relation.child < len(moved)):
+            raise RecordProblem(
+                f"relation {relation.label!r} points at span {relation.head + 1} or "
+                f"{relation.child + 1}, but the record has {len(moved)} span(s)"
+            )
+        head, child = moved[relation.head], moved[relation.child]
+        if (head, child, relation.label) not in seen:
+            seen.add((head, child, relation.label))
+            relations.append(replace(relation, head=head, child=child))
+    topics = list({t.label: t for t in annotation.topics}.values())
+    if not folded and len(topics) == len(annotation.topics):
+        return replace(annotation, relations=relations), 0
+    return replace(annotation, spans=spans, relations=relations, topics=topics), folded
+
+
+def check_annotation(text: str, annotation: AnnotationRecord) -> None:
+    """Raise RecordProblem naming the first impossible span, relation or topic."""
+    for index, span in enumerate(annotation.spans, start=1):
+        name = span.label or "unlabelled"
+        try:
+            check_bounds(len(text), span.start, span.end)
+        except SpanError as exc:
+            raise RecordProblem(f"span {index} ({name}): {exc}") from None
+        if span.layer is not Layer.ARGUMENT and not span.label.strip():
+            raise RecordProblem(f"span {index} at {span.start}..{span.end}: the label is empty")
+    entities = sorted(
+        (s for s in annotation.spans if s.layer is Layer.ENTITY and not s.rejected),
+        key=lambda s: (s.start, s.end),
+    )
+    for previous, current in itertools.pairwise(entities):
+        if current.start < previous.end:
+            raise RecordProblem(
+                f"entity {current.label} at {current.start}..{current.end} overlaps entity "
+                f"{previous.label} at {previous.start}..{previous.end}"
+            )
+    for relation in annotation.relations:
+        if not relation.label.strip():
+            raise RecordProblem("a relation has an empty label")
+        if relation.head == relation.child:
+            raise RecordProblem(f"relation {relation.label} joins a span to itself")
+    for topic in annotation.topics:
+        if not topic.label or not topic.label.strip():
+            raise RecordProblem("a topic label is empty")
+
+
+def most_decided(*statuses: Status) -> Status:
+    """The status a combined set takes: the most decided of its answers."""
+    return max(statuses, key=_STATUS_RANK.__getitem__)
+
+
+def combine(first: AnnotationRecord, later: AnnotationRecord) -> AnnotationRecord:
+    """Two partial answers on one text as one set: every judgement kept, the later one
+    winning where both judge the same span or topic."""
+    spans = list(first.spans) + list(later.spans)
+    offset = len(first.spans)
+    relations = list(first.relations) + [
+        replace(r, head=r.head + offset, child=r.child + offset) for r in later.relations
+    ]
+    merged = AnnotationRecord(
+        annotator=first.annotator,
+        status=most_decided(first.status, later.status),
+        spans=spans,
+        topics=list(first.topics) + list(later.topics),
+        relations=relations,
+        partial=True,
+        extra={**first.extra, **later.extra},
+        task_key=None,
+    )
+    tidy, _ = fold_duplicates(merged)
+    return tidy
+
+
+def overlaps_existing(
+    annotation: AnnotationRecord, existing: list[tuple[int, int, str]]
+) -> str | None:
+    """Why an accepted entity of ``annotation`` cannot join a set holding ``existing``."""
+    for span in annotation.spans:
+        if span.layer is not Layer.ENTITY or span.rejected:
+            continue
+        for start, end, label in existing:
+            if (start, end, label) == (span.start, span.end, span.label):
+                continue
+            if span.start < end and start < span.end:
+                return (
+                    f"entity {span.label} at {span.start}..{span.end} overlaps entity {label} "
+                    f"at {start}..{end} already accepted for this text"
+                )
+    return None

@@ -1,0 +1,272 @@
+"""The writes of an import, set-based: a few statements per batch of records, never per row.
+
+The importer decides what to write (new sets, superseded or combined ones); these functions
+only answer its storage questions and carry out its decisions inside its transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from annotator.core.records import INTERNAL_PREFIX
+from annotator.core.store.bulk import now_text
+from annotator.core.store.content import chunks, loads, marks
+
+
+@dataclass(frozen=True)
+class StoredSet:
+    """What the importer needs to know of an annotation already in the project."""
+
+    id: int
+    partial: bool
+    task_key: str | None
+    imported_digest: str | None
+    status: str
+    extra: dict[str, Any]
+
+
+#: Key of a file's task identity inside an annotation's ``extra``.
+TASK_KEY = INTERNAL_PREFIX + "task_key"
+
+
+def max_id(conn: Connection, table: str) -> int:
+    """The highest id in ``table``: rows above it were written by the running import."""
+    return conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
+
+
+def document_ids(conn: Connection, hashes: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    unique = list(dict.fromkeys(hashes))
+    for part in chunks(unique):
+        sql = f"SELECT content_hash, id FROM documents WHERE content_hash IN ({marks(len(part))})"
+        found.update(conn.exec_driver_sql(sql, tuple(part)).all())
+    return found
+
+
+def insert_documents(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Rows of (text, title, source, meta, content_hash, length, created_at, extra); a text
+    already in the project is left as it is. Returns how many were new."""
+    if not rows:
+        return 0
+    result = conn.exec_driver_sql(
+        "INSERT INTO documents (text, title, source, meta, content_hash, length, created_at, "
+        "extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING",
+        list(rows),
+    )
+    return max(result.rowcount, 0)
+
+
+def annotator_ids(conn: Connection, names: Iterable[str]) -> dict[str, int]:
+    """Ids of these annotators, adding the ones not yet in the project as people."""
+    wanted = list(dict.fromkeys(names))
+    if not wanted:
+        return {}
+    conn.exec_driver_sql(
+        "INSERT INTO annotators (name, kind) VALUES (?, 'human') ON CONFLICT(name) DO NOTHING",
+        [(name,) for name in wanted],
+    )
+    found: dict[str, int] = {}
+    for part in chunks(wanted):
+        sql = f"SELECT name, id FROM annotators WHERE name IN ({marks(len(part))})"
+        found.update(conn.exec_driver_sql(sql, tuple(part)).all())
+    return found
+
+
+def stored_sets(
+    conn: Connection, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], StoredSet]:
+    """Annotations already in the project for these (document, annotator) pairs."""
+    wanted = set(keys)
+    documents = sorted({document for document, _ in wanted})
+    found: dict[tuple[int, int], StoredSet] = {}
+    for part in chunks(documents):
+        for row in conn.exec_driver_sql(
+            "SELECT document_id, annotator_id, id, partial, extra, imported_digest, status "
+            f"FROM annotations WHERE document_id IN ({marks(len(part))})",
+            tuple(part),
+        ):
+            key = (row[0], row[1])
+            if key in wanted:
+                extra = loads(row[4])
+                found[key] = StoredSet(
+                    row[2], bool(row[3]), extra.get(TASK_KEY), row[5], row[6], extra
+                )
+    return found
+
+
+def insert_annotations(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows of (document_id, annotator_id, status, partial, extra, imported_digest)."""
+    if not rows:
+        return
+    now = now_text()
+    conn.exec_driver_sql(
+        "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
+        "created_at, updated_at, partial, extra, imported_digest) "
+        "VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)",
+        [
+            (d, a, status, now, now, partial, extra, digest)
+            for d, a, status, partial, extra, digest in rows
+        ],
+    )
+
+
+def update_annotations(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows of (status, partial, extra, imported_digest, annotation_id)."""
+    if not rows:
+        return
+    now = now_text()
+    conn.exec_driver_sql(
+        "UPDATE annotations SET status = ?, partial = ?, extra = ?, imported_digest = ?, "
+        "updated_at = ? WHERE id = ?",
+        [(status, partial, extra, digest, now, i) for status, partial, extra, digest, i in rows],
+    )
+
+
+def clear_annotations(conn: Connection, annotation_ids: Sequence[int]) -> None:
+    """Remove the spans (and with them their relations) and topics of these annotations."""
+    for part in chunks(list(annotation_ids)):
+        where = f"annotation_id IN ({marks(len(part))})"
+        conn.exec_driver_sql(f"DELETE FROM relations WHERE {where}", tuple(part))
+        conn.exec_driver_sql(f"DELETE FROM spans WHERE {where}", tuple(part))
+        conn.exec_driver_sql(f"DELETE FROM topics WHERE {where}", tuple(part))
+
+
+def insert_spans(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Rows of (annotation_id, layer, span_group, start, end, label_id, note, kb_id,
+    attributes, extra, created_by, rejected, created_at); a span already in the set is left
+    as it is. Returns how many were new."""
+    if not rows:
+        return 0
+    result = conn.exec_driver_sql(
+        'INSERT INTO spans (annotation_id, layer, span_group, start, "end", label_id, note, '
+        "kb_id, attributes, extra, created_by, rejected, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        list(rows),
+    )
+    return max(result.rowcount, 0)
+
+
+def span_ids(
+    conn: Connection, annotation_ids: Sequence[int]
+) -> dict[tuple[int, str, str, int, int, int | None], int]:
+    """Span ids by (annotation, layer, group, start, end, label id): how relations find
+    the spans just written."""
+    found: dict[tuple[int, str, str, int, int, int | None], int] = {}
+    for part in chunks(list(annotation_ids)):
+        for row in conn.exec_driver_sql(
+            'SELECT annotation_id, layer, span_group, start, "end", label_id, id FROM spans '
+            f"WHERE annotation_id IN ({marks(len(part))})",
+            tuple(part),
+        ):
+            found[tuple(row[:6])] = row[6]  # type: ignore[index]
+    return found
+
+
+def insert_relations(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Rows of (annotation_id, head_span_id, child_span_id, label_id, created_by, extra,
+    created_at). Returns how many were new."""
+    if not rows:
+        return 0
+    result = conn.exec_driver_sql(
+        "INSERT INTO relations (annotation_id, head_span_id, child_span_id, label_id, "
+        "created_by, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        list(rows),
+    )
+    return max(result.rowcount, 0)
+
+
+def upsert_topics(conn: Connection, rows: Sequence[tuple[int, int, bool]]) -> int:
+    """Rows of (annotation_id, label_id, applies); a later decision replaces an earlier one."""
+    if not rows:
+        return 0
+    result = conn.exec_driver_sql(
+        "INSERT INTO topics (annotation_id, label_id, applies) VALUES (?, ?, ?) "
+        "ON CONFLICT(annotation_id, label_id) DO UPDATE SET applies = excluded.applies",
+        list(rows),
+    )
+    return max(result.rowcount, 0)
+
+
+def accepted_entities(
+    conn: Connection, annotation_ids: Sequence[int]
+) -> dict[int, list[tuple[int, int, str]]]:
+    """Each annotation's entities that are not rejected, for overlap checks when combining."""
+    found: dict[int, list[tuple[int, int, str]]] = {i: [] for i in annotation_ids}
+    for part in chunks(list(annotation_ids)):
+        for annotation_id, start, end, label in conn.exec_driver_sql(
+            'SELECT s.annotation_id, s.start, s."end", l.name FROM spans AS s '
+            "JOIN labels AS l ON l.id = s.label_id WHERE s.layer = 'entity' "
+            f"AND s.rejected = 0 AND s.annotation_id IN ({marks(len(part))})",
+            tuple(part),
+        ):
+            found[annotation_id].append((start, end, label))
+    return found
+
+
+def log_import(conn: Connection, details: dict[str, Any]) -> None:
+    conn.exec_driver_sql(
+        "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
+        "VALUES (?, NULL, NULL, 'import', ?)",
+        (now_text(), json.dumps(details, ensure_ascii=False)),
+    )
+
+
+@dataclass
+class ContentCounts:
+    """How much the given annotations hold: spans by (layer, rejected), links, relations,
+    topic decisions. An import reports the change of these, so reported equals stored."""
+
+    spans: dict[tuple[str, bool], int]
+    links: int
+    relations: int
+    topics: int
+
+
+def content_counts(conn: Connection, annotation_ids: Sequence[int]) -> ContentCounts:
+    counts = ContentCounts({}, 0, 0, 0)
+    for part in chunks(list(annotation_ids)):
+        where = f"annotation_id IN ({marks(len(part))})"
+        for layer, rejected, total, links in conn.exec_driver_sql(
+            f"SELECT layer, rejected, count(*), count(kb_id) FROM spans WHERE {where} "
+            "GROUP BY layer, rejected",
+            tuple(part),
+        ):
+            key = (layer, bool(rejected))
+            counts.spans[key] = counts.spans.get(key, 0) + total
+            counts.links += links
+        counts.relations += conn.exec_driver_sql(
+            f"SELECT count(*) FROM relations WHERE {where}", tuple(part)
+        ).scalar_one()
+        counts.topics += conn.exec_driver_sql(
+            f"SELECT count(*) FROM topics WHERE {where}", tuple(part)
+        ).scalar_one()
+    return counts
+
+
+def delete_spans(conn: Connection, span_ids_to_delete: Sequence[int]) -> None:
+    """Remove spans by id (their relations go with them)."""
+    for part in chunks(list(span_ids_to_delete)):
+        conn.exec_driver_sql(f"DELETE FROM spans WHERE id IN ({marks(len(part))})", tuple(part))
+
+
+def status_counts(conn: Connection, first_new: int, others: Sequence[int]) -> dict[str, int]:
+    """Statuses of the annotations written by an import: ids above ``first_new`` (new ones)
+    and ``others`` (existing ones it replaced)."""
+    counts = dict(
+        conn.exec_driver_sql(
+            "SELECT status, count(*) FROM annotations WHERE id > ? GROUP BY status", (first_new,)
+        ).all()
+    )
+    for part in chunks([i for i in others if i <= first_new]):
+        for status, total in conn.exec_driver_sql(
+            f"SELECT status, count(*) FROM annotations WHERE id IN ({marks(len(part))}) "
+            "GROUP BY status",
+            tuple(part),
+        ):
+            counts[status] = counts.get(status, 0) + total
+    return counts
