@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.editing import LAYER_KIND, SpanInfo
+from annotator.core.editing import SpanInfo
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.progress import Reporter
-from annotator.core.records import LabelKind, Layer
+from annotator.core.records import LAYER_KIND, LabelKind, Layer
 from annotator.core.review import Kind, SpanItem, TopicItem, compare_spans, compare_topics
 from annotator.core.store.bulk import ensure_label_id, now_text
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.errors import LabelError, ProjectError, SpanError
-from annotator.core.records import LabelKind, Layer, Status
+from annotator.core.records import LAYER_KIND, LabelKind, Layer, Status
 from annotator.core.spans import TokenBounds, check_bounds, snap
 from annotator.core.store.bulk import now_text
 from annotator.core.store.models import (
@@ -33,8 +33,6 @@ from annotator.core.store.models import (
 if TYPE_CHECKING:
     from spacy.language import Language
 
-LAYER_KIND = {Layer.ENTITY: LabelKind.ENTITY, Layer.UNRELIABLE: LabelKind.RELIABILITY}
-
 
 @dataclass(frozen=True)
 class SpanInfo:
@@ -49,6 +47,7 @@ class SpanInfo:
     created_by: str
     origin_span_id: int | None
     rejected: bool
+    kb_id: str | None = None
 
     @property
     def accepted_suggestion(self) -> bool:
@@ -78,11 +77,12 @@ def span_info(span: Span, creator: str) -> SpanInfo:
         created_by=creator,
         origin_span_id=span.origin_span_id,
         rejected=span.rejected,
+        kb_id=span.kb_id,
     )
 
 
 SPAN_COLUMNS = (
-    's.id, s.layer, s.start, s."end", l.name, s.note, c.name, s.origin_span_id, s.rejected'
+    's.id, s.layer, s.start, s."end", l.name, s.note, c.name, s.origin_span_id, s.rejected, s.kb_id'
 )
 
 
@@ -97,6 +97,7 @@ def span_from_row(row: Any) -> SpanInfo:
         created_by=row[6],
         origin_span_id=row[7],
         rejected=bool(row[8]),
+        kb_id=row[9],
     )
 
 

@@ -63,6 +63,7 @@ class ImportReport:
     topics: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     duplicate_spans: int = 0
+    duplicate_relations: int = 0
     labels_added: dict[str, list[str]] = field(default_factory=dict)
     skipped_files: list[Problem] = field(default_factory=list)
     skipped_records: list[Problem] = field(default_factory=list)
@@ -89,6 +90,7 @@ class ImportReport:
             "relations",
             "topics",
             "duplicate_spans",
+            "duplicate_relations",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.spans.update(other.spans)
@@ -158,11 +160,11 @@ class ImportReport:
             if count:
                 stored.append(f"{count:,} {what}")
         lines.append("Stored: " + (", ".join(stored) if stored else "no annotations") + ".")
-        if self.duplicate_spans:
-            lines.append(
-                f"{self.duplicate_spans:,} span(s) were listed twice in the same record and "
-                "stored once."
-            )
+        for count, what in ((self.duplicate_spans, "span"), (self.duplicate_relations, "relation")):
+            if count:
+                lines.append(
+                    f"{count:,} {what}(s) were listed twice in the same record and stored once."
+                )
         for kind, names in sorted(self.labels_added.items()):
             lines.append(f"New {kind} labels: {', '.join(names)}.")
         for item in self.omitted:

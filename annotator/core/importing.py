@@ -305,6 +305,7 @@ def _import_file(
                 writer.bad.append(Problem(path, item.line, str(exc)))
                 continue
             report.duplicate_spans += tidied.duplicate_spans
+            report.duplicate_relations += tidied.duplicate_relations
             batch.append(tidied.record)
             if len(batch) >= BATCH_SIZE:
                 _flush(writer, batch, skip_invalid, tick)

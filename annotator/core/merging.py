@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import ProjectError
-from annotator.core.records import LabelKind
-from annotator.core.store.bulk import ensure_label_id, now_text
+from annotator.core.store import merge as store
 from annotator.core.store.database import open_read_only
 
 if TYPE_CHECKING:
@@ -31,6 +30,7 @@ class MergeReport:
     annotations_added: int = 0
     spans_added: int = 0
     topics_added: int = 0
+    relations_added: int = 0
 
 
 def merge_project(project: Project, theirs: str | Path) -> MergeReport:
@@ -43,149 +43,99 @@ def merge_project(project: Project, theirs: str | Path) -> MergeReport:
     try:
         with project.writer.begin() as conn:
             documents = _merge_documents(source, conn, report)
-            annotators = _merge_annotators(source, conn)
+            annotators = {
+                their_id: store.add_annotator(conn, name, kind, version)
+                for their_id, name, kind, version in store.their_annotators(source)
+            }
             annotations = _merge_annotations(source, conn, documents, annotators, report)
-            labels = _label_map(source, conn)
-            _merge_spans(source, conn, annotations, annotators, labels, report)
-            _merge_topics(source, conn, annotations, labels, report)
-            conn.exec_driver_sql(
-                "INSERT INTO edit_log (at, action, details) VALUES (?, 'merge', ?)",
-                (now_text(), f'{{"file": "{path.name}"}}'),
-            )
+            labels = store.label_map(source, conn)
+            spans = _merge_spans(source, conn, annotations, annotators, labels, report)
+            for annotation, label, applies in store.their_topics(source):
+                report.topics_added += store.add_topic(
+                    conn, annotations[annotation], labels[label], applies
+                )
+            for annotation, head, child, label, creator, extra, created in store.their_relations(
+                source
+            ):
+                row = (
+                    annotations[annotation],
+                    spans[head],
+                    spans[child],
+                    labels[label],
+                    annotators[creator],
+                    extra,
+                    created,
+                )
+                report.relations_added += store.add_relation(conn, row)
+            store.log_merge(conn, path.name)
     finally:
         source.close()
     return report
 
 
-def _merge_documents(source: sqlite3.Connection, conn: Connection, report: MergeReport) -> dict:
+def _merge_documents(
+    source: sqlite3.Connection, conn: Connection, report: MergeReport
+) -> dict[int, int]:
     mapping = {}
-    for their_id, text, title, origin, meta, content_hash, length in source.execute(
-        "SELECT id, text, title, source, meta, content_hash, length FROM documents"
+    for their_id, text, title, origin, meta, content_hash, length, extra in store.their_documents(
+        source
     ):
-        row = conn.exec_driver_sql(
-            "SELECT id FROM documents WHERE content_hash = ?", (content_hash,)
-        ).first()
-        if row is None:
-            conn.exec_driver_sql(
-                "INSERT INTO documents (text, title, source, meta, content_hash, length, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (text, title, origin, meta, content_hash, length, now_text()),
+        found = store.document_id(conn, content_hash)
+        if found is None:
+            found = store.add_document(
+                conn, (text, title, origin, meta, content_hash, length, extra)
             )
-            row = conn.exec_driver_sql(
-                "SELECT id FROM documents WHERE content_hash = ?", (content_hash,)
-            ).first()
             report.documents_added += 1
         else:
             report.documents_matched += 1
-        mapping[their_id] = row[0]
-    return mapping
-
-
-def _merge_annotators(source: sqlite3.Connection, conn: Connection) -> dict:
-    mapping = {}
-    for their_id, name, kind, version in source.execute(
-        "SELECT id, name, kind, model_version FROM annotators"
-    ):
-        conn.exec_driver_sql(
-            "INSERT INTO annotators (name, kind, model_version) VALUES (?, ?, ?) "
-            "ON CONFLICT(name) DO NOTHING",
-            (name, kind, version),
-        )
-        mapping[their_id] = conn.exec_driver_sql(
-            "SELECT id FROM annotators WHERE name = ?", (name,)
-        ).scalar_one()
+        mapping[their_id] = found
     return mapping
 
 
 def _merge_annotations(
     source: sqlite3.Connection,
     conn: Connection,
-    documents: dict,
-    annotators: dict,
+    documents: dict[int, int],
+    annotators: dict[int, int],
     report: MergeReport,
-) -> dict:
+) -> dict[int, int]:
     mapping = {}
-    for their_id, document, annotator, status, seconds, created, updated in source.execute(
-        "SELECT id, document_id, annotator_id, status, active_seconds, created_at, updated_at "
-        "FROM annotations"
-    ):
-        result = conn.exec_driver_sql(
-            "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(document_id, annotator_id) DO NOTHING",
-            (documents[document], annotators[annotator], status, seconds, created, updated),
+    for their_id, document, annotator, *rest in store.their_annotations(source):
+        mapping[their_id], added = store.add_annotation(
+            conn, (documents[document], annotators[annotator], *rest)
         )
-        report.annotations_added += result.rowcount
-        mapping[their_id] = conn.exec_driver_sql(
-            "SELECT id FROM annotations WHERE document_id = ? AND annotator_id = ?",
-            (documents[document], annotators[annotator]),
-        ).scalar_one()
+        report.annotations_added += added
     return mapping
-
-
-def _label_map(source: sqlite3.Connection, conn: Connection) -> dict:
-    return {
-        their_id: ensure_label_id(conn, LabelKind(kind), name)
-        for their_id, kind, name in source.execute("SELECT id, kind, name FROM labels")
-    }
 
 
 def _merge_spans(
     source: sqlite3.Connection,
     conn: Connection,
-    annotations: dict,
-    annotators: dict,
-    labels: dict,
+    annotations: dict[int, int],
+    annotators: dict[int, int],
+    labels: dict[int, int],
     report: MergeReport,
-) -> None:
-    """Model spans first, so a human's accepted suggestion can point at its merged origin."""
+) -> dict[int, int]:
+    """Their span ids to mine; an accepted suggestion points at its merged origin."""
     mapping: dict[int, int] = {}
-    rows = source.execute(
-        'SELECT s.id, s.annotation_id, s.layer, s.start, s."end", s.label_id, s.note, '
-        "s.created_by, s.origin_span_id, s.rejected, s.created_at FROM spans AS s "
-        "ORDER BY s.origin_span_id IS NOT NULL, s.id"
-    ).fetchall()
-    for (
-        their_id,
-        annotation,
-        layer,
-        start,
-        end,
-        label,
-        note,
-        creator,
-        origin,
-        rejected,
-        created,
-    ) in rows:
-        key = (annotations[annotation], layer, start, end, labels[label])
-        result = conn.exec_driver_sql(
-            'INSERT INTO spans (annotation_id, layer, start, "end", label_id, note, created_by, '
-            "origin_span_id, rejected, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (*key, note, annotators[creator], mapping.get(origin), rejected, created),
+    for their_id, annotation, layer, group, start, end, label, *rest in store.their_spans(source):
+        note, kb_id, attributes, extra, creator, origin, rejected, created = rest
+        row = (
+            annotations[annotation],
+            layer,
+            group,
+            start,
+            end,
+            labels.get(label),
+            note,
+            kb_id,
+            attributes,
+            extra,
+            annotators[creator],
+            mapping.get(origin),
+            rejected,
+            created,
         )
-        report.spans_added += result.rowcount
-        mapping[their_id] = conn.exec_driver_sql(
-            "SELECT id FROM spans WHERE annotation_id = ? AND layer = ? AND start = ? "
-            'AND "end" = ? AND label_id = ?',
-            key,
-        ).scalar_one()
-
-
-def _merge_topics(
-    source: sqlite3.Connection,
-    conn: Connection,
-    annotations: dict,
-    labels: dict,
-    report: MergeReport,
-) -> None:
-    for annotation, label, applies in source.execute(
-        "SELECT annotation_id, label_id, applies FROM topics"
-    ):
-        result = conn.exec_driver_sql(
-            "INSERT INTO topics (annotation_id, label_id, applies) VALUES (?, ?, ?) "
-            "ON CONFLICT(annotation_id, label_id) DO NOTHING",
-            (annotations[annotation], labels[label], applies),
-        )
-        report.topics_added += result.rowcount
+        mapping[their_id], added = store.add_span(conn, row)
+        report.spans_added += added
+    return mapping

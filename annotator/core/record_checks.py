@@ -29,10 +29,11 @@ class RecordProblem(Exception):
 
 @dataclass(frozen=True)
 class Tidied:
-    """A checked record and how many duplicate spans were folded into one."""
+    """A checked record and how many duplicate spans and relations were folded into one."""
 
     record: DocumentRecord
     duplicate_spans: int
+    duplicate_relations: int
 
 
 #: How decided a status is, for combining answers.
@@ -53,14 +54,15 @@ def check_document(record: DocumentRecord) -> Tidied:
         raise RecordProblem("the text is empty")
     if not record.text.strip():
         raise RecordProblem(f"the text holds only whitespace ({len(record.text)} characters)")
-    duplicates = 0
+    spans = relations = 0
     annotations = []
     for annotation in record.annotations:
         tidy, folded = fold_duplicates(annotation)
         check_annotation(record.text, tidy)
-        duplicates += folded
+        spans += folded
+        relations += len(annotation.relations) - len(tidy.relations)
         annotations.append(tidy)
-    return Tidied(replace(record, annotations=annotations), duplicates)
+    return Tidied(replace(record, annotations=annotations), spans, relations)
 
 
 def fold_duplicates(annotation: AnnotationRecord) -> tuple[AnnotationRecord, int]:

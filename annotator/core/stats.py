@@ -40,8 +40,10 @@ def project_stats(project: Project) -> ProjectStats:
             "ON l.id = s.label_id WHERE s.rejected = 0 GROUP BY s.layer, l.name "
             "ORDER BY count(*) DESC, l.name"
         ):
-            target = stats.entities if layer == "entity" else stats.unreliable
-            target[label] = count
+            if layer == "entity":
+                stats.entities[label] = count
+            elif layer == "unreliable":
+                stats.unreliable[label] = count
         for label, count in conn.exec_driver_sql(
             "SELECT l.name, count(*) FROM topics AS t JOIN labels AS l ON l.id = t.label_id "
             "WHERE t.applies = 1 GROUP BY l.name ORDER BY count(*) DESC, l.name"

@@ -13,6 +13,15 @@ from annotator.core.adjudication import ReviewItem, Settlement, settle, undo_set
 from annotator.core.editing import SpanInfo
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import Layer, Status
+from annotator.core.relations import (
+    RelationInfo,
+    RemovedRelation,
+    delete_relation,
+    reattach,
+    relations_touching,
+    restore_relation,
+    set_link,
+)
 from annotator.gui.session import ProjectSession
 
 
@@ -103,16 +112,24 @@ class AddSpan(EditCommand):
 
 
 class DeleteSpan(EditCommand):
+    """Delete a span; undo brings it back with the relations its deletion took along."""
+
     def __init__(self, session: ProjectSession, document_id: int, span: SpanInfo) -> None:
         super().__init__(session, document_id, f"Delete {span.label}")
         self.span = span
+        self.relations: list[tuple[object, ...]] = []
+        self.deleted_id = span.id
 
     def apply(self) -> None:
-        self.session.project.delete_span(self.session.resolve(self.span.id), self.annotator)
+        self.deleted_id = self.session.resolve(self.span.id)
+        self.relations = relations_touching(self.session.project, self.deleted_id)
+        self.session.project.delete_span(self.deleted_id, self.annotator)
 
     def revert(self) -> None:
         restored = self.session.project.restore_span(self.document_id, self.annotator, self.span)
         self.session.remap(self.span.id, restored.id)
+        self.session.remap(self.deleted_id, restored.id)
+        reattach(self.session.project, self.relations, self.session.resolve)
 
 
 class UpdateSpan(EditCommand):
@@ -267,3 +284,38 @@ class Settle(EditCommand):
         for settlement in reversed(self.settlements):
             undo_settlement(self.session.project, settlement)
         self.settlements = []
+
+
+class DeleteRelation(EditCommand):
+    def __init__(self, session: ProjectSession, document_id: int, relation: RelationInfo) -> None:
+        super().__init__(session, document_id, f"Delete relation {relation.label}")
+        self.relation = relation
+        self.removed: RemovedRelation | None = None
+
+    def apply(self) -> None:
+        self.removed = delete_relation(self.session.project, self.relation, self.annotator)
+
+    def revert(self) -> None:
+        assert self.removed is not None
+        self.relation = restore_relation(self.session.project, self.removed, self.annotator)
+
+
+class SetLink(EditCommand):
+    """Set or remove an entity's knowledge-base link."""
+
+    def __init__(
+        self, session: ProjectSession, document_id: int, span: SpanInfo, kb_id: str | None
+    ) -> None:
+        what = f"Link {span.label} to {kb_id}" if kb_id else f"Remove the link of {span.label}"
+        super().__init__(session, document_id, what)
+        self.span = span
+        self.kb_id = kb_id
+        self.previous: str | None = None
+
+    def apply(self) -> None:
+        span_id = self.session.resolve(self.span.id)
+        self.previous = set_link(self.session.project, span_id, self.annotator, self.kb_id)
+
+    def revert(self) -> None:
+        span_id = self.session.resolve(self.span.id)
+        set_link(self.session.project, span_id, self.annotator, self.previous)

@@ -18,13 +18,19 @@ from annotator.core.editing import AnnotationInfo, SpanInfo
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelInfo
 from annotator.core.records import LabelKind, Layer, Status
+from annotator.core.relations import RelationInfo, relations
 from annotator.gui import commands
 from annotator.gui.dialogs import LabelPicker, ReasonDialog
+from annotator.gui.links_panel import LinkEntry
 from annotator.gui.session import ProjectSession
 from annotator.gui.span_view import DisplaySpan, SpanView
 
 log = logging.getLogger(__name__)
 WARM_UP_MS = 400
+
+
+#: How the pane draws each layer's spans (span-group spans: dotted outlines).
+LAYER_DISPLAY = {Layer.ENTITY: "entity", Layer.UNRELIABLE: "unreliable"}
 
 
 class DocumentEditor(QObject):
@@ -46,6 +52,8 @@ class DocumentEditor(QObject):
         self._stale = False
         self.precise = False
         self.overlay: Callable[[], list[DisplaySpan]] | None = None
+        #: Both ends of the relation (or the linked entity) chosen in the Links panel.
+        self.marked: list[DisplaySpan] = []
         self._token_starts: list[int] = []
         self._token_ends: list[int] = []
         # Load the tokenizer (spaCy's import) once the window is up: run at the same time as
@@ -87,6 +95,7 @@ class DocumentEditor(QObject):
         project = self.session.project
         self.document_id = document_id
         self.text = project.text(document_id)
+        self.marked = []
         self._read_annotation()
         self.view.set_document(self.text, self.display_spans())
         self.loaded.emit(document_id)
@@ -154,11 +163,7 @@ class DocumentEditor(QObject):
         return [s for s in annotation.spans if not s.rejected]
 
     def display(self, span: SpanInfo, *, suggestion: bool = False) -> DisplaySpan:
-        kind = (
-            "suggestion"
-            if suggestion
-            else ("entity" if span.layer is Layer.ENTITY else "unreliable")
-        )
+        kind = "suggestion" if suggestion else LAYER_DISPLAY.get(span.layer, "group")
         colour = self._colours.get(span.label, "#cccccc")
         return DisplaySpan(span.id, span.start, span.end, span.label, colour, kind, span.note)
 
@@ -168,7 +173,36 @@ class DocumentEditor(QObject):
         shown += [self.display(s, suggestion=True) for s in self.suggestions]
         if self.overlay is not None:
             shown += self.overlay()
-        return shown
+        return shown + self.marked
+
+    def mark(self, ends: list[tuple[int, int, str]]) -> None:
+        """Mark the ends of a relation (or a linked entity) chosen in the Links panel."""
+        self.marked = [
+            DisplaySpan(-1 - number, start, end, badge, "#888888", "related")
+            for number, (start, end, badge) in enumerate(ends)
+        ]
+        self.view.set_spans(self.display_spans())
+        if ends:
+            self.view.scroll_to_cp(ends[0][0])
+
+    def relations(self) -> list[RelationInfo]:
+        if self.document_id is None:
+            return []
+        return relations(self.session.project, self.document_id, self.session.annotator)
+
+    def delete_link(self, entry: LinkEntry) -> None:
+        """Remove a relation, or an entity's link, as one undoable edit."""
+        if self.document_id is None:
+            return
+        if entry.relation is not None:
+            command: commands.EditCommand = commands.DeleteRelation(
+                self.session, self.document_id, entry.relation
+            )
+        else:
+            assert entry.span is not None
+            command = commands.SetLink(self.session, self.document_id, entry.span, None)
+        if self._execute(command):
+            self.mark([])
 
     def _patch(self, removed: list[int], added: list[SpanInfo], select: int | None = None) -> None:
         """Show an edit at once; the full re-read from the store follows after this event."""

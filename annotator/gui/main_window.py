@@ -29,6 +29,7 @@ from annotator.gui.activity import ActivityClock
 from annotator.gui.document_list import DocumentListModel, FilterBar
 from annotator.gui.editor import DocumentEditor
 from annotator.gui.label_editor import LabelSchemeDialog
+from annotator.gui.links_panel import LinksPanel
 from annotator.gui.operations import Operations
 from annotator.gui.panels import GuidelinesPanel, SpanListPanel, TopicsPanel
 from annotator.gui.review import ReviewController
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.topics = TopicsPanel()
         self.unreliable = SpanListPanel(Layer.UNRELIABLE)
         self.entities = SpanListPanel(Layer.ENTITY)
+        self.links = LinksPanel()
         self.guidelines = GuidelinesPanel(session.project.set_guidelines)
         self.title = QLabel()
         self.annotator_button = QPushButton()
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self.side.addTab(self.topics, "Topics")
         self.side.addTab(self.unreliable, "Unreliable")
         self.side.addTab(self.entities, "Entities")
+        self.side.addTab(self.links, "Links")
         self.side.addTab(self.guidelines, "Guidelines")
         self.side.setUsesScrollButtons(False)
         self.side.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
@@ -286,6 +289,10 @@ class MainWindow(QMainWindow):
             panel.spanChosen.connect(self.jump_to_span)
         self.unreliable.noteRequested.connect(self.editor.edit_note)
         self.entities.accept_all.clicked.connect(self.editor.accept_all)
+        self.links.entryChosen.connect(
+            lambda entry: self.editor.mark(entry.ends if entry is not None else [])
+        )
+        self.links.deleteRequested.connect(self.editor.delete_link)
         self.annotator_button.clicked.connect(self.switch_annotator)
 
     def _queue_row_refresh(self, document_id: int) -> None:
@@ -459,6 +466,8 @@ class MainWindow(QMainWindow):
         self.side.setTabText(
             self.side.indexOf(self.entities), f"Entities ({self.entities.count()})"
         )
+        self.links.show_entries(editor.text, editor.relations(), spans)
+        self.side.setTabText(self.side.indexOf(self.links), f"Links ({self.links.count()})")
         status = editor.status().value.replace("_", " ")
         self.status_label.setText(f"Status: {status}")
 

@@ -43,8 +43,9 @@ BADGE_POINT_SIZE_RATIO = 0.62
 
 @dataclass(frozen=True)
 class DisplaySpan:
-    """A span as the pane draws it. ``kind``: 'entity', 'suggestion', 'unreliable' or 'review'
-    (a disagreement still to settle)."""
+    """A span as the pane draws it. ``kind``: 'entity', 'suggestion', 'unreliable', 'review'
+    (a disagreement still to settle), 'group' (a span of another span group) or 'related' (an
+    end of the relation or link chosen in the Links panel)."""
 
     id: int
     start: int
@@ -373,8 +374,10 @@ class SpanView(QTextEdit):
         selected = span.id == self._selected
         if span.kind == "suggestion":
             pen = QPen(colour, 1.4, Qt.PenStyle.DashLine)
-        elif span.kind == "review":
+        elif span.kind in ("review", "group"):
             pen = QPen(colour, 2.0, Qt.PenStyle.DotLine)
+        elif span.kind == "related":
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.6)
         elif selected:
             pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.4)
         else:
@@ -396,13 +399,15 @@ class SpanView(QTextEdit):
     def _paint_badge(self, painter: QPainter, span: DisplaySpan, last: QRectF) -> None:
         """The label under the end of the span, in the gap between lines (displaCy-like)."""
         font = self._badge_font()
-        font.setItalic(span.kind in ("suggestion", "review"))
+        font.setItalic(span.kind in ("suggestion", "review", "group"))
         text = span.label + ("?" if span.kind == "suggestion" else "")
         metrics = QFontMetricsF(font)
         width = metrics.horizontalAdvance(text) + 8
         height = metrics.height() + 1
         box = QRectF(last.right() - width + 2, last.bottom() + 2, width, height)
         colour = QColor(span.colour)
+        if span.kind == "related":
+            colour = self.palette().color(QPalette.ColorRole.Highlight)
         if span.kind == "suggestion":
             colour.setAlpha(120)
             colour = over(colour, self.palette().color(QPalette.ColorRole.Base))

@@ -88,7 +88,7 @@ def test_export_examples_are_what_the_exporters_write(tmp_path: Path) -> None:
     task = json.loads((tmp_path / "prodigy.jsonl").read_text(encoding="utf-8"))
     shown = prodigy_out.strip()
     assert task["tokens"][0] == json.loads(re.search(r'"tokens": \[(\{.*?\})', shown).group(1))
-    for key in ("spans", "accept", "_input_hash", "_task_hash", "_view_id", "_annotator_id"):
+    for key in ("spans", "accept", "_input_hash", "_task_hash", "answer"):
         assert json.dumps(task[key]) in shown, key
 
 

@@ -70,6 +70,9 @@ MODELLED = {"text", "meta", "spans", "relations", "answer", "accept", "versions"
 SPAN_FIELDS = {"start", "end", "label", "token_start", "token_end", "layer", "note", "answer"}
 SPAN_FIELDS |= {"kb_id", "span_group"}
 RELATION_FIELDS = {"head", "child", "head_span", "child_span", "label"}
+#: A file's span that had no token ids (so none are added), or its own answer (kept).
+NO_TOKEN_IDS = INTERNAL_PREFIX + "no_token_ids"
+OWN_ANSWER = INTERNAL_PREFIX + "own_answer"
 
 
 def looks_like(obj: dict[str, Any]) -> bool:
@@ -151,7 +154,12 @@ def _version_annotators(version: dict[str, Any]) -> list[str]:
 
 
 def _kept(obj: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in obj.items() if k not in MODELLED and k not in INPUT_FIELDS}
+    """The record's fields this module does not model, plus an empty ``relations`` list
+    (``rel.manual`` writes one on every answer, and a faithful export does too)."""
+    kept = {k: v for k, v in obj.items() if k not in MODELLED and k not in INPUT_FIELDS}
+    if obj.get("relations") == []:
+        kept["relations"] = []
+    return kept
 
 
 def _annotation(
@@ -233,6 +241,10 @@ def _spans(
         note = span.get("note") if isinstance(span.get("note"), str) else None
         kb_id = span.get("kb_id") if isinstance(span.get("kb_id"), str) else None
         extra = {k: v for k, v in span.items() if k not in SPAN_FIELDS}
+        if "token_start" not in span:
+            extra[NO_TOKEN_IDS] = True
+        if "answer" in span:
+            extra[OWN_ANSWER] = True
         rejected = answer == "reject"
         if label.startswith(UNRELIABLE_PREFIX) or span.get("layer") == "unreliable":
             layer, label = Layer.UNRELIABLE, label.removeprefix(UNRELIABLE_PREFIX)
@@ -396,14 +408,14 @@ class _TokenMap:
 
 
 def _span_entry(
-    item: ExportItem, span: SpanRecord, tokens: _TokenMap, linking: bool
+    item: ExportItem, span: SpanRecord, tokens: _TokenMap, linking: bool, own_answers: bool
 ) -> dict[str, Any]:
     entry: dict[str, Any] = kept_fields(span.extra, origin(item.extra), FORMAT)
     if "text" in entry:
         entry["text"] = item.text[span.start : span.end]
     entry.update(start=span.start, end=span.end)
     covered = tokens.covering(span.start, span.end)
-    if covered is not None:
+    if covered is not None and not span.extra.get(NO_TOKEN_IDS):
         entry.update(token_start=covered[0], token_end=covered[1])
     if span.layer is Layer.UNRELIABLE:
         entry.update(label=UNRELIABLE_PREFIX + span.label, layer="unreliable")
@@ -417,7 +429,7 @@ def _span_entry(
             entry["note"] = span.note
     if span.kb_id and not linking:
         entry["kb_id"] = span.kb_id
-    if item.partial:
+    if own_answers or span.extra.get(OWN_ANSWER):
         entry["answer"] = "reject" if span.rejected else "accept"
     return entry
 
@@ -452,7 +464,8 @@ def _task(item: ExportItem, nlp: Language) -> dict[str, Any]:
         return task
     if tokens is not None:
         linking = _links_by_choice(item, task)
-        task["spans"] = [_span_entry(item, s, tokens, linking) for s in shown]
+        own = item.partial and len({s.rejected for s in shown}) > 1
+        task["spans"] = [_span_entry(item, s, tokens, linking, own) for s in shown]
         if item.relations:
             task["relations"] = [_relation(item, r, tokens) for r in item.relations]
     _topics(item, task)
@@ -464,9 +477,12 @@ def _task(item: ExportItem, nlp: Language) -> dict[str, Any]:
             *map(str, task.get("accept", [])),
             str(task.get("label", "")),
         )
-    task.setdefault("_view_id", _view(item))
-    task.setdefault("_annotator_id", item.annotator)
-    task.setdefault("_session_id", item.annotator)
+    if origin(item.extra) != FORMAT:
+        # A set made here (or read from another tool) says who and how; a Prodigy record
+        # keeps exactly the keys it came with.
+        task.setdefault("_view_id", _view(item))
+        task.setdefault("_annotator_id", item.annotator)
+        task.setdefault("_session_id", item.annotator)
     task["answer"] = _answer(item, task)
     if item.status not in STATUS_ANSWERS:
         task["_status"] = item.status.value
@@ -517,7 +533,10 @@ def _answer(item: ExportItem, task: dict[str, Any]) -> str:
         if label in decided:
             return "accept" if decided[label] else "reject"
     if item.partial:
-        return "accept"
+        # One judgement for all spans is the record's answer (a ner.teach task); mixed ones
+        # are given per span and the record says accept.
+        judged = {s.rejected for s in item.spans if s.layer is not Layer.ARGUMENT}
+        return "reject" if judged == {True} else "accept"
     return STATUS_ANSWERS.get(item.status, "accept")
 
 
