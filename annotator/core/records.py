@@ -63,11 +63,13 @@ class Status(str, enum.Enum):
 
 #: Keys of ``extra`` that start with this are the project's own bookkeeping, not a file's
 #: fields: kept in the store, never written into another tool's format.
-INTERNAL_PREFIX = "_annotator_"
+INTERNAL_PREFIX = "@annotator:"
 
 
 #: Where the importer notes which format a document's or set's kept fields came from.
 FORMAT_KEY = INTERNAL_PREFIX + "format"
+#: Key prefixes of another tool's bookkeeping (Prodigy's ``_task_hash``, brat's ids).
+FOREIGN_BOOKKEEPING = ("_", "brat_")
 #: Fields that shape a record in one tool (Prodigy's choices and tokens, doccano's ids) and
 #: mean nothing, or something else, in another: written back only into their own format.
 STRUCTURAL_FIELDS = frozenset(
@@ -88,7 +90,11 @@ def kept_fields(extra: dict[str, Any], origin: str | None, fmt: str) -> dict[str
     fields = public(extra)
     if origin == fmt:
         return fields
-    return {k: v for k, v in fields.items() if not k.startswith("_") and k not in STRUCTURAL_FIELDS}
+    return {
+        k: v
+        for k, v in fields.items()
+        if not k.startswith(FOREIGN_BOOKKEEPING) and k not in STRUCTURAL_FIELDS
+    }
 
 
 def origin(extra: dict[str, Any]) -> str | None:

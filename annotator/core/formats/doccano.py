@@ -3,7 +3,8 @@ projects (``entities`` objects with ids and ``relations`` with ``from_id``/``to_
 and text classification (``label`` as names, or ``cats``).
 
 Our own export adds ``annotator``, ``status``, ``title``, ``meta``, ``partial`` and, for what
-doccano has no field for, ``unreliable_notes`` ([start, end, reason, note]), ``links``
+doccano has no field for, ``unreliable_notes`` ([start, end, reason, note]), ``notes`` (the
+same for other spans), ``links``
 ([start, end, kb_id]), ``span_groups`` ([start, end, label, group]) and ``attributes``
 ([start, end, label, {...}]); doccano keeps unknown fields as metadata. Every other field of a
 record (``id``, ``Comments``, custom keys) is kept and written back unchanged.
@@ -57,6 +58,7 @@ OWN_KEYS = {
     "meta",
     "partial",
     "unreliable_notes",
+    "notes",
     "links",
     "span_groups",
     "attributes",
@@ -169,6 +171,10 @@ def _extras(
         for i, s in enumerate(spans):
             if s.layer is Layer.ENTITY and (s.start, s.end) == (start, end):
                 spans[i] = replace(s, kb_id=kb_id)
+    for start, end, label, note in _rows(path, line, obj, "notes", 4):
+        for i, s in enumerate(spans):
+            if s.layer is not Layer.UNRELIABLE and (s.start, s.end, s.label) == (start, end, label):
+                spans[i] = replace(s, note=note)
     for start, end, label, group in _rows(path, line, obj, "span_groups", 4):
         spans.append(SpanRecord(start, end, label, Layer.GROUP, group=group))
     for start, end, label, attributes in _rows(path, line, obj, "attributes", 4):
@@ -297,9 +303,13 @@ def _record(item: ExportItem, problems: list[ExportProblem]) -> dict[str, Any]:
     ):
         if rows:
             record[key] = rows
-    for span in spans:
-        if span.note and span.layer is not Layer.UNRELIABLE:
-            problems.append(_problem(item, span, "doccano has no field for a note on this span"))
+    notes = [
+        [s.start, s.end, s.label, s.note]
+        for s in spans
+        if s.note and s.layer is not Layer.UNRELIABLE
+    ]
+    if notes:
+        record["notes"] = notes
     record["annotator"] = item.annotator
     record["status"] = item.status.value
     if item.partial:

@@ -68,7 +68,7 @@ INPUT_FIELDS = {"_input_hash", TOKENS_KEY}
 #: Fields this module models; everything else is kept as it came.
 MODELLED = {"text", "meta", "spans", "relations", "answer", "accept", "versions", "_status"}
 SPAN_FIELDS = {"start", "end", "label", "token_start", "token_end", "layer", "note", "answer"}
-SPAN_FIELDS |= {"kb_id", "span_group"}
+SPAN_FIELDS |= {"kb_id", "span_group", "attributes"}
 RELATION_FIELDS = {"head", "child", "head_span", "child_span", "label"}
 #: A file's span that had no token ids (so none are added), or its own answer (kept).
 NO_TOKEN_IDS = INTERNAL_PREFIX + "no_token_ids"
@@ -253,7 +253,10 @@ def _spans(
         else:
             layer = Layer.ENTITY
         group = span["span_group"] if layer is Layer.GROUP else ""
-        spans.append(SpanRecord(start, end, label, layer, note, kb_id, group, rejected, {}, extra))
+        attributes = span.get("attributes") if isinstance(span.get("attributes"), dict) else {}
+        spans.append(
+            SpanRecord(start, end, label, layer, note, kb_id, group, rejected, attributes, extra)
+        )
     return spans, ignored
 
 
@@ -429,6 +432,8 @@ def _span_entry(
             entry["note"] = span.note
     if span.kb_id and not linking:
         entry["kb_id"] = span.kb_id
+    if span.attributes:
+        entry["attributes"] = span.attributes
     if own_answers or span.extra.get(OWN_ANSWER):
         entry["answer"] = "reject" if span.rejected else "accept"
     return entry
