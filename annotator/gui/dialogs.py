@@ -1,18 +1,13 @@
-"""Small dialogs: reason and note for an unreliable passage, the quick label picker,
-pre-tag and export options."""
+"""Small dialogs: reason and note for an unreliable passage, the quick label picker and
+pre-tag options (import and export options live in ``transfer_dialogs``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -166,69 +161,3 @@ class PretagDialog(QDialog):
     def chosen_model(self) -> str | None:
         text = self.model.currentText().strip()
         return None if not text or text == BUILT_IN else text
-
-
-@dataclass(frozen=True)
-class ExportChoice:
-    out: Path
-    fmt: str
-    annotator: str
-    include_unfinished: bool
-    dev_ratio: float
-    seed: int
-    overwrite: bool
-
-
-class ExportDialog(QDialog):
-    def __init__(
-        self,
-        annotators: list[str],
-        current: str,
-        start_folder: Path,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export training set")
-        self.fmt = QComboBox()
-        self.fmt.addItem("spaCy DocBin + config (folder)", "spacy")
-        self.fmt.addItem("Prodigy JSONL", "prodigy")
-        self.fmt.addItem("doccano JSONL", "doccano")
-        self.annotator = QComboBox()
-        self.annotator.addItems(annotators)
-        self.annotator.setCurrentText(current)
-        self.unfinished = QCheckBox("Also documents not marked done")
-        self.dev_ratio = QDoubleSpinBox(minimum=0.0, maximum=0.9, singleStep=0.05, value=0.2)
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
-        self.overwrite = QCheckBox("Replace existing files")
-        self.out = QLineEdit(str(start_folder / "export"))
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.out, 1)
-        row.addWidget(browse)
-        buttons = ok_cancel(self)
-        form = QFormLayout(self)
-        form.addRow("Format", self.fmt)
-        form.addRow("Annotator", self.annotator)
-        form.addRow("", self.unfinished)
-        form.addRow("Dev share", self.dev_ratio)
-        form.addRow("Split seed", self.seed)
-        form.addRow("Output", row)
-        form.addRow("", self.overwrite)
-        form.addRow(buttons)
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export folder", self.out.text())
-        if folder:
-            self.out.setText(folder)
-
-    def choice(self) -> ExportChoice:
-        return ExportChoice(
-            out=Path(self.out.text()).expanduser(),
-            fmt=self.fmt.currentData(),
-            annotator=self.annotator.currentText(),
-            include_unfinished=self.unfinished.isChecked(),
-            dev_ratio=self.dev_ratio.value(),
-            seed=self.seed.value(),
-            overwrite=self.overwrite.isChecked(),
-        )

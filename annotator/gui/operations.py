@@ -19,7 +19,8 @@ from annotator.core.importing import ImportReport
 from annotator.core.merging import MergeReport
 from annotator.core.pipelines import installed_pipelines
 from annotator.core.pretag import PretagReport
-from annotator.gui.dialogs import ExportDialog, PretagDialog
+from annotator.gui.dialogs import PretagDialog
+from annotator.gui.transfer_dialogs import ExportDialog, ImportDialog
 from annotator.gui.workers import BackgroundTask, run_in_background
 
 if TYPE_CHECKING:
@@ -95,21 +96,45 @@ class Operations:
             self.window, "Import files", self._folder(), IMPORT_FILTER
         )
         if paths:
-            self.import_paths([Path(p) for p in paths])
+            self._ask_and_import([Path(p) for p in paths])
 
     def import_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self.window, "Import folder", self._folder())
         if folder:
-            self.import_paths([Path(folder)])
+            self._ask_and_import([Path(folder)])
 
-    def import_paths(self, paths: list[Path], skip_invalid: bool = True) -> None:
-        annotator = self.window.session.annotator
+    def _ask_and_import(self, paths: list[Path]) -> None:
+        annotators = [a.name for a in self.project.annotators() if a.kind == "human"]
+        dialog = ImportDialog(paths, annotators, self.window.session.annotator, self.window)
+        if not dialog.exec():
+            return
+        choice = dialog.choice()
+        self.import_paths(
+            choice.paths,
+            skip_invalid=choice.skip_invalid,
+            fmt=choice.fmt,
+            annotator=choice.annotator or self.window.session.annotator,
+            text_column=choice.text_column,
+        )
+
+    def import_paths(
+        self,
+        paths: list[Path],
+        skip_invalid: bool = True,
+        *,
+        fmt: str = "auto",
+        annotator: str | None = None,
+        text_column: str | None = None,
+    ) -> None:
+        who = annotator or self.window.session.annotator
         self._run(
             "Importing",
             lambda progress, cancel: self.project.import_paths(
                 paths,
-                annotator=annotator,
+                fmt=fmt,
+                annotator=who,
                 skip_invalid=skip_invalid,
+                text_column=text_column,
                 progress=progress,
                 cancel=cancel,
             ),
@@ -173,6 +198,7 @@ class Operations:
                 fmt=choice.fmt,
                 annotator=choice.annotator,
                 include_unfinished=choice.include_unfinished,
+                all_answers=choice.all_answers,
                 dev_ratio=choice.dev_ratio,
                 seed=choice.seed,
                 overwrite=choice.overwrite,
@@ -240,7 +266,12 @@ class Operations:
 
     def _exported(self, report: ExportReport) -> None:
         lines = [f"Exported {report.documents:,} documents of {report.annotator}:"]
+        if report.chosen_because:
+            lines.insert(0, f"Exporting {report.annotator}'s work: {report.chosen_because}.")
         lines += [f"• {path}" for path in report.files]
+        if report.unannotated:
+            lines.append(f"{report.unannotated:,} of them without annotations (text only).")
+        lines += [f"Note: {note}." for note in report.notes]
         if report.problems:
             lines.append(f"{len(report.problems)} span(s) need attention:")
             lines += [

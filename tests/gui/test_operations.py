@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, Q
 
 from annotator.core.project import Project
 from annotator.core.records import Status
-from annotator.gui.dialogs import ExportDialog, PretagDialog
+from annotator.gui.dialogs import PretagDialog
+from annotator.gui.transfer_dialogs import ExportDialog, ImportDialog
 
 
 @pytest.fixture
@@ -56,6 +57,7 @@ def test_import_reports_new_documents_and_the_records_it_skipped(
     (folder / "bad.jsonl").write_text('{"text": "ok"}\n{"text": \n', encoding="utf-8")
     picked = [str(folder / "d.txt"), str(folder / "bad.jsonl")]
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: (picked, ""))
+    answer(ImportDialog, lambda dialog: None)
     window.operations.import_files()
     qtbot.waitUntil(lambda: window.operations.import_report is not None, timeout=10000)
     box = window.operations.import_report
@@ -165,7 +167,7 @@ def test_export_writes_the_chosen_format_and_never_overwrites_unasked(
     out = tmp_path / "out.jsonl"
 
     def fill(dialog: ExportDialog) -> None:
-        dialog.fmt.setCurrentIndex(dialog.fmt.findData("prodigy"))
+        dialog.fmt.setCurrentIndex(dialog.fmt.findData("prodigy:prodigy.jsonl"))
         dialog.annotator.setCurrentText("tester")
         dialog.out.setText(str(out))
 
@@ -208,3 +210,52 @@ def test_worker_threads_never_run_the_cycle_collector(qtbot, window, project_fil
     finally:
         gc.callbacks.remove(record)
     assert collected_in == {threading.main_thread().name}
+
+
+def test_import_dialog_reads_a_table_by_the_chosen_text_column_and_a_conll_file(
+    qtbot, window, project_file, tmp_path, monkeypatch
+) -> None:
+    table = tmp_path / "news.csv"
+    table.write_text("headline,story\nFloods,Rain closed roads in Pokhara.\n", encoding="utf-8")
+    tagged = tmp_path / "tagged.iob"
+    tagged.write_text("Rain\tO\nin\tO\nPokhara\tB-GPE\n", encoding="utf-8")
+    picked = [str(table), str(tagged)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: (picked, ""))
+
+    def fill(dialog: ImportDialog) -> None:
+        dialog.text_column.setText("story")
+        dialog.annotator.setCurrentText("reader")
+
+    answer(ImportDialog, fill)
+    window.operations.import_files()
+    qtbot.waitUntil(lambda: window.operations.import_report is not None, timeout=10000)
+    assert "2 new document(s)" in window.operations.import_report.text()
+    window.operations.import_report.accept()
+    with Project.open(project_file) as project:
+        texts = {project.text(d.id): d for d in project.documents()}
+        assert texts["Rain closed roads in Pokhara."].meta == {"headline": "Floods"}
+        annotation = project.annotation(texts["Rain in Pokhara"].id, "reader")
+        assert annotation is not None
+        assert [(s.start, s.end, s.label) for s in annotation.spans] == [(8, 15, "GPE")]
+
+
+def test_export_dialog_offers_every_format_and_writes_brat(
+    qtbot, window, project_file, tmp_path, messages
+) -> None:
+    start = window.editor.text.index("Nepal")
+    window.view.set_selection_cp(start, start + len("Nepal"))
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    window.session.project.set_status(1, "tester", Status.DONE)
+    offered = []
+
+    def fill(dialog: ExportDialog) -> None:
+        offered.extend(dialog.fmt.itemData(i).split(":")[0] for i in range(dialog.fmt.count()))
+        dialog.fmt.setCurrentIndex(dialog.fmt.findData("brat:"))
+        dialog.out.setText(str(tmp_path / "brat"))
+
+    answer(ExportDialog, fill)
+    window.operations.export()
+    qtbot.waitUntil(lambda: bool(messages), timeout=30000)
+    assert set(offered) == {"spacy", "prodigy", "doccano", "brat", "conll", "csv", "labels"}
+    [ann] = (tmp_path / "brat").glob("*.ann")
+    assert ann.read_text(encoding="utf-8").startswith(f"T1\tGPE {start} {start + 5}\tNepal")
