@@ -1,4 +1,8 @@
-"""``annotator backup``: rolling backups of a project in the user data folder, and restore."""
+"""``annotator backup``: rolling backups of a project in the user data folder, and restore.
+
+Each command imports what it needs itself, so that loading this module to build the command
+line costs other commands (``stats``, ``--version``) nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from annotator.cli.output import console, reports_errors
-from annotator.core import backup
 
 backup_app = typer.Typer(
     help="Back up a project (SQLite online backup, newest 10 kept) and restore a backup.",
@@ -23,6 +25,8 @@ def backup_now(
     project: Annotated[Path, typer.Argument(help="The project file to back up.")],
 ) -> None:
     """Back the project up now."""
+    from annotator.core import backup
+
     console.print(f"Backed up to {backup.make_backup(project)}")
 
 
@@ -32,10 +36,14 @@ def backup_list(
     project: Annotated[Path, typer.Argument(help="The project whose backups to list.")],
 ) -> None:
     """The project's backups, newest first."""
+    from annotator.core import backup
+
     found = backup.list_backups(project)
     if not found:
         console.print(f"No backups of {project} yet (they are in {backup.backup_folder(project)}).")
         return
+    from rich.table import Table
+
     table = Table("taken", "size", "file")
     for item in found:
         table.add_row(
@@ -54,6 +62,8 @@ def backup_restore(
     ] = False,
 ) -> None:
     """Restore a backup; close the app on the target project first."""
+    from annotator.core import backup
+
     replaced = backup.restore_backup(source, target, overwrite=overwrite)
     console.print(f"Restored {source.name} to {target}.")
     if replaced is not None:

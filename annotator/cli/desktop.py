@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from annotator.cli.output import console, reports_errors
-from annotator.core.desktop import install_desktop, remove_desktop
 
 
 @reports_errors
@@ -23,6 +22,9 @@ def install_desktop_command(
 ) -> None:
     """Add Annotator to the applications menu, with its icon, and let .annotator files open
     in it (Linux; files go under ~/.local/share)."""
+    # Imported here, so that building the command line does not load it for every command.
+    from annotator.core.desktop import install_desktop, remove_desktop
+
     report = remove_desktop() if remove else install_desktop(launcher)
     verb = "Removed" if remove else "Installed"
     console.print(f"{verb} {len(report.files)} files:")

@@ -5,15 +5,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.progress import Progress as CoreProgress
-from annotator.core.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from annotator.core.progress import Progress as CoreProgress
+    from annotator.core.progress import ProgressCallback
 
 P = ParamSpec("P")
 console = Console()
@@ -23,6 +24,15 @@ errors = Console(stderr=True)
 @contextmanager
 def progress_bar(description: str) -> Iterator[ProgressCallback]:
     """A rich progress bar fed by the core's progress callback (hidden when not a terminal)."""
+    # Imported here: only the commands that show a bar pay for loading rich.progress.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

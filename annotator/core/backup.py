@@ -18,7 +18,6 @@ from pathlib import Path
 
 from annotator.core import settings
 from annotator.core.errors import ProjectError
-from annotator.core.store.database import open_read_only
 
 KEEP = 10
 SUFFIX = ".annotator"
@@ -96,6 +95,9 @@ def backup_if_older_than(project: Path, seconds: float) -> Path | None:
 
 
 def _check_backup(backup: Path) -> None:
+    # Imported here: the store module loads SQLAlchemy, which listing backups does not need.
+    from annotator.core.store.database import open_read_only
+
     conn = open_read_only(backup, "a backup")
     try:
         verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]

@@ -14,6 +14,7 @@ Counts come from the store before and after each batch, so what is reported is w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -74,11 +75,23 @@ class ImportState:
         return annotation_id > self.first_new_annotation or annotation_id in self.replaced
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A checked record and where it came from: the file (for messages) and its format
+    (which kept fields belong to)."""
+
+    record: DocumentRecord
+    path: Path
+    format: str
+
+
 @dataclass
 class _Pending:
     annotation: AnnotationRecord
     line: int | None
     who: int
+    path: Path
+    format: str
 
 
 @dataclass
@@ -90,35 +103,33 @@ class _Plan:
     add_into: dict[int, _Pending] = field(default_factory=dict)
 
 
-class FileWriter:
-    """Writes one file's records; its counts go into the import's report."""
+class BatchWriter:
+    """Writes batches of checked records (of one file, or of many small files at once); its
+    counts go into ``report``, and records it finds bad into ``bad``."""
 
     def __init__(
         self,
         conn: Connection,
-        path: Path,
-        fmt: str,
         default_annotator: str,
         state: ImportState,
         report: ImportReport,
     ) -> None:
         self.conn = conn
-        self.path = path
-        self.format = fmt
         self.default_annotator = default_annotator
         self.state = state
         self.report = report
         self.bad: list[Problem] = []
 
-    def write_batch(self, records: list[DocumentRecord]) -> None:
-        document_ids = self._write_documents(records)
-        pending = self._resolve_in_batch(records, document_ids)
+    def write_batch(self, entries: list[Entry]) -> None:
+        document_ids = self._write_documents(entries)
+        pending = self._resolve_in_batch(entries, document_ids)
         plan = self._plan(pending)
         self._write(plan)
 
     # Documents ----------------------------------------------------------------------------
 
-    def _write_documents(self, records: list[DocumentRecord]) -> list[int]:
+    def _write_documents(self, entries: list[Entry]) -> list[int]:
+        records = [entry.record for entry in entries]
         hashes = [content_hash(r.text) for r in records]
         before = store.max_id(self.conn, "documents")
         now = now_text()
@@ -131,9 +142,9 @@ class FileWriter:
                 h,
                 len(r.text),
                 now,
-                dumps({**r.extra, FORMAT_KEY: self.format} if r.extra else None),
+                dumps({**e.record.extra, FORMAT_KEY: e.format} if e.record.extra else None),
             )
-            for r, h in zip(records, hashes, strict=True)
+            for r, e, h in zip(records, entries, hashes, strict=True)
         ]
         self.report.documents_added += store.insert_documents(self.conn, rows)
         ids = store.document_ids(self.conn, hashes)
@@ -152,32 +163,35 @@ class FileWriter:
     # Deciding -----------------------------------------------------------------------------
 
     def _resolve_in_batch(
-        self, records: list[DocumentRecord], document_ids: list[int]
+        self, entries: list[Entry], document_ids: list[int]
     ) -> dict[tuple[int, int], _Pending]:
         """Repeated records within the batch: the later wins, partial answers combine."""
-        names = {a.annotator or self.default_annotator for r in records for a in r.annotations}
+        names = {
+            a.annotator or self.default_annotator for e in entries for a in e.record.annotations
+        }
         annotators = store.annotator_ids(self.conn, names)
         pending: dict[tuple[int, int], _Pending] = {}
-        for record, document_id in zip(records, document_ids, strict=True):
+        for entry, document_id in zip(entries, document_ids, strict=True):
+            record = entry.record
             for annotation in record.annotations:
                 name = annotation.annotator or self.default_annotator
                 key = (document_id, annotators[name])
                 earlier = pending.get(key)
+                later = _Pending(annotation, record.line, key[1], entry.path, entry.format)
                 if earlier is None:
-                    pending[key] = _Pending(annotation, record.line, key[1])
+                    pending[key] = later
                 elif _combines(earlier.annotation, annotation):
-                    merged = self._combined(earlier.annotation, annotation, record.line)
+                    merged = self._combined(earlier.annotation, later)
                     if merged is not None:
-                        pending[key] = _Pending(merged, earlier.line, key[1])
+                        pending[key] = replace(earlier, annotation=merged)
                         self.report.sets_combined += 1
                 else:
-                    pending[key] = _Pending(annotation, record.line, key[1])
+                    pending[key] = later
                     self.report.sets_superseded += 1
         return pending
 
-    def _combined(
-        self, earlier: AnnotationRecord, later: AnnotationRecord, line: int | None
-    ) -> AnnotationRecord | None:
+    def _combined(self, earlier: AnnotationRecord, item: _Pending) -> AnnotationRecord | None:
+        later = item.annotation
         merged = combine(earlier, later)
         accepted = [
             (s.start, s.end, s.label)
@@ -186,7 +200,7 @@ class FileWriter:
         ]
         problem = overlaps_existing(later, accepted)
         if problem is not None:
-            self.bad.append(Problem(self.path, line, problem))
+            self.bad.append(Problem(item.path, item.line, problem))
             return None
         return merged
 
@@ -218,7 +232,7 @@ class FileWriter:
         for annotation_id, item in list(plan.add_into.items()):
             problem = overlaps_existing(item.annotation, accepted[annotation_id])
             if problem is not None:
-                self.bad.append(Problem(self.path, item.line, problem))
+                self.bad.append(Problem(item.path, item.line, problem))
                 del plan.add_into[annotation_id]
                 continue
             existing = by_id[annotation_id]
@@ -230,6 +244,8 @@ class FileWriter:
                 ),
                 item.line,
                 item.who,
+                item.path,
+                item.format,
             )
             self.report.sets_combined += 1
 
@@ -258,7 +274,7 @@ class FileWriter:
                 self.report.sets_updated += 1
             else:
                 self.report.kept_versions.append(
-                    Problem(self.path, item.line, "edited in this project since it was imported")
+                    Problem(item.path, item.line, "edited in this project since it was imported")
                 )
 
     # Writing ------------------------------------------------------------------------------
@@ -269,26 +285,26 @@ class FileWriter:
         store.clear_annotations(self.conn, list(plan.rewrite))
         self._drop_rejudged(plan.add_into)
         rewritten = [
-            (*_set_row(item.annotation, _digest(item.annotation), self.format), annotation_id)
+            (*_set_row(item.annotation, _digest(item.annotation), item.format), annotation_id)
             for annotation_id, item in plan.rewrite.items()
         ]
         added_to = [
-            (*_set_row(item.annotation, None, self.format), annotation_id)
+            (*_set_row(item.annotation, None, item.format), annotation_id)
             for annotation_id, item in plan.add_into.items()
         ]
         store.update_annotations(self.conn, rewritten + added_to)
         store.insert_annotations(
             self.conn,
             [
-                key + _set_row(item.annotation, _digest(item.annotation), self.format)
+                key + _set_row(item.annotation, _digest(item.annotation), item.format)
                 for key, item in plan.new.items()
             ],
         )
-        created = store.stored_sets(self.conn, plan.new)
+        created = store.annotation_ids(self.conn, plan.new)
         self.report.sets_added += len(plan.new)
         written: dict[int, tuple[int, AnnotationRecord]] = {}
         for key, item in plan.new.items():
-            written[created[key].id] = (key[1], item.annotation)
+            written[created[key]] = (key[1], item.annotation)
         for annotation_id, item in [*plan.rewrite.items(), *plan.add_into.items()]:
             written[annotation_id] = (item.who, item.annotation)
         self._write_content(written)
@@ -409,7 +425,15 @@ def _digest(annotation: AnnotationRecord) -> str:
 def _set_row(annotation: AnnotationRecord, digest: str | None, fmt: str) -> tuple[Any, ...]:
     """(status, partial, extra, imported_digest) of a set; its task key and the format its
     fields came from are kept in ``extra``."""
+    if not annotation.extra and annotation.task_key is None:
+        return (annotation.status.value, annotation.partial, _only_format(fmt), digest)
     extra = {**annotation.extra, FORMAT_KEY: fmt}
     if annotation.task_key is not None:
         extra[store.TASK_KEY] = annotation.task_key
     return (annotation.status.value, annotation.partial, dumps(extra), digest)
+
+
+@functools.cache
+def _only_format(fmt: str) -> str | None:
+    """The kept fields of a set that had none of its own: which format it came from."""
+    return dumps({FORMAT_KEY: fmt})

@@ -13,25 +13,28 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
-from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, Cancelled, FormatError
 from annotator.core.import_report import LISTED, ImportReport, Omitted, Problem
-from annotator.core.import_writer import FileWriter, ImportState, content_hash
+from annotator.core.import_writer import BatchWriter, Entry, ImportState, content_hash
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.record_checks import RecordProblem, check_document
 from annotator.core.records import (
     BadRecord,
     DocumentRecord,
     Omission,
+    ReadItem,
     ReadOptions,
     SchemeLabel,
 )
 from annotator.core.store import imports as store
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from annotator.core.project import Project
 
 FORMATS = (
@@ -82,12 +85,6 @@ BATCH_SIZE = 500
 
 # Re-exported for callers that hash texts the way the store does.
 __all__ = ["FORMATS", "ImportReport", "content_hash", "import_paths"]
-
-
-@dataclass(frozen=True)
-class FileToImport:
-    path: Path
-    format: str
 
 
 def collect_files(
@@ -238,42 +235,124 @@ def import_paths(
     options = ReadOptions(language=project.language, text_column=text_column)
     with project.writer.begin() as conn:
         state = ImportState.start(conn)
+        small = _SmallFiles(BatchWriter(conn, default_annotator, state, report), skip_invalid)
         for number, path in enumerate(files, start=1):
             reporter.check_cancelled()
             reporter.report(number - 1, len(files), f"Importing {path.name}")
-            savepoint = conn.begin_nested()
-            saved_state = deepcopy(state)
-            file_report = ImportReport()
             try:
                 file_format = detect_format(path, fmt)
-                writer = FileWriter(conn, path, file_format, default_annotator, state, file_report)
                 items = read_items(path, file_format, options)
-                _import_file(writer, items, skip_invalid, _ticker(reporter, number, len(files)))
-                store.log_import(conn, {"file": str(path), "format": file_format})
-            except Cancelled:
-                savepoint.rollback()
-                raise
+                head = list(islice(items, BATCH_SIZE))
             except (FormatError, OSError, ValueError) as exc:
-                savepoint.rollback()
-                state = saved_state
-                error = (
-                    exc
-                    if isinstance(exc, FormatError)
-                    else FormatError(path, f"cannot be read: {exc}")
-                )
-                if not skip_invalid:
-                    raise error from exc
-                report.skipped_files.append(Problem(error.path, error.line, error.reason))
+                _skip_or_raise(report, path, exc, skip_invalid)
                 continue
-            savepoint.commit()
-            file_report.files = 1
-            report.absorb(file_report)
+            if len(head) < BATCH_SIZE:
+                try:
+                    small.add(path, file_format, head)
+                except FormatError as exc:
+                    _skip_or_raise(report, path, exc, skip_invalid)
+                continue
+            small.flush()
+            _import_large_file(
+                conn,
+                path,
+                file_format,
+                chain(head, items),
+                BatchWriter(conn, default_annotator, state, ImportReport()),
+                report,
+                skip_invalid,
+                _ticker(reporter, number, len(files)),
+            )
+        small.flush()
         report.labels_added = state.labels_added
         report.statuses = Counter(
             store.status_counts(conn, state.first_new_annotation, sorted(state.replaced))
         )
         reporter.report(len(files), len(files), "Import finished")
     return report
+
+
+def _skip_or_raise(report: ImportReport, path: Path, exc: Exception, skip_invalid: bool) -> None:
+    """A file that cannot be read: skipped with ``skip_invalid``, else the whole import stops."""
+    error = exc if isinstance(exc, FormatError) else FormatError(path, f"cannot be read: {exc}")
+    if not skip_invalid:
+        raise error from exc
+    report.skipped_files.append(Problem(error.path, error.line, error.reason))
+
+
+class _SmallFiles:
+    """Files of fewer records than a batch (a folder of articles, brat pairs) are read whole
+    before anything of them is written, so a bad one is refused without a savepoint, and their
+    records are written together, a batch of many files at a time."""
+
+    def __init__(self, writer: BatchWriter, skip_invalid: bool) -> None:
+        self.writer = writer
+        self.skip_invalid = skip_invalid
+        self.entries: list[Entry] = []
+        self.logged: list[dict[str, str]] = []
+
+    def add(self, path: Path, fmt: str, items: list[ReadItem]) -> None:
+        """Check one small file's items; raises FormatError (nothing written) to refuse it."""
+        writer, report = self.writer, self.writer.report
+        entries, bad, omitted, labels = _sort_items(path, fmt, items, report)
+        if bad and not self.skip_invalid:
+            raise _refusal(path, bad)
+        if not entries and not bad and not omitted:
+            raise FormatError(path, "the file holds no documents")
+        for label in labels:
+            writer.state.label_id(writer.conn, label.kind, label.name)
+        report.omitted += omitted
+        report.skipped_records += bad
+        report.files += 1
+        self.entries += entries
+        self.logged.append({"file": str(path), "format": fmt})
+        if len(self.entries) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.entries:
+            self.writer.write_batch(self.entries)
+            self.entries = []
+        _settle_bad(self.writer, self.skip_invalid)
+        store.log_imports(self.writer.conn, self.logged)
+        self.logged = []
+
+
+def _sort_items(
+    path: Path, fmt: str, items: Iterable[ReadItem], report: ImportReport
+) -> tuple[list[Entry], list[Problem], list[Omitted], list[SchemeLabel]]:
+    """A file's items by kind: checked records, bad ones, things not kept, declared labels."""
+    entries: list[Entry] = []
+    bad: list[Problem] = []
+    omitted: Counter[tuple[str, str]] = Counter()
+    labels: list[SchemeLabel] = []
+    for item in items:
+        if isinstance(item, DocumentRecord):
+            try:
+                tidied = check_document(item)
+            except RecordProblem as exc:
+                bad.append(Problem(path, item.line, str(exc)))
+                continue
+            report.duplicate_spans += tidied.duplicate_spans
+            report.duplicate_relations += tidied.duplicate_relations
+            entries.append(Entry(tidied.record, path, fmt))
+        elif isinstance(item, BadRecord):
+            bad.append(Problem(path, item.line, item.reason))
+        elif isinstance(item, Omission):
+            omitted[(item.what, item.reason)] += item.count
+        else:
+            labels.append(item)
+    return entries, bad, [Omitted(path, w, r, c) for (w, r), c in omitted.items()], labels
+
+
+def _settle_bad(writer: BatchWriter, skip_invalid: bool) -> None:
+    """Records the writer found bad (partial answers that clash): listed or refused."""
+    if not writer.bad:
+        return
+    if not skip_invalid:
+        raise _refusal(writer.bad[0].path, writer.bad)
+    writer.report.skipped_records += writer.bad
+    writer.bad = []
 
 
 def _ticker(reporter: Reporter, number: int, total: int) -> Callable[[str], None]:
@@ -287,61 +366,85 @@ def _ticker(reporter: Reporter, number: int, total: int) -> Callable[[str], None
     return tick
 
 
-def _import_file(
-    writer: FileWriter,
-    items: Iterator[DocumentRecord | BadRecord | Omission | SchemeLabel],
+def _import_large_file(
+    conn: Connection,
+    path: Path,
+    fmt: str,
+    items: Iterator[ReadItem],
+    writer: BatchWriter,
+    report: ImportReport,
     skip_invalid: bool,
     tick: Callable[[str], None],
 ) -> None:
-    """Check and write one file's records; bad ones are collected, then skipped or refused."""
-    report, path = writer.report, writer.path
-    omitted: Counter[tuple[str, str]] = Counter()
-    batch: list[DocumentRecord] = []
-    for item in items:
-        if isinstance(item, DocumentRecord):
-            try:
-                tidied = check_document(item)
-            except RecordProblem as exc:
-                writer.bad.append(Problem(path, item.line, str(exc)))
-                continue
-            report.duplicate_spans += tidied.duplicate_spans
-            report.duplicate_relations += tidied.duplicate_relations
-            batch.append(tidied.record)
+    """A file of many records, in its own savepoint: written a batch at a time as it is read;
+    refused whole (rolled back, every bad line named) or, with ``skip_invalid``, its bad
+    records skipped."""
+    savepoint = conn.begin_nested()
+    saved_state = deepcopy(writer.state)
+    file_report = writer.report
+    try:
+        batch: list[ReadItem] = []
+        bad: list[Problem] = []
+        for item in items:
+            batch.append(item)
             if len(batch) >= BATCH_SIZE:
-                _flush(writer, batch, skip_invalid, tick)
+                _write_items(writer, path, fmt, batch, bad, skip_invalid)
+                tick(f"{path.name}: {file_report.records:,} records")
                 batch = []
-        elif isinstance(item, BadRecord):
-            writer.bad.append(Problem(path, item.line, item.reason))
-        elif isinstance(item, Omission):
-            omitted[(item.what, item.reason)] += item.count
-        else:
-            writer.state.label_id(writer.conn, item.kind, item.name)
-    _flush(writer, batch, skip_invalid, tick)
-    report.omitted += [Omitted(path, what, why, count) for (what, why), count in omitted.items()]
-    if writer.bad and not skip_invalid:
-        raise _refusal(path, writer.bad)
-    report.skipped_records += writer.bad
-    if report.records == 0 and not writer.bad and not report.omitted:
-        raise FormatError(path, "the file holds no documents")
-
-
-def _flush(
-    writer: FileWriter,
-    batch: list[DocumentRecord],
-    skip_invalid: bool,
-    tick: Callable[[str], None],
-) -> None:
-    """Write a batch, unless the file is already known to be refused (then only read on, to
-    name every bad line)."""
-    if not batch or (writer.bad and not skip_invalid):
+        _write_items(writer, path, fmt, batch, bad, skip_invalid)
+        bad += writer.bad
+        if bad and not skip_invalid:
+            raise _refusal(path, bad)
+        file_report.skipped_records += bad
+        store.log_imports(conn, [{"file": str(path), "format": fmt}])
+    except Cancelled:
+        savepoint.rollback()
+        raise
+    except (FormatError, OSError, ValueError) as exc:
+        savepoint.rollback()
+        writer.state.__dict__.update(saved_state.__dict__)
+        _skip_or_raise(report, path, exc, skip_invalid)
         return
-    writer.write_batch(batch)
-    tick(f"{writer.path.name}: {writer.report.records:,} records")
+    savepoint.commit()
+    file_report.files = 1
+    report.absorb(file_report)
+
+
+def _write_items(
+    writer: BatchWriter,
+    path: Path,
+    fmt: str,
+    items: list[ReadItem],
+    bad: list[Problem],
+    skip_invalid: bool,
+) -> None:
+    """Sort a batch of one large file's items and write its records, unless the file is
+    already known to be refused (then only read on, to name every bad line)."""
+    entries, found, omitted, labels = _sort_items(path, fmt, items, writer.report)
+    bad += found
+    for label in labels:
+        writer.state.label_id(writer.conn, label.kind, label.name)
+    _merge_omitted(writer.report, omitted)
+    if entries and (skip_invalid or not (bad or writer.bad)):
+        writer.write_batch(entries)
+
+
+def _merge_omitted(report: ImportReport, omitted: list[Omitted]) -> None:
+    """One line per kind of thing not kept, however many batches it was met in."""
+    for item in omitted:
+        for index, known in enumerate(report.omitted):
+            if (known.path, known.what, known.reason) == (item.path, item.what, item.reason):
+                report.omitted[index] = Omitted(
+                    item.path, item.what, item.reason, known.count + item.count
+                )
+                break
+        else:
+            report.omitted.append(item)
 
 
 def _refusal(path: Path, bad: list[Problem]) -> FormatError:
     if len(bad) == 1:
-        return FormatError(path, bad[0].reason, bad[0].line)
+        return FormatError(bad[0].path, bad[0].reason, bad[0].line)
     listed = "; ".join(
         (f"line {p.line}: " if p.line is not None else "") + p.reason for p in bad[:LISTED]
     )

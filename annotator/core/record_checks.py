@@ -68,6 +68,13 @@ def check_document(record: DocumentRecord) -> Tidied:
 def fold_duplicates(annotation: AnnotationRecord) -> tuple[AnnotationRecord, int]:
     """One span per identity (a later copy's links and notes fill gaps, a later judgement
     wins); relations follow their spans; one decision per topic (the later one)."""
+    if (
+        len({s.identity for s in annotation.spans}) == len(annotation.spans)
+        and len({t.label for t in annotation.topics}) == len(annotation.topics)
+        and len({(r.head, r.child, r.label) for r in annotation.relations})
+        == len(annotation.relations)
+    ):
+        return annotation, 0
     spans: list[SpanRecord] = []
     where: dict[tuple[int, int, str, str, str], int] = {}
     moved: list[int] = []
@@ -110,14 +117,16 @@ def fold_duplicates(annotation: AnnotationRecord) -> tuple[AnnotationRecord, int
 
 def check_annotation(text: str, annotation: AnnotationRecord) -> None:
     """Raise RecordProblem naming the first impossible span, relation or topic."""
+    length = len(text)
     for index, span in enumerate(annotation.spans, start=1):
-        name = span.label or "unlabelled"
-        try:
-            check_bounds(len(text), span.start, span.end)
-        except SpanError as exc:
-            raise RecordProblem(f"span {index} ({name}): {exc}") from None
+        start, end = span.start, span.end
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+            try:
+                check_bounds(length, start, end)
+            except SpanError as exc:
+                raise RecordProblem(f"span {index} ({span.label or 'unlabelled'}): {exc}") from None
         if span.layer is not Layer.ARGUMENT and not span.label.strip():
-            raise RecordProblem(f"span {index} at {span.start}..{span.end}: the label is empty")
+            raise RecordProblem(f"span {index} at {start}..{end}: the label is empty")
     entities = sorted(
         (s for s in annotation.spans if s.layer is Layer.ENTITY and not s.rejected),
         key=lambda s: (s.start, s.end),

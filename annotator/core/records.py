@@ -108,7 +108,7 @@ def origin(extra: dict[str, Any]) -> str | None:
 UNRELIABLE_PREFIX = "UNRELIABLE:"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SpanRecord:
     """One span as a file states it.
 
@@ -117,6 +117,9 @@ class SpanRecord:
     ``attributes`` are the annotator's own properties of the span (brat ``A`` lines);
     ``extra`` holds a format's fields the project does not model, for the round trip.
     ``ref`` is the file's own name for the span (brat ``T3``), used only while reading.
+
+    Not frozen, for speed: a large import builds millions of these, and a frozen dataclass
+    takes five times as long to construct. Treat it as a value all the same (``replace``).
     """
 
     start: int
@@ -127,8 +130,8 @@ class SpanRecord:
     kb_id: str | None = None
     group: str = ""
     rejected: bool = False
-    attributes: dict[str, Any] = field(default_factory=dict, hash=False)
-    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
     ref: str | None = field(default=None, compare=False)
 
     @property
@@ -137,7 +140,7 @@ class SpanRecord:
         return (self.start, self.end, self.layer.value, self.group, self.label)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RelationRecord:
     """A labelled, directed relation between two spans of the same annotation.
 
@@ -147,7 +150,7 @@ class RelationRecord:
     head: int
     child: int
     label: str
-    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -291,21 +294,23 @@ def annotation_digest(
     partial: bool,
 ) -> str:
     """A fingerprint of an annotation's content, the same whether computed from a file's
-    record at import or from the store at export: equal digests mean nothing was changed."""
+    record at import or from the store at export: equal digests mean nothing was changed.
+    ``repr`` of sorted tuples of plain values is deterministic and much cheaper than JSON."""
     canonical = sorted(
-        (s.start, s.end, s.layer.value, s.group, s.label, s.note or "", s.kb_id or "", s.rejected)
+        (
+            s.start,
+            s.end,
+            s.layer.value,
+            s.group,
+            s.label,
+            s.note or "",
+            s.kb_id or "",
+            s.rejected,
+            json.dumps(s.attributes, sort_keys=True) if s.attributes else "",
+        )
         for s in spans
     )
     links = sorted((spans[r.head].identity, spans[r.child].identity, r.label) for r in relations)
-    payload = {
-        "status": status.value,
-        "partial": partial,
-        "spans": canonical,
-        "attributes": sorted(
-            (s.identity, json.dumps(s.attributes, sort_keys=True)) for s in spans if s.attributes
-        ),
-        "topics": sorted((t.label, t.applies) for t in topics),
-        "relations": links,
-    }
-    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(encoded).hexdigest()
+    decided = sorted((t.label, t.applies) for t in topics)
+    payload = repr((status.value, partial, canonical, decided, links))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

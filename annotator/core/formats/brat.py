@@ -12,10 +12,10 @@ How brat's annotations map onto records; whatever a rewrite needs rides in ``ext
 * A discontinuous ``T`` (``504 506;510 512``) → one span per fragment, linked by ``"fragment"``
   relations from the first (``{"brat_fragment_of", "brat_order"}``). A fragment identical to a
   span already made reuses it: brat lets two annotations share a fragment.
-* ``R`` → a relation ``Arg1`` → ``Arg2`` (``{"brat_id", "brat_roles"}``). ``E`` → the trigger
-  span's ``extra["brat_events"]`` gets ``{"id", "type"}`` and each argument a relation from the
-  trigger labelled with its role (``{"brat_event", "brat_order"}``). An end that is an event
-  points at that event's trigger (``brat_head_event`` / ``brat_child_event`` name the event).
+* ``R`` → a relation ``Arg1`` → ``Arg2`` (``{"brat_id"}``; ``"brat_roles"`` if it names other
+  roles). ``E`` → the trigger span's ``extra["brat_events"]`` gets ``{"id", "type"}`` and each
+  argument a relation from the trigger labelled with its role (``{"brat_event",
+  "brat_order"}``). An end that is an event points at that event's trigger (``brat_head_event`` / ``brat_child_event`` name the event).
 * ``A`` → span attributes (a flag is ``True``), ``#`` → the note (several notes of one
   annotation are joined by newlines, which brat notes cannot contain), ``N`` → ``kb_id`` (the
   first) and ``extra["brat_norms"]``. On events they go into the event's dict, on relations
@@ -82,6 +82,10 @@ class _Bad(Exception):
         self.line, self.reason = line, reason
 
 
+#: The roles of an R line unless it names others (then they are kept in ``brat_roles``).
+DEFAULT_ROLES = ["Arg1", "Arg2"]
+
+
 @dataclass
 class _Props:
     """What ``A``, ``#`` and ``N`` lines say about one T, E or R."""
@@ -127,12 +131,21 @@ def text_for(ann_path: Path) -> Path:
 def find_conf(ann_path: Path, root: Path | None = None) -> Path | None:
     """``annotation.conf`` as brat finds it: in the document's folder, then each parent folder
     up to ``root`` (inclusive; with no root, up to the top of the file system)."""
-    stop = root.resolve() if root is not None else None
-    for folder in ann_path.resolve().parents:
-        conf = folder / CONF_NAME
+    folder = ann_path.parent.resolve()
+    changed = tuple(f.stat().st_mtime_ns for f in (folder, *folder.parents))
+    return _conf_from(str(folder), changed, str(root) if root else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _conf_from(folder: str, _changed: tuple[int, ...], root: str | None) -> Path | None:
+    """The search of :func:`find_conf`, once per folder (and again when the folder changes):
+    a folder of a thousand documents shares one answer."""
+    stop = Path(root).resolve() if root is not None else None
+    for parent in [Path(folder).resolve(), *Path(folder).resolve().parents]:
+        conf = parent / CONF_NAME
         if conf.is_file():
             return conf
-        if folder == stop:
+        if parent == stop:
             break
     return None
 
@@ -346,7 +359,10 @@ def _annotation(text: str, anns: dict[str, _Ann]) -> AnnotationRecord:
             relations.append(RelationRecord(triggers[event.id], child, role, extra))
     for rel in (a for a in anns.values() if a.id.startswith("R")):
         (head, head_event), (child, child_event) = (end_of(r, rel.line) for _, r in rel.args)
-        extra = {"brat_id": rel.id, "brat_roles": [role for role, _ in rel.args]}
+        extra: dict[str, Any] = {"brat_id": rel.id}
+        roles = [role for role, _ in rel.args]
+        if roles != DEFAULT_ROLES:
+            extra["brat_roles"] = roles
         extra.update(_props_out(rel.props, "brat_"))
         if head_event:
             extra["brat_head_event"] = head_event
@@ -376,6 +392,8 @@ def _place(units: list[_Unit]) -> None:
 
 def _props_out(props: _Props, prefix: str) -> dict[str, Any]:
     """An event's or relation's A, # and N lines as dict entries (empty ones left out)."""
+    if not (props.attributes or props.notes or props.norms):
+        return {}
     out: dict[str, Any] = {
         f"{prefix}attributes": props.attributes,
         f"{prefix}attribute_ids": props.attribute_ids,
@@ -704,7 +722,7 @@ class _Document:
         child = self._end(relation.child, extra.get("brat_child_event"))
         roles = extra.get("brat_roles")
         if not (isinstance(roles, list) and len(roles) == 2 and all(map(_is_name, roles))):
-            roles = ["Arg1", "Arg2"]
+            roles = DEFAULT_ROLES
         to_events = head.startswith("E") or child.startswith("E")
         self.conf.relations[rtype] = self.conf.relations.get(rtype, False) or to_events
         rid = self._id("R", extra.get("brat_id"))

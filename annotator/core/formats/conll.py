@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from annotator.core.errors import FormatError
-from annotator.core.formats.tokens import TOKENS_KEY, kept_tokens, make_doc
+from annotator.core.formats.tokens import TOKENS_KEY, WORDS, kept_tokens, make_doc
 from annotator.core.records import (
     AnnotationRecord,
     BadRecord,
@@ -228,9 +228,12 @@ class _Document:
         self.doc_id = doc_id
         self.parts: list[str] = []
         self.length = 0
-        self.tokens: list[dict[str, Any]] = []
+        self.words: list[str] = []
+        self.starts_at: list[int] = []
+        self.ends_at: list[int] = []
         self.spans: list[SpanRecord] = []
         self.starts: list[int] = []
+        self.exact = False
         self.bad: BadRecord | None = None
 
     def fail(self, line: int, reason: str) -> None:
@@ -245,6 +248,7 @@ class _Document:
             text = " ".join(words)
             starts = list(accumulate(map(add, lengths[:-1], repeat(1)), initial=offset))
         else:
+            self.exact = True
             text, starts, position = given, [], 0
             for number, word in enumerate(words, start=1):
                 position = given.find(word, position)
@@ -253,12 +257,10 @@ class _Document:
                 starts.append(offset + position)
                 position += len(word)
         ends = list(map(add, starts, lengths))
-        first = len(self.tokens)
-        self.tokens += [
-            {"text": word, "start": start, "end": end, "id": index}
-            for index, word, start, end in zip(count(first), words, starts, ends)
-        ]
-        self.starts.append(first)
+        self.starts.append(len(self.words))
+        self.words += words
+        self.starts_at += starts
+        self.ends_at += ends
         if self.parts:
             self.parts.append("\n")
         self.parts.append(text)
@@ -288,6 +290,14 @@ class _Document:
         if label is not None:
             spans.append(SpanRecord(starts[begin], ends[last], label))
 
+    def tokens(self) -> list[dict[str, Any]]:
+        """The tokens in Prodigy's shape, built only for a text given by ``# text`` lines (a
+        text rebuilt from the tokens says the same with :data:`WORDS`)."""
+        return [
+            {"text": word, "start": start, "end": end, "id": index}
+            for index, word, start, end in zip(count(), self.words, self.starts_at, self.ends_at)
+        ]
+
     def record(self, path: Path) -> DocumentRecord:
         meta: dict[str, Any] = {"file": path.name}
         if self.doc_id:
@@ -298,7 +308,11 @@ class _Document:
             meta=meta,
             annotations=[AnnotationRecord(None, Status.DONE, self.spans)],
             line=self.line,
-            extra={TOKENS_KEY: self.tokens, SENTENCES_KEY: self.starts},
+            extra=(
+                {TOKENS_KEY: self.tokens(), SENTENCES_KEY: self.starts}
+                if self.exact
+                else {TOKENS_KEY: WORDS}
+            ),
         )
 
 
@@ -449,7 +463,7 @@ class _Reader:
         document, self.document = self.document, None
         if document is not None and document.bad is not None:
             yield document.bad
-        elif document is not None and document.tokens:
+        elif document is not None and document.words:
             yield document.record(self.path)
 
     def omissions(self) -> Iterator[ReadItem]:
@@ -528,6 +542,8 @@ def _tokens(item: ExportItem, nlp: Language) -> tuple[list[tuple[int, int]], lis
     file's own when kept, else spaCy's tokens split at newlines and sentencizer boundaries."""
     text, extra = item.text, item.document_extra
     kept = kept_tokens(text, extra)
+    if kept is not None and extra.get(TOKENS_KEY) == WORDS:
+        return [(t.start, t.end) for t in kept], _line_starts(text, kept)
     if kept is not None and not any(text[t.start : t.end].isspace() for t in kept):
         starts = _sentence_starts(extra.get(SENTENCES_KEY), len(kept))
         if starts is not None:
@@ -545,6 +561,15 @@ def _tokens(item: ExportItem, nlp: Language) -> tuple[list[tuple[int, int]], lis
         pending, previous = False, token.idx + len(token)
         offsets.append((token.idx, previous))
     return offsets, starts
+
+
+def _line_starts(text: str, tokens: list[Any]) -> list[int]:
+    """Indices of the tokens that begin a line: the sentences of a text rebuilt from CoNLL."""
+    return [
+        index
+        for index, token in enumerate(tokens)
+        if index == 0 or "\n" in text[tokens[index - 1].end : token.start]
+    ]
 
 
 def _left_out(item: ExportItem) -> Iterator[tuple[int, int, str, str]]:

@@ -70,7 +70,7 @@ MODELLED = {"text", "meta", "spans", "relations", "answer", "accept", "versions"
 SPAN_FIELDS = {"start", "end", "label", "token_start", "token_end", "layer", "note", "answer"}
 SPAN_FIELDS |= {"kb_id", "span_group", "attributes"}
 RELATION_FIELDS = {"head", "child", "head_span", "child_span", "label"}
-#: A file's span that had no token ids (so none are added), or its own answer (kept).
+#: A record whose spans had no token ids (none are added), or an answer each (kept).
 NO_TOKEN_IDS = INTERNAL_PREFIX + "no_token_ids"
 OWN_ANSWER = INTERNAL_PREFIX + "own_answer"
 
@@ -214,11 +214,24 @@ def _annotation(
             topics=topics,
             relations=relations,
             partial=partial,
-            extra={**_kept(obj), LINKING_KEY: True} if linking else _kept(obj),
+            extra={**_kept(obj), **_shape(raw_spans, per_span, linking)},
             task_key=None if task is None else str(task),
         ),
         ignored,
     )
+
+
+def _shape(raw_spans: list[Any], per_span: bool, linking: bool) -> dict[str, bool]:
+    """How the record wrote its spans, so they are written back the same way: without token
+    ids, with an answer each, or linked through a choice."""
+    shape = {}
+    if raw_spans and all(isinstance(s, dict) and "token_start" not in s for s in raw_spans):
+        shape[NO_TOKEN_IDS] = True
+    if per_span:
+        shape[OWN_ANSWER] = True
+    if linking:
+        shape[LINKING_KEY] = True
+    return shape
 
 
 def _spans(
@@ -241,10 +254,6 @@ def _spans(
         note = span.get("note") if isinstance(span.get("note"), str) else None
         kb_id = span.get("kb_id") if isinstance(span.get("kb_id"), str) else None
         extra = {k: v for k, v in span.items() if k not in SPAN_FIELDS}
-        if "token_start" not in span:
-            extra[NO_TOKEN_IDS] = True
-        if "answer" in span:
-            extra[OWN_ANSWER] = True
         rejected = answer == "reject"
         if label.startswith(UNRELIABLE_PREFIX) or span.get("layer") == "unreliable":
             layer, label = Layer.UNRELIABLE, label.removeprefix(UNRELIABLE_PREFIX)
@@ -388,7 +397,15 @@ class _TokenMap:
     def __init__(self, item: ExportItem, nlp: Language) -> None:
         kept = kept_tokens(item.text, item.document_extra)
         if kept is not None:
-            self.tokens = list(item.document_extra[TOKENS_KEY])
+            raw = item.document_extra[TOKENS_KEY]
+            self.tokens = (
+                list(raw)
+                if isinstance(raw, list)
+                else [
+                    {"text": item.text[t.start : t.end], "start": t.start, "end": t.end, "id": t.id}
+                    for t in kept
+                ]
+            )
             self.bounds = [(t.start, t.end, t.id) for t in kept]
         else:
             doc = nlp.make_doc(item.text)
@@ -418,7 +435,7 @@ def _span_entry(
         entry["text"] = item.text[span.start : span.end]
     entry.update(start=span.start, end=span.end)
     covered = tokens.covering(span.start, span.end)
-    if covered is not None and not span.extra.get(NO_TOKEN_IDS):
+    if covered is not None and not item.extra.get(NO_TOKEN_IDS):
         entry.update(token_start=covered[0], token_end=covered[1])
     if span.layer is Layer.UNRELIABLE:
         entry.update(label=UNRELIABLE_PREFIX + span.label, layer="unreliable")
@@ -434,7 +451,7 @@ def _span_entry(
         entry["kb_id"] = span.kb_id
     if span.attributes:
         entry["attributes"] = span.attributes
-    if own_answers or span.extra.get(OWN_ANSWER):
+    if own_answers or item.extra.get(OWN_ANSWER):
         entry["answer"] = "reject" if span.rejected else "accept"
     return entry
 

@@ -7,6 +7,7 @@ in the file stays whole tokens in every export, and Prodigy relations keep their
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,12 @@ if TYPE_CHECKING:
 
 #: Key of the kept tokens in a document's ``extra``: Prodigy's shape, a list of
 #: ``{"text", "start", "end", "id", ...}`` objects (other keys such as ``ws`` or ``disabled``
-#: are kept as they came).
+#: are kept as they came), or :data:`WORDS`.
 TOKENS_KEY = "tokens"
+#: Kept tokens that are exactly the text's whitespace-separated words, with one sentence per
+#: line (a CoNLL file's text rebuilt from its tokens): said in one word, not stored token by
+#: token, which would cost more than the text itself.
+WORDS = "words"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,10 @@ def kept_tokens(text: str, extra: Mapping[str, Any]) -> list[Token] | None:
     each token's text (where given) equal to the text at its offsets.
     """
     raw = extra.get(TOKENS_KEY)
+    if raw == WORDS:
+        return [
+            Token(m.start(), m.end(), index) for index, m in enumerate(re.finditer(r"\S+", text))
+        ]
     if not isinstance(raw, list) or not raw:
         return None
     tokens: list[Token] = []

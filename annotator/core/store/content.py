@@ -29,6 +29,16 @@ def marks(count: int) -> str:
     return ",".join("?" * count)
 
 
+def raw_rows(conn: Connection, sql: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples from the driver, in the caller's transaction: for reads of many
+    thousand rows, where building SQLAlchemy row objects would cost more than the query."""
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        return cursor.execute(sql, parameters).fetchall()
+    finally:
+        cursor.close()
+
+
 def loads(value: Any) -> dict[str, Any]:
     """A JSON column's value as a dict (SQLite hands back text; NULL means empty)."""
     if value is None:

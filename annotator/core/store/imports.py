@@ -15,19 +15,27 @@ from sqlalchemy import Connection
 
 from annotator.core.records import INTERNAL_PREFIX
 from annotator.core.store.bulk import now_text
-from annotator.core.store.content import chunks, loads, marks
+from annotator.core.store.content import chunks, loads, marks, raw_rows
 
 
 @dataclass(frozen=True)
 class StoredSet:
-    """What the importer needs to know of an annotation already in the project."""
+    """What the importer needs to know of an annotation already in the project (its kept
+    fields are parsed only when asked: most sets are only looked up by id)."""
 
     id: int
     partial: bool
-    task_key: str | None
     imported_digest: str | None
     status: str
-    extra: dict[str, Any]
+    raw_extra: str | None
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return loads(self.raw_extra)
+
+    @property
+    def task_key(self) -> str | None:
+        return self.extra.get(TASK_KEY) if self.raw_extra else None
 
 
 #: Key of a file's task identity inside an annotation's ``extra``.
@@ -85,17 +93,32 @@ def stored_sets(
     documents = sorted({document for document, _ in wanted})
     found: dict[tuple[int, int], StoredSet] = {}
     for part in chunks(documents):
-        for row in conn.exec_driver_sql(
-            "SELECT document_id, annotator_id, id, partial, extra, imported_digest, status "
+        for row in raw_rows(
+            conn,
+            "SELECT document_id, annotator_id, id, partial, imported_digest, status, extra "
             f"FROM annotations WHERE document_id IN ({marks(len(part))})",
             tuple(part),
         ):
             key = (row[0], row[1])
             if key in wanted:
-                extra = loads(row[4])
-                found[key] = StoredSet(
-                    row[2], bool(row[3]), extra.get(TASK_KEY), row[5], row[6], extra
-                )
+                found[key] = StoredSet(row[2], bool(row[3]), row[4], row[5], row[6])
+    return found
+
+
+def annotation_ids(conn: Connection, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Ids of the annotations of these (document, annotator) pairs."""
+    wanted = set(keys)
+    documents = sorted({document for document, _ in wanted})
+    found: dict[tuple[int, int], int] = {}
+    for part in chunks(documents):
+        for document, annotator, annotation in raw_rows(
+            conn,
+            "SELECT document_id, annotator_id, id FROM annotations "
+            f"WHERE document_id IN ({marks(len(part))})",
+            tuple(part),
+        ):
+            if (document, annotator) in wanted:
+                found[(document, annotator)] = annotation
     return found
 
 
@@ -158,12 +181,13 @@ def span_ids(
     the spans just written."""
     found: dict[tuple[int, str, str, int, int, int | None], int] = {}
     for part in chunks(list(annotation_ids)):
-        for row in conn.exec_driver_sql(
+        rows = raw_rows(
+            conn,
             'SELECT annotation_id, layer, span_group, start, "end", label_id, id FROM spans '
             f"WHERE annotation_id IN ({marks(len(part))})",
             tuple(part),
-        ):
-            found[tuple(row[:6])] = row[6]  # type: ignore[index]
+        )
+        found.update((row[:6], row[6]) for row in rows)
     return found
 
 
@@ -208,11 +232,15 @@ def accepted_entities(
     return found
 
 
-def log_import(conn: Connection, details: dict[str, Any]) -> None:
+def log_imports(conn: Connection, files: Sequence[dict[str, Any]]) -> None:
+    """One edit-log row per imported file (which file, which format)."""
+    if not files:
+        return
+    now = now_text()
     conn.exec_driver_sql(
         "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
         "VALUES (?, NULL, NULL, 'import', ?)",
-        (now_text(), json.dumps(details, ensure_ascii=False)),
+        [(now, json.dumps(details, ensure_ascii=False)) for details in files],
     )
 
 

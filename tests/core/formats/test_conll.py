@@ -15,7 +15,8 @@ from spacy.language import Language
 
 from annotator.core.errors import FormatError
 from annotator.core.formats import conll
-from annotator.core.formats.tokens import TOKENS_KEY
+from annotator.core.formats.conll import SENTENCES_KEY
+from annotator.core.formats.tokens import TOKENS_KEY, kept_tokens
 from annotator.core.records import (
     BadRecord,
     DocumentRecord,
@@ -51,8 +52,30 @@ def entities(document: DocumentRecord) -> list[tuple[str, str]]:
     return [(document.text[s.start : s.end], s.label) for s in annotation.spans]
 
 
+def kept(document: DocumentRecord) -> list[dict]:
+    """The document's kept tokens in Prodigy's shape, however they are stored."""
+    found = kept_tokens(document.text, document.extra)
+    assert found is not None
+    return [
+        {"text": document.text[t.start : t.end], "start": t.start, "end": t.end, "id": t.id}
+        for t in found
+    ]
+
+
+def sentence_starts(document: DocumentRecord) -> list[int]:
+    """Indices of the tokens that begin a sentence: a line each, unless stored."""
+    if SENTENCES_KEY in document.extra:
+        return document.extra[SENTENCES_KEY]
+    tokens = kept(document)
+    return [
+        i
+        for i, t in enumerate(tokens)
+        if i == 0 or "\n" in document.text[tokens[i - 1]["end"] : t["start"]]
+    ]
+
+
 def token_texts(document: DocumentRecord) -> list[str]:
-    return [token["text"] for token in document.extra[TOKENS_KEY]]
+    return [token["text"] for token in kept(document)]
 
 
 def make_item(
@@ -101,7 +124,7 @@ def test_wnut_dev_reads_with_the_readme_counts() -> None:
     docs = documents(items)
     assert bad_records(items) == omissions(items) == []
     assert len(docs) == 1009
-    assert sum(len(d.extra[TOKENS_KEY]) for d in docs) == 15_733
+    assert sum(len(kept(d)) for d in docs) == 15_733
     labels = Counter(label for d in docs for _, label in entities(d))
     assert labels == {
         "person": 470,
@@ -126,7 +149,7 @@ def test_btc_section_e_reads_with_the_readme_counts_and_strips_spaces_before_tab
     docs = documents(items)
     assert bad_records(items) == omissions(items) == []
     assert len(docs) == 200
-    assert sum(len(d.extra[TOKENS_KEY]) for d in docs) == 3_981
+    assert sum(len(kept(d)) for d in docs) == 3_981
     assert Counter(label for d in docs for _, label in entities(d)) == {
         "LOC": 144,
         "ORG": 122,
@@ -142,11 +165,11 @@ def test_btc_section_e_reads_with_the_readme_counts_and_strips_spaces_before_tab
 @pytest.mark.parametrize("path", [WNUT, BTC], ids=["wnut", "btc"])
 def test_every_token_and_entity_text_matches_its_offsets(path: Path) -> None:
     for doc in documents(conll.read(path)):
-        tokens = doc.extra[TOKENS_KEY]
+        tokens = kept(doc)
         assert [t["id"] for t in tokens] == list(range(len(tokens)))
         assert all(doc.text[t["start"] : t["end"]] == t["text"] for t in tokens)
         assert doc.text == " ".join(t["text"] for t in tokens)
-        assert doc.extra["sentence_starts"] == [0]
+        assert sentence_starts(doc) == [0]
         starts = {t["start"]: i for i, t in enumerate(tokens)}
         ends = {t["end"]: i for i, t in enumerate(tokens)}
         for entity in doc.annotations[0].spans:
@@ -241,7 +264,7 @@ def test_conll2003_columns_documents_and_dropped_pos_and_chunk_tags(tmp_path: Pa
     first, second = documents(items)
     assert first.text == "EU rejects German call .\nPeter Blackburn"
     assert entities(first) == [("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")]
-    assert first.extra["sentence_starts"] == [0, 5]
+    assert sentence_starts(first) == [0, 5]
     assert (first.line, second.line) == (1, 12)
     assert (second.text, entities(second)) == ("BRUSSELS 1996-08-22", [("BRUSSELS", "LOC")])
     [omission] = omissions(items)
