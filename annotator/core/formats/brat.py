@@ -15,7 +15,8 @@ How brat's annotations map onto records; whatever a rewrite needs rides in ``ext
 * ``R`` → a relation ``Arg1`` → ``Arg2`` (``{"brat_id"}``; ``"brat_roles"`` if it names other
   roles). ``E`` → the trigger span's ``extra["brat_events"]`` gets ``{"id", "type"}`` and each
   argument a relation from the trigger labelled with its role (``{"brat_event",
-  "brat_order"}``). An end that is an event points at that event's trigger (``brat_head_event`` / ``brat_child_event`` name the event).
+  "brat_order"}``). An end that is an event points at that event's trigger
+  (``brat_head_event`` / ``brat_child_event`` name the event).
 * ``A`` → span attributes (a flag is ``True``), ``#`` → the note (several notes of one
   annotation are joined by newlines, which brat notes cannot contain), ``N`` → ``kb_id`` (the
   first) and ``extra["brat_norms"]``. On events they go into the event's dict, on relations
