@@ -62,6 +62,8 @@ def check_document(record: DocumentRecord) -> Tidied:
         spans += folded
         relations += len(annotation.relations) - len(tidy.relations)
         annotations.append(tidy)
+    if all(a is b for a, b in zip(annotations, record.annotations, strict=True)):
+        return Tidied(record, 0, 0)
     return Tidied(replace(record, annotations=annotations), spans, relations)
 
 
@@ -138,6 +140,11 @@ def check_annotation(text: str, annotation: AnnotationRecord) -> None:
                 f"{previous.label} at {previous.start}..{previous.end}"
             )
     for relation in annotation.relations:
+        if not (0 <= relation.head < len(annotation.spans) > relation.child >= 0):
+            raise RecordProblem(
+                f"relation {relation.label!r} points at span {relation.head + 1} or "
+                f"{relation.child + 1}, but the record has {len(annotation.spans)} span(s)"
+            )
         if not relation.label.strip():
             raise RecordProblem("a relation has an empty label")
         if relation.head == relation.child:

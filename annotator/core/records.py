@@ -161,7 +161,7 @@ class TopicRecord:
     applies: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class AnnotationRecord:
     """One annotator's work on one document, as a file states it.
 
@@ -186,7 +186,7 @@ class AnnotationRecord:
     task_key: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentRecord:
     """A document read from a file, with any annotations the file carried.
 

@@ -296,3 +296,16 @@ def test_a_pretty_printed_object_is_refused_as_jsonl_with_a_hint_and_read_as_jso
         annotation = project.annotation(1, "tester")
         assert annotation is not None and annotation.status is Status.DONE
         assert [s.layer for s in annotation.spans] == [Layer.ENTITY]
+
+
+def test_a_relation_to_a_span_the_record_does_not_have_is_a_bad_record(
+    project_path: Path, tmp_path: Path
+) -> None:
+    row = {
+        "text": TEXT,
+        "entities": [{"id": 1, "label": "GPE", "start_offset": 0, "end_offset": 5}],
+        "relations": [{"id": 1, "from_id": 1, "to_id": 9, "type": "NEAR"}],
+    }
+    with Project.open(project_path) as project, pytest.raises(FormatError) as caught:
+        project.import_paths([jsonl(tmp_path / "d.jsonl", [row])])
+    assert "line 1" in str(caught.value) and "no entity with that id" in str(caught.value)
