@@ -123,8 +123,12 @@ def iter_export_items(
                 continue
             content = contents[row.annotation_id]
             status = Status(row.status)
-            digest = annotation_digest(
-                status, content.spans, content.topics, content.relations, row.partial
+            unchanged = (
+                row.imported_digest is not None
+                and row.imported_digest
+                == annotation_digest(
+                    status, content.spans, content.topics, content.relations, row.partial
+                )
             )
             yield ExportItem(
                 text=row.text,
@@ -140,7 +144,7 @@ def iter_export_items(
                 partial=row.partial,
                 extra=extra,
                 document_extra=row.document_extra,
-                unchanged=digest == row.imported_digest,
+                unchanged=unchanged,
             )
 
 

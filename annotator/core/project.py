@@ -143,9 +143,11 @@ class Project(EditingMixin):
 
     def import_paths(self, paths: Iterable[str | Path], **options: Any) -> ImportReport:
         """Import files and folders; options as ``annotator.core.importing.import_paths``."""
+        from annotator.core.collection import collection_paused
         from annotator.core.importing import import_paths
 
-        report = import_paths(self, paths, **options)
+        with collection_paused():
+            report = import_paths(self, paths, **options)
         self.checkpoint()
         return report
 
@@ -168,9 +170,11 @@ class Project(EditingMixin):
 
     def export(self, out: str | Path, **options: Any) -> ExportReport:
         """Write a training set; options as ``annotator.core.exporting.export``."""
+        from annotator.core.collection import collection_paused
         from annotator.core.exporting import export
 
-        return export(self, out, **options)
+        with collection_paused():
+            return export(self, out, **options)
 
     def stats(self) -> ProjectStats:
         from annotator.core.stats import project_stats

@@ -87,6 +87,8 @@ def kept_fields(extra: dict[str, Any], origin: str | None, fmt: str) -> dict[str
     """The kept fields a writer of ``fmt`` puts back: all of them into the format they came
     from; into another format only the user's own fields (``Comments``, ``score``...), not
     the other tool's bookkeeping (hashes, ids, ``_view_id``) or structure."""
+    if not extra:
+        return {}
     fields = public(extra)
     if origin == fmt:
         return fields

@@ -15,6 +15,7 @@ the set is unchanged since import.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -392,7 +393,11 @@ def _hash(*parts: str) -> int:
 
 
 class _TokenMap:
-    """Character offsets to token indices, on the kept tokens or the project tokenizer's."""
+    """Character offsets to token ids, on the kept tokens or the project tokenizer's.
+
+    Tokens come in text order, so the tokens a span touches are found by binary search: an
+    article holds hundreds of tokens and dozens of spans.
+    """
 
     def __init__(self, item: ExportItem, nlp: Language) -> None:
         kept = kept_tokens(item.text, item.document_extra)
@@ -406,37 +411,48 @@ class _TokenMap:
                     for t in kept
                 ]
             )
-            self.bounds = [(t.start, t.end, t.id) for t in kept]
-        else:
-            doc = nlp.make_doc(item.text)
-            self.tokens = [
-                {
-                    "text": t.text,
-                    "start": t.idx,
-                    "end": t.idx + len(t),
-                    "id": t.i,
-                    "ws": bool(t.whitespace_),
-                }
-                for t in doc
-            ]
-            self.bounds = [(t.idx, t.idx + len(t), t.i) for t in doc]
+            self.starts = [t.start for t in kept]
+            self.ends = [t.end for t in kept]
+            self.ids = [t.id for t in kept]
+            return
+        # One pass over the doc: each step of spaCy's iterator builds a Token object.
+        self.tokens = [
+            {
+                "text": t.text,
+                "start": t.idx,
+                "end": t.idx + len(t),
+                "id": t.i,
+                "ws": bool(t.whitespace_),
+            }
+            for t in nlp.make_doc(item.text)
+        ]
+        self.starts = [t["start"] for t in self.tokens]
+        self.ends = [t["end"] for t in self.tokens]
+        self.ids = list(range(len(self.tokens)))
 
     def covering(self, start: int, end: int) -> tuple[int, int] | None:
         """Ids of the first and last token the span touches."""
-        inside = [i for s, e, i in self.bounds if s < end and e > start]
-        return (inside[0], inside[-1]) if inside else None
+        first = bisect.bisect_right(self.ends, start)
+        last = bisect.bisect_left(self.starts, end) - 1
+        if first > last or first >= len(self.ids):
+            return None
+        return self.ids[first], self.ids[last]
 
 
 def _span_entry(
     item: ExportItem, span: SpanRecord, tokens: _TokenMap, linking: bool, own_answers: bool
 ) -> dict[str, Any]:
-    entry: dict[str, Any] = kept_fields(span.extra, origin(item.extra), FORMAT)
+    entry: dict[str, Any] = (
+        kept_fields(span.extra, origin(item.extra), FORMAT) if span.extra else {}
+    )
+    start, end = span.start, span.end
     if "text" in entry:
-        entry["text"] = item.text[span.start : span.end]
-    entry.update(start=span.start, end=span.end)
-    covered = tokens.covering(span.start, span.end)
+        entry["text"] = item.text[start:end]
+    entry["start"] = start
+    entry["end"] = end
+    covered = tokens.covering(start, end)
     if covered is not None and not item.extra.get(NO_TOKEN_IDS):
-        entry.update(token_start=covered[0], token_end=covered[1])
+        entry["token_start"], entry["token_end"] = covered
     if span.layer is Layer.UNRELIABLE:
         entry.update(label=UNRELIABLE_PREFIX + span.label, layer="unreliable")
         if span.note:
