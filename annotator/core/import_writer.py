@@ -138,11 +138,11 @@ class BatchWriter:
                 r.text,
                 r.title,
                 r.source,
-                json.dumps(r.meta, ensure_ascii=False),
+                _json(r.meta),
                 h,
                 len(r.text),
                 now,
-                dumps({**e.record.extra, FORMAT_KEY: e.format} if e.record.extra else None),
+                _json({**r.extra, FORMAT_KEY: e.format}) if r.extra else None,
             )
             for r, e, h in zip(records, entries, hashes, strict=True)
         ]
@@ -320,7 +320,7 @@ class BatchWriter:
         for annotation_id, item in add_into.items():
             for span in item.annotation.spans:
                 label = self._span_label(span.layer, span.label)
-                key = (annotation_id, span.layer.value, span.group, span.start, span.end, label)
+                key = (annotation_id, span.layer, span.group, span.start, span.end, label)
                 if key in ids:
                     doomed.append(ids[key])
         store.delete_spans(self.conn, doomed)
@@ -333,20 +333,24 @@ class BatchWriter:
     def _write_content(self, written: dict[int, tuple[int, AnnotationRecord]]) -> None:
         now = now_text()
         spans, topics = [], []
+        labels: dict[tuple[Layer, str], int | None] = {}
         for annotation_id, (who, annotation) in written.items():
             for span in annotation.spans:
+                key = (span.layer, span.label)
+                if key not in labels:
+                    labels[key] = self._span_label(span.layer, span.label)
                 spans.append(
                     (
                         annotation_id,
-                        span.layer.value,
+                        span.layer,
                         span.group,
                         span.start,
                         span.end,
-                        self._span_label(span.layer, span.label),
+                        labels[key],
                         span.note,
                         span.kb_id,
-                        dumps(span.attributes),
-                        dumps(span.extra),
+                        dumps(span.attributes) if span.attributes else None,
+                        dumps(span.extra) if span.extra else None,
                         who,
                         span.rejected,
                         now,
@@ -367,7 +371,7 @@ class BatchWriter:
             keys = [
                 (
                     annotation_id,
-                    s.layer.value,
+                    s.layer,
                     s.group,
                     s.start,
                     s.end,
@@ -420,6 +424,24 @@ def _digest(annotation: AnnotationRecord) -> str:
         annotation.relations,
         annotation.partial,
     )
+
+
+_JSON_MEMO: dict[tuple[Any, ...], str] = {}
+
+
+def _json(value: dict[str, Any]) -> str:
+    """``value`` as JSON; the small flat dicts every record of a file shares (``{"file":
+    "news.conll"}``) are encoded once, not ten thousand times."""
+    try:
+        key = tuple((k, type(v), v) for k, v in value.items())
+        found = _JSON_MEMO.get(key)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
+    if found is None:
+        found = json.dumps(value, ensure_ascii=False)
+        if len(_JSON_MEMO) < 1024 and len(found) < 200:
+            _JSON_MEMO[key] = found
+    return found
 
 
 def _set_row(annotation: AnnotationRecord, digest: str | None, fmt: str) -> tuple[Any, ...]:

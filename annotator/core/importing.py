@@ -205,6 +205,8 @@ def read_items(
     if fmt in ("prodigy", "doccano"):
         container = "json" if path.suffix.lower() == ".json" else "jsonl"
         return module.read_objects(path, _json_objects(path, container))
+    if fmt == "brat" and path.suffix.lower() != ".ann":
+        path = path.with_suffix(".ann")
     return module.read(path, options)
 
 

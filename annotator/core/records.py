@@ -138,8 +138,10 @@ class SpanRecord:
 
     @property
     def identity(self) -> tuple[int, int, str, str, str]:
-        """What makes two spans of one annotation the same span (the store's unique key)."""
-        return (self.start, self.end, self.layer.value, self.group, self.label)
+        """What makes two spans of one annotation the same span (the store's unique key).
+        The layer is the enum member itself: it equals and hashes as its value, and reading an
+        enum's ``.value`` is slow enough to show in a large import."""
+        return (self.start, self.end, self.layer, self.group, self.label)
 
 
 @dataclass(slots=True)
@@ -288,6 +290,14 @@ class ExportProblem:
     reason: str
 
 
+_LAYER_NAMES = {layer: layer.value for layer in Layer}
+
+
+def _plain(span: SpanRecord) -> tuple[int, int, str, str, str]:
+    """A span's identity in plain values, for ``repr`` (an enum's repr is slow and long)."""
+    return (span.start, span.end, _LAYER_NAMES[span.layer], span.group, span.label)
+
+
 def annotation_digest(
     status: Status,
     spans: Sequence[SpanRecord],
@@ -302,7 +312,7 @@ def annotation_digest(
         (
             s.start,
             s.end,
-            s.layer.value,
+            _LAYER_NAMES[s.layer],
             s.group,
             s.label,
             s.note or "",

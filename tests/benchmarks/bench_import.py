@@ -84,14 +84,18 @@ class RawWriter:
             "created_at, updated_at) VALUES (?, 1, 'done', 0, ?, ?)",
             [(document, NOW, NOW) for document, _spans in annotated],
         )
-        ids = dict(self.conn.execute("SELECT document_id, id FROM annotations"))
+        ids = dict(
+            self.conn.execute(
+                "SELECT document_id, id FROM annotations WHERE document_id > ?", (first,)
+            )
+        )
         self.conn.executemany(
-            'INSERT INTO spans (annotation_id, layer, start, "end", label_id, created_by, '
-            "rejected, created_at) VALUES (?, 'entity', ?, ?, ?, 1, 0, ?)",
+            'INSERT INTO spans (annotation_id, layer, start, "end", label_id, extra, '
+            "created_by, rejected, created_at) VALUES (?, 'entity', ?, ?, ?, ?, 1, 0, ?)",
             [
-                (ids[document], start, end, self.label(label), NOW)
+                (ids[document], start, end, self.label(label), extra(rest), NOW)
                 for document, spans in annotated
-                for start, end, label in spans
+                for start, end, label, *rest in spans
             ],
         )
         relations = [
@@ -104,24 +108,26 @@ class RawWriter:
         span_ids = {
             (annotation, start, end): span
             for span, annotation, start, end in self.conn.execute(
-                'SELECT id, annotation_id, start, "end" FROM spans'
+                'SELECT id, annotation_id, start, "end" FROM spans WHERE annotation_id >= ?',
+                (min(ids.values()),),
             )
         }
         label = self.label("relation")
         spans_of = dict(annotated)
         self.conn.executemany(
             "INSERT INTO relations (annotation_id, head_span_id, child_span_id, label_id, "
-            "created_by, created_at) VALUES (?, ?, ?, ?, 1, ?)",
+            "extra, created_by, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
             [
                 (
                     ids[document],
                     span_ids[(ids[document], *spans[head][:2])],
                     span_ids[(ids[document], *spans[child][:2])],
                     label,
+                    extra(rest),
                     NOW,
                 )
                 for document, pairs in relations
-                for head, child, _label in pairs
+                for head, child, _label, *rest in pairs
                 for spans in [spans_of[document]]
             ],
         )
@@ -129,6 +135,11 @@ class RawWriter:
     def close(self) -> None:
         self.conn.execute("COMMIT")
         self.conn.close()
+
+
+def extra(rest: list) -> str | None:
+    """A file's own ids kept as we keep them (brat's T and R ids), as JSON."""
+    return json.dumps(rest[0]) if rest else None
 
 
 def time_raw(path: Path, parse: Callable[[], list]) -> float:
@@ -263,8 +274,8 @@ def parse_conll(path: Path) -> list:
 
 
 def parse_brat(folder: Path) -> list:
-    """T lines into spans and R lines into relations between them (stored by the writer as
-    span pairs), which is what the brat folder holds."""
+    """T lines into spans and R lines into relations between them, their ids kept as we keep
+    them: what the brat folder holds."""
     documents = []
     for ann in sorted(folder.glob("*.ann")):
         text = ann.with_suffix(".txt").read_text(encoding="utf-8")
@@ -274,11 +285,13 @@ def parse_brat(folder: Path) -> list:
                 name, body, _surface = line.split("\t")
                 label, start, end = body.split(" ")
                 ids[name] = len(spans)
-                spans.append((int(start), int(end), label))
+                spans.append((int(start), int(end), label, {"brat_id": name}))
             elif line.startswith("R"):
-                _name, body, _rest = line.split("\t")
+                name, body, _rest = line.split("\t")
                 label, head, child = body.split(" ")
-                relations.append((ids[head.split(":")[1]], ids[child.split(":")[1]], label))
+                relations.append(
+                    (ids[head.split(":")[1]], ids[child.split(":")[1]], label, {"brat_id": name})
+                )
         documents.append((text, {"file": ann.with_suffix(".txt").name}, spans, relations))
     return documents
 

@@ -309,3 +309,65 @@ def test_a_relation_to_a_span_the_record_does_not_have_is_a_bad_record(
     with Project.open(project_path) as project, pytest.raises(FormatError) as caught:
         project.import_paths([jsonl(tmp_path / "d.jsonl", [row])])
     assert "line 1" in str(caught.value) and "no entity with that id" in str(caught.value)
+
+
+def test_prodigy_custom_keys_timestamps_and_span_keys_come_back_unchanged(
+    project_path: Path, tmp_path: Path
+) -> None:
+    record = {
+        "text": TEXT,
+        "meta": {"source": "wire", "score": 0.91},
+        "html": "<b>Nepal</b> and India",
+        "title": "Deal",
+        "body": "A deal.",
+        "score": 0.5,
+        "priority": 0.7,
+        "project_id": 12,
+        "spans": [
+            {
+                **at(TEXT, "Nepal", "GPE"),
+                "token_start": 0,
+                "token_end": 0,
+                "source": "en_core_web_sm",
+                "pattern": 4,
+            }
+        ],
+        "answer": "accept",
+        "_input_hash": 101,
+        "_task_hash": 202,
+        "_view_id": "ner_manual",
+        "_session_id": "news-alice",
+        "_annotator_id": "news-alice",
+        "_timestamp": 1700000000,
+    }
+    with Project.open(project_path) as project:
+        project.import_paths([jsonl(tmp_path / "in.jsonl", [record])])
+        project.export(tmp_path / "out.jsonl", fmt="prodigy", annotator="news-alice")
+    [again] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert {k: again[k] for k in record} == record
+    assert set(again) == {*record, "tokens"}
+
+
+def test_texts_imported_without_annotations_export_with_unfinished(
+    project_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("An article about Nepal.", encoding="utf-8")
+    with Project.open(project_path) as project:
+        project.import_paths([tmp_path / "a.txt"])
+        assert project.annotators() == []
+        with pytest.raises(Exception, match="include-unfinished"):
+            project.export(tmp_path / "none.jsonl", fmt="prodigy")
+        report = project.export(tmp_path / "out.jsonl", fmt="prodigy", include_unfinished=True)
+    assert (report.documents, report.unannotated) == (1, 1)
+    [task] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert task["text"] == "An article about Nepal." and "answer" not in task
+
+
+def test_a_txt_named_with_its_ann_beside_it_is_read_as_brat(
+    project_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "n.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "n.ann").write_text("T1\tGPE 0 5\tNepal\n", encoding="utf-8")
+    with Project.open(project_path) as project:
+        report = project.import_paths([tmp_path / "n.txt"])
+        assert report.spans["entity"] == 1

@@ -299,7 +299,7 @@ class _Document:
         ]
 
     def record(self, path: Path) -> DocumentRecord:
-        meta: dict[str, Any] = {"file": path.name}
+        meta: dict[str, Any] = {"file": _name(path)}
         if self.doc_id:
             meta["doc_id"] = self.doc_id
         return DocumentRecord(
@@ -314,6 +314,11 @@ class _Document:
                 else {TOKENS_KEY: WORDS}
             ),
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _name(path: Path) -> str:
+    return path.name
 
 
 class _Reader:
@@ -342,10 +347,14 @@ class _Reader:
         pending, pipes = self.pending, self.layout.pipes
         for number, line in lines:
             if line.isspace():
-                if not pipes:
-                    yield from self.end_sentence(self.by_document)
-                    pending = self.pending
-            elif line[0] == "#" or pipes or line.startswith(DOCSTART):
+                if pipes:
+                    continue
+                if self.by_document:
+                    self.close_sentence()
+                elif (item := self.close_document()) is not None:
+                    yield item
+                pending = self.pending
+            elif pipes or line[0] == "#" or (line[0] == "-" and line.startswith(DOCSTART)):
                 yield from self.special(number, line)
                 pending = self.pending
             else:
@@ -442,7 +451,8 @@ class _Reader:
             self.comments += 1
             self.comment_example = self.comment_example or line
 
-    def end_sentence(self, by_document: bool) -> Iterator[ReadItem]:
+    def close_sentence(self) -> None:
+        """Add the sentence read so far to its document."""
         if self.pending:
             self.take_pending()
         document, given = self.document, self.given
@@ -455,16 +465,26 @@ class _Reader:
                 if reason is not None and given is not None:
                     document.fail(given[0], reason)
         self.words, self.tags, self.given = [], [], None
-        if not by_document:
-            yield from self.end_document()
 
-    def end_document(self) -> Iterator[ReadItem]:
-        yield from self.end_sentence(by_document=True)
+    def close_document(self) -> ReadItem | None:
+        """The document read so far (or why it is bad), and start afresh."""
+        self.close_sentence()
         document, self.document = self.document, None
         if document is not None and document.bad is not None:
-            yield document.bad
-        elif document is not None and document.words:
-            yield document.record(self.path)
+            return document.bad
+        if document is not None and document.words:
+            return document.record(self.path)
+        return None
+
+    def end_sentence(self, by_document: bool) -> Iterator[ReadItem]:
+        if by_document:
+            self.close_sentence()
+        elif (item := self.close_document()) is not None:
+            yield item
+
+    def end_document(self) -> Iterator[ReadItem]:
+        if (item := self.close_document()) is not None:
+            yield item
 
     def omissions(self) -> Iterator[ReadItem]:
         layout = self.layout
