@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -69,9 +68,7 @@ class LinksPanel(QWidget):
         self.delete_button = QPushButton("Delete (Del)")
         self.delete_button.clicked.connect(self._delete_current)
         self.delete_button.setEnabled(False)
-        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.list)
-        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        shortcut.activated.connect(self._delete_current)
+        self.list.installEventFilter(self)
         self.empty = QLabel("No relations or links in this document.")
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -118,6 +115,22 @@ class LinksPanel(QWidget):
     def _current_changed(self, item: QListWidgetItem | None, _previous: object) -> None:
         self.delete_button.setEnabled(item is not None)
         self.entryChosen.emit(None if item is None else item.data(Qt.ItemDataRole.UserRole))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete and Backspace in the list remove the chosen entry. The window's own Delete
+        (remove the selected span) would otherwise take the key: claiming the shortcut here
+        first keeps the two from cancelling each other out as ambiguous."""
+        if watched is self.list and event.type() in (
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.KeyPress,
+        ):
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress:
+                    self._delete_current()
+                return True
+        return super().eventFilter(watched, event)
 
     def _delete_current(self) -> None:
         entry = self.current()

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from annotator.core import settings
 from annotator.core.project import Project
@@ -78,11 +79,17 @@ def test_relations_and_links_are_listed_and_choosing_one_marks_both_ends(
     assert marked == [(putin, putin + 5), (xi, xi + 13)]
 
 
-def test_deleting_a_relation_is_one_undoable_edit(qtbot, links_window, linked_project) -> None:
+def test_deleting_a_relation_by_key_is_one_undoable_edit(
+    qtbot, links_window, linked_project
+) -> None:
     panel = links_window.links
     qtbot.waitUntil(lambda: panel.count() == 2, timeout=3000)
+    links_window.side.setCurrentWidget(panel)
     panel.list.setCurrentRow(0)
-    panel.delete_button.click()
+    panel.list.setFocus()
+    spans_before = len(links_window.editor.own_spans())
+    qtbot.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert len(links_window.editor.own_spans()) == spans_before
     assert relation_count(linked_project) == 0
     qtbot.waitUntil(lambda: panel.count() == 1, timeout=3000)
     assert not [s for s in links_window.view.spans() if s.kind == "related"]
