@@ -19,6 +19,7 @@ from annotator.core.errors import LabelError, ProjectError, SpanError
 from annotator.core.records import LAYER_KIND, LabelKind, Layer, Status
 from annotator.core.spans import TokenBounds, check_bounds, snap
 from annotator.core.store.bulk import now_text
+from annotator.core.store.content import loads
 from annotator.core.store.models import (
     Annotation,
     Annotator,
@@ -48,6 +49,10 @@ class SpanInfo:
     origin_span_id: int | None
     rejected: bool
     kb_id: str | None = None
+    group: str = ""
+    #: The span's attributes and a file's fields, kept so an undone deletion restores them.
+    attributes: dict[str, Any] = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def accepted_suggestion(self) -> bool:
@@ -78,11 +83,15 @@ def span_info(span: Span, creator: str) -> SpanInfo:
         origin_span_id=span.origin_span_id,
         rejected=span.rejected,
         kb_id=span.kb_id,
+        group=span.span_group,
+        attributes=dict(span.attributes or {}),
+        extra=dict(span.extra or {}),
     )
 
 
 SPAN_COLUMNS = (
-    's.id, s.layer, s.start, s."end", l.name, s.note, c.name, s.origin_span_id, s.rejected, s.kb_id'
+    's.id, s.layer, s.start, s."end", l.name, s.note, c.name, s.origin_span_id, s.rejected, '
+    "s.kb_id, s.span_group, s.attributes, s.extra"
 )
 
 
@@ -98,6 +107,9 @@ def span_from_row(row: Any) -> SpanInfo:
         origin_span_id=row[7],
         rejected=bool(row[8]),
         kb_id=row[9],
+        group=row[10],
+        attributes=loads(row[11]) if row[11] else {},
+        extra=loads(row[12]) if row[12] else {},
     )
 
 
@@ -459,6 +471,10 @@ class EditingMixin:
                 created_by=(creator or who).id,
                 origin_span_id=origin,
                 rejected=span.rejected,
+                kb_id=span.kb_id,
+                span_group=span.group,
+                attributes=span.attributes or None,
+                extra=span.extra or None,
             )
             session.add(row)
             self._touch(annotation)

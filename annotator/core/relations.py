@@ -79,10 +79,22 @@ def delete_relation(project: Project, relation: RelationInfo, annotator: str) ->
     return RemovedRelation(relation, row)
 
 
-def restore_relation(project: Project, removed: RemovedRelation, annotator: str) -> RelationInfo:
-    """Put a deleted relation back (undo); it gets a new id."""
+def restore_relation(
+    project: Project,
+    removed: RemovedRelation,
+    annotator: str,
+    span_ids: Callable[[int], int] = lambda span_id: span_id,
+) -> RelationInfo:
+    """Put a deleted relation back (undo); it gets a new id. ``span_ids`` maps its ends to
+    their current ids (a span deleted and restored by undo meanwhile has a new one)."""
+    annotation, head, child, *rest = removed.row
+    row = (annotation, span_ids(head), span_ids(child), *rest)
     with project.writer.begin() as conn:
-        new_id = store.insert_relation(conn, removed.row)
+        if not store.spans_exist(conn, row[1], row[2]):
+            raise SpanError(
+                f"The relation {removed.info.label} cannot come back: one of its ends is gone."
+            )
+        new_id = store.insert_relation(conn, row)
         owner = store.relation_owner(conn, new_id)
         assert owner is not None
         store.touch_annotation(conn, owner[0])
@@ -119,7 +131,10 @@ def relations_touching(project: Project, span_id: int) -> list[tuple[Any, ...]]:
 
 def reattach(project: Project, rows: list[tuple[Any, ...]], span_ids: Callable[[int], int]) -> None:
     """Put back relations removed with a span, their ends mapped to the spans' current ids
-    (a span restored by undo has a new one)."""
+    (a span restored by undo has a new one). A relation whose other end was deleted since
+    stays deleted: undoing that deletion brings it back in turn."""
     with project.writer.begin() as conn:
         for annotation, head, child, *rest in rows:
-            store.insert_relation(conn, (annotation, span_ids(head), span_ids(child), *rest))
+            ends = (span_ids(head), span_ids(child))
+            if store.spans_exist(conn, *ends):
+                store.insert_relation(conn, (annotation, *ends, *rest))

@@ -297,7 +297,9 @@ class DeleteRelation(EditCommand):
 
     def revert(self) -> None:
         assert self.removed is not None
-        self.relation = restore_relation(self.session.project, self.removed, self.annotator)
+        self.relation = restore_relation(
+            self.session.project, self.removed, self.annotator, self.session.resolve
+        )
 
 
 class SetLink(EditCommand):

@@ -127,3 +127,47 @@ def test_undoing_a_span_deletion_brings_back_its_relations(
     links_window.session.undo_stack.undo()
     assert relation_count(linked_project) == 1
     qtbot.waitUntil(lambda: panel.count() == 2, timeout=3000)
+
+
+def test_undoing_the_deletion_of_a_linked_span_keeps_its_link_and_attributes(
+    qtbot, links_window, linked_project
+) -> None:
+    with Project.open(linked_project) as project:
+        conn = project.writer.connect()
+        conn.exec_driver_sql(
+            'UPDATE spans SET attributes = \'{"Negated": true}\', extra = \'{"source": "m"}\' '
+            "WHERE kb_id = 'Q18216'"
+        )
+        conn.commit()
+        conn.close()
+    editor = links_window.editor
+    editor.refresh()
+    linked = next(s for s in editor.own_spans() if s.kb_id == "Q18216")
+    links_window.view.select_span(linked.id)
+    editor.delete_selected()
+    links_window.session.undo_stack.undo()
+    with Project.open(linked_project) as project:
+        [back] = [s for s in project.annotation(1, "tester").spans if s.label == "ORG"]
+    assert (back.kb_id, back.attributes, back.extra) == (
+        "Q18216",
+        {"Negated": True},
+        {"source": "m"},
+    )
+
+
+def test_undoing_a_relation_deletion_after_its_span_came_back_under_a_new_id(
+    qtbot, links_window, linked_project
+) -> None:
+    panel = links_window.links
+    qtbot.waitUntil(lambda: panel.count() == 2, timeout=3000)
+    panel.list.setCurrentRow(0)
+    panel.delete_button.click()
+    editor = links_window.editor
+    putin = next(s for s in editor.own_spans() if s.start == TEXT.index("Путин"))
+    links_window.view.select_span(putin.id)
+    editor.delete_selected()
+    stack = links_window.session.undo_stack
+    stack.undo()
+    stack.undo()
+    assert relation_count(linked_project) == 1
+    qtbot.waitUntil(lambda: panel.count() == 2, timeout=3000)

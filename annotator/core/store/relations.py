@@ -99,3 +99,11 @@ def rows_touching(conn: Connection, span_id: int) -> list[tuple[Any, ...]]:
             (span_id, span_id),
         )
     ]
+
+
+def spans_exist(conn: Connection, *span_ids: int) -> bool:
+    found = conn.exec_driver_sql(
+        f"SELECT count(*) FROM spans WHERE id IN ({','.join('?' * len(span_ids))})",
+        tuple(span_ids),
+    ).scalar_one()
+    return found == len(set(span_ids))
