@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,26 @@ def test_merging_a_file_that_is_not_a_project_is_refused(
         merge_project(project, bogus)
     with Project.open(a) as project, pytest.raises(ProjectError, match="into itself"):
         merge_project(project, a)
+
+
+def test_merging_relations_and_unlabelled_ends_twice_adds_them_once(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "data" / "prodigy"
+    theirs = tmp_path / "rel.annotator"
+    with Project.open(theirs) as project:
+        project.import_paths([source / "rel-manual-dailymed-drug-disease-head50.jsonl"])
+    mine = tmp_path / "mine.annotator"
+    Project.open(mine).close()
+    counts = []
+    for _ in range(2):
+        with Project.open(mine) as project:
+            report = merge_project(project, theirs)
+        conn = sqlite3.connect(mine)
+        counts.append(
+            (
+                conn.execute("SELECT count(*) FROM relations").fetchone()[0],
+                conn.execute("SELECT count(*) FROM spans WHERE layer = 'argument'").fetchone()[0],
+                report.relations_added,
+            )
+        )
+        conn.close()
+    assert counts == [(55, 32, 55), (55, 32, 0)]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -160,6 +161,15 @@ class Span(Base):
             "annotation_id", "layer", "span_group", "start", "end", "label_id", name="identity"
         ),
         Index("ix_spans_label", "label_id"),
+        Index(
+            "ix_spans_unlabelled",
+            "annotation_id",
+            "span_group",
+            "start",
+            "end",
+            unique=True,
+            sqlite_where=text("label_id IS NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 

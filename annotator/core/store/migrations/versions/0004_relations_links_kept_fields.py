@@ -98,6 +98,13 @@ def _rebuild_spans(new: bool) -> None:
     op.execute(NEW_SPANS if new else OLD_SPANS)
     _swap("spans", OLD_SPAN_COLUMNS)
     op.execute("CREATE INDEX ix_spans_label ON spans (label_id)")
+    if new:
+        # The identity constraint cannot hold for unlabelled relation ends (NULLs never clash
+        # in SQLite); this index makes one such span per place, so merging twice adds none.
+        op.execute(
+            "CREATE UNIQUE INDEX ix_spans_unlabelled ON spans "
+            '(annotation_id, span_group, start, "end") WHERE label_id IS NULL'
+        )
     if sequence is not None:
         op.execute(f"UPDATE sqlite_sequence SET seq = {int(sequence)} WHERE name = 'spans'")
 
