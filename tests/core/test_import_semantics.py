@@ -371,3 +371,48 @@ def test_a_txt_named_with_its_ann_beside_it_is_read_as_brat(
     with Project.open(project_path) as project:
         report = project.import_paths([tmp_path / "n.txt"])
         assert report.spans["entity"] == 1
+
+
+def test_a_relation_given_by_token_ids_joins_the_spans_ending_on_those_tokens(
+    project_path: Path, tmp_path: Path
+) -> None:
+    text = "The New York Times bought Acme Widgets Inc yesterday"
+    words = text.split(" ")
+    tokens, offset = [], 0
+    for number, word in enumerate(words):
+        tokens.append({"text": word, "start": offset, "end": offset + len(word), "id": number})
+        offset += len(word) + 1
+    record = {
+        "text": text,
+        "tokens": tokens,
+        "spans": [at(text, "New York Times", "ORG"), at(text, "Acme Widgets Inc", "ORG")],
+        "relations": [{"head": 3, "child": 7, "label": "BOUGHT"}],
+        "answer": "accept",
+    }
+    with Project.open(project_path) as project:
+        project.import_paths([jsonl(tmp_path / "rel.jsonl", [record])], annotator="ann")
+        from annotator.core.relations import relations
+
+        [relation] = relations(project, 1, "ann")
+    assert (relation.head.label, relation.child.label) == ("ORG", "ORG")
+    assert text[relation.head.start : relation.head.end] == "New York Times"
+    assert text[relation.child.start : relation.child.end] == "Acme Widgets Inc"
+
+
+def test_a_topic_choice_shown_with_several_spans_is_topics_not_links(
+    project_path: Path, tmp_path: Path
+) -> None:
+    record = {
+        "text": TEXT,
+        "spans": [at(TEXT, "Nepal", "GPE"), at(TEXT, "India", "GPE")],
+        "options": [{"id": "BUSINESS"}, {"id": "TECH"}, {"id": "SPORT"}],
+        "accept": ["BUSINESS", "TECH"],
+        "answer": "accept",
+        "_view_id": "choice",
+    }
+    with Project.open(project_path) as project:
+        report = project.import_paths([jsonl(tmp_path / "c.jsonl", [record])], annotator="ann")
+        annotation = project.annotation(1, "ann")
+    assert report.links == 0
+    assert annotation is not None
+    assert annotation.topics == {"BUSINESS": True, "TECH": True, "SPORT": False}

@@ -178,7 +178,7 @@ def _annotation(
     view = obj.get("_view_id") if isinstance(obj.get("_view_id"), str) else None
     per_span = any(isinstance(s, dict) and "answer" in s for s in raw_spans)
     binary_label = isinstance(obj.get("label"), str) and options is None
-    linking = bool(raw_spans) and _links(options, view)
+    linking = bool(raw_spans) and _links(options, view, len(raw_spans))
     partial = per_span or linking or binary_label or view in BINARY_VIEWS
     if options is not None and not raw_spans and "tokens" not in obj:
         partial = True
@@ -215,11 +215,24 @@ def _annotation(
             topics=topics,
             relations=relations,
             partial=partial,
-            extra={**_kept(obj), **_shape(raw_spans, per_span, linking)},
+            extra={
+                **_kept(obj),
+                **_shape(raw_spans, per_span, linking),
+                **_links_kept(obj, linking),
+            },
             task_key=None if task is None else str(task),
         ),
         ignored,
     )
+
+
+def _links_kept(obj: dict[str, Any], linking: bool) -> dict[str, Any]:
+    """An entity-linking answer that chose several ids: the span's link is the first, and the
+    whole choice is kept so that it is written back as it was."""
+    accepted = obj.get("accept")
+    if linking and isinstance(accepted, list) and len(accepted) > 1:
+        return {"accept": accepted}
+    return {}
 
 
 def _shape(raw_spans: list[Any], per_span: bool, linking: bool) -> dict[str, bool]:
@@ -315,6 +328,10 @@ def _relation_end(
         label = described.get("label")
     else:
         start, end, label = _token_offsets(path, line, where, relation.get(side), tokens)
+        # Prodigy's head/child is the last token of the span: the span ending on it is meant.
+        for position, span in enumerate(spans):
+            if span.end == end and span.start <= start and span.layer is not Layer.ARGUMENT:
+                return position
     if not isinstance(start, int) or not isinstance(end, int):
         raise FormatError(path, f"{where}: the span needs integer 'start' and 'end'", line)
     for position, span in enumerate(spans):
@@ -339,16 +356,16 @@ def _token_offsets(
     raise FormatError(path, f"{where}: there is no token {token}", line)
 
 
-def _links(options: Any, view: str | None) -> bool:
+def _links(options: Any, view: str | None, spans: int) -> bool:
     """Whether a choice about a span picks knowledge-base ids (entity linking) rather than
-    text categories: Prodigy's linking views show the span in a ``choice`` view; without a
-    view, options that all look like Wikidata ids (or NIL) say so."""
+    text categories: options that all look like Wikidata ids (or NIL), or a ``choice`` view
+    showing exactly one span, as Prodigy's entity-linking recipes do."""
     if not isinstance(options, list) or not options:
         return False
-    if view is not None:
-        return view == "choice"
     ids = [str(o.get("id")) for o in options if isinstance(o, dict)]
-    return all(KB_ID.fullmatch(i) for i in ids)
+    if ids and all(KB_ID.fullmatch(i) for i in ids):
+        return True
+    return view == "choice" and spans == 1
 
 
 def _linked_id(path: Path, line: int, obj: dict[str, Any]) -> str | None:
@@ -547,6 +564,9 @@ def _topics(item: ExportItem, task: dict[str, Any]) -> None:
     with ``accept``, or (for a new set with decisions) options of the decided topics."""
     if _links_by_choice(item, task):
         linked = next((s.kb_id for s in item.spans if s.kb_id), None)
+        chosen = task.get("accept")
+        if isinstance(chosen, list) and chosen and chosen[0] == linked:
+            return
         task["accept"] = [linked] if linked else []
         return
     decided = {t.label: t.applies for t in item.topics}
