@@ -97,6 +97,14 @@ class ImportReport:
         for name in ("skipped_files", "skipped_records", "kept_versions", "omitted", "ignored"):
             getattr(self, name).extend(getattr(other, name))
 
+    def omit(self, path: Path, what: str, reason: str, count: int = 1) -> None:
+        """Count something not kept: one line per file and kind, however often it was met."""
+        for index, known in enumerate(self.omitted):
+            if (known.path, known.what, known.reason) == (path, what, reason):
+                self.omitted[index] = Omitted(path, what, reason, known.count + count)
+                return
+        self.omitted.append(Omitted(path, what, reason, count))
+
     @property
     def annotation_sets(self) -> int:
         return self.sets_added + self.sets_updated

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from annotator.core.import_report import ImportReport, Problem
-from annotator.core.record_checks import combine, most_decided, overlaps_existing
+from annotator.core.record_checks import combine, most_decided, overlaps_existing, shared_fields
 from annotator.core.records import (
     FORMAT_KEY,
     LAYER_KIND,
@@ -37,7 +37,7 @@ from annotator.core.records import (
 )
 from annotator.core.store import imports as store
 from annotator.core.store.bulk import ensure_label_id, now_text
-from annotator.core.store.content import annotation_contents, dumps
+from annotator.core.store.content import StoredContent, annotation_contents, dumps
 
 
 def content_hash(text: str) -> str:
@@ -192,7 +192,7 @@ class BatchWriter:
 
     def _combined(self, earlier: AnnotationRecord, item: _Pending) -> AnnotationRecord | None:
         later = item.annotation
-        merged = combine(earlier, later)
+        merged, differing = combine(earlier, later)
         accepted = [
             (s.start, s.end, s.label)
             for s in earlier.spans
@@ -202,26 +202,67 @@ class BatchWriter:
         if problem is not None:
             self.bad.append(Problem(item.path, item.line, problem))
             return None
+        self._report_differing(item.path, differing)
         return merged
+
+    def _report_differing(self, path: Path, differing: list[str]) -> None:
+        for key in differing:
+            self.report.omit(
+                path,
+                f"field {key!r} of answers combined into one set",
+                "the combined answers gave it different values; it belongs to no one task "
+                "of the set (a new task id is made on export)",
+            )
 
     def _plan(self, pending: dict[tuple[int, int], _Pending]) -> _Plan:
         plan = _Plan()
         stored = store.stored_sets(self.conn, pending)
-        earlier_imports = []
+        earlier_imports, earlier_answers = [], []
         for key, item in pending.items():
             existing = stored.get(key)
             if existing is None:
                 plan.new[key] = item
             elif _combines_stored(existing, item.annotation):
-                plan.add_into[existing.id] = item
+                if self.state.created_here(existing.id):
+                    plan.add_into[existing.id] = item
+                else:
+                    earlier_answers.append((existing, item))
             elif self.state.created_here(existing.id):
                 plan.rewrite[existing.id] = item
                 self.report.sets_superseded += 1
             else:
                 earlier_imports.append((existing, item))
+        self._compare_answers(plan, earlier_answers)
         self._check_additions(plan, stored)
         self._compare_with_project(plan, earlier_imports)
         return plan
+
+    def _compare_answers(
+        self, plan: _Plan, earlier: list[tuple[store.StoredSet, _Pending]]
+    ) -> None:
+        """Partial answers for a set an earlier import made: nothing new (already there), new
+        judgements to add, or none taken because the set was edited here since."""
+        if not earlier:
+            return
+        contents = annotation_contents(self.conn, [s.id for s, _ in earlier])
+        for existing, item in earlier:
+            content = contents[existing.id]
+            current = annotation_digest(
+                Status(existing.status),
+                content.spans,
+                content.topics,
+                content.relations,
+                existing.partial,
+            )
+            if existing.imported_digest != current:
+                self.report.kept_versions.append(
+                    Problem(item.path, item.line, "edited in this project since it was imported")
+                )
+            elif _already_judged(item.annotation, content):
+                self.report.sets_unchanged += 1
+            else:
+                plan.add_into[existing.id] = item
+                self.state.replaced.add(existing.id)
 
     def _check_additions(self, plan: _Plan, stored: dict[tuple[int, int], store.StoredSet]) -> None:
         """Partial answers joining a stored set: checked against what it already accepted."""
@@ -236,11 +277,15 @@ class BatchWriter:
                 del plan.add_into[annotation_id]
                 continue
             existing = by_id[annotation_id]
+            stored_fields = {k: v for k, v in existing.extra.items() if k != store.TASK_KEY}
+            extra, differing = shared_fields(stored_fields, item.annotation.extra)
+            self._report_differing(item.path, differing)
             plan.add_into[annotation_id] = _Pending(
                 replace(
                     item.annotation,
                     status=most_decided(Status(existing.status), item.annotation.status),
-                    extra={**existing.extra, **item.annotation.extra},
+                    extra=extra,
+                    task_key=None,
                 ),
                 item.line,
                 item.who,
@@ -310,6 +355,24 @@ class BatchWriter:
         self._write_content(written)
         after = store.content_counts(self.conn, list(written))
         self._count(before, after)
+        self._record_combined_digests([i for i, (_who, a) in written.items() if a.partial], written)
+
+    def _record_combined_digests(
+        self, partial: list[int], written: dict[int, tuple[int, AnnotationRecord]]
+    ) -> None:
+        """Partial sets hold the sum of their answers (combined here, or with earlier ones):
+        their fingerprint as imported is taken from what is now stored."""
+        if not partial:
+            return
+        contents = annotation_contents(self.conn, partial)
+        rows = []
+        for annotation_id in partial:
+            content, record = contents[annotation_id], written[annotation_id][1]
+            digest = annotation_digest(
+                record.status, content.spans, content.topics, content.relations, True
+            )
+            rows.append((digest, annotation_id))
+        store.set_imported_digests(self.conn, rows)
 
     def _drop_rejudged(self, add_into: dict[int, _Pending]) -> None:
         """Spans judged again by a later answer: the earlier judgement goes, the later wins."""
@@ -403,6 +466,15 @@ class BatchWriter:
         self.report.links += after.links - before.links
         self.report.relations += after.relations - before.relations
         self.report.topics += after.topics - before.topics
+
+
+def _already_judged(answer: AnnotationRecord, content: StoredContent) -> bool:
+    """Whether every judgement of ``answer`` is already in the stored set, the same."""
+    stored = {(s.identity, s.rejected, s.kb_id) for s in content.spans}
+    decided = {(t.label, t.applies) for t in content.topics}
+    return all((s.identity, s.rejected, s.kb_id) in stored for s in answer.spans) and all(
+        (t.label, t.applies) in decided for t in answer.topics
+    )
 
 
 def _combines(earlier: AnnotationRecord, later: AnnotationRecord) -> bool:

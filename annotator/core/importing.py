@@ -426,22 +426,10 @@ def _write_items(
     bad += found
     for label in labels:
         writer.state.label_id(writer.conn, label.kind, label.name)
-    _merge_omitted(writer.report, omitted)
+    for item in omitted:
+        writer.report.omit(item.path, item.what, item.reason, item.count)
     if entries and (skip_invalid or not (bad or writer.bad)):
         writer.write_batch(entries)
-
-
-def _merge_omitted(report: ImportReport, omitted: list[Omitted]) -> None:
-    """One line per kind of thing not kept, however many batches it was met in."""
-    for item in omitted:
-        for index, known in enumerate(report.omitted):
-            if (known.path, known.what, known.reason) == (item.path, item.what, item.reason):
-                report.omitted[index] = Omitted(
-                    item.path, item.what, item.reason, known.count + item.count
-                )
-                break
-        else:
-            report.omitted.append(item)
 
 
 def _refusal(path: Path, bad: list[Problem]) -> FormatError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
+from typing import Any
 
 from annotator.core.errors import SpanError
 from annotator.core.records import (
@@ -159,14 +160,27 @@ def most_decided(*statuses: Status) -> Status:
     return max(statuses, key=_STATUS_RANK.__getitem__)
 
 
-def combine(first: AnnotationRecord, later: AnnotationRecord) -> AnnotationRecord:
+def shared_fields(first: dict[str, Any], later: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The kept fields of two answers combined into one set: those they agree on (or only one
+    has); and the names of those they disagree on (each task's ``_task_hash``, a binary
+    answer's ``label``), which belong to no single task of the combined set."""
+    merged = {**first, **later}
+    differing = [k for k in first.keys() & later.keys() if first[k] != later[k]]
+    for key in differing:
+        del merged[key]
+    return merged, differing
+
+
+def combine(first: AnnotationRecord, later: AnnotationRecord) -> tuple[AnnotationRecord, list[str]]:
     """Two partial answers on one text as one set: every judgement kept, the later one
-    winning where both judge the same span or topic."""
+    winning where both judge the same span or topic; with the names of the kept fields the
+    two disagreed on (dropped from the set, and reported)."""
     spans = list(first.spans) + list(later.spans)
     offset = len(first.spans)
     relations = list(first.relations) + [
         replace(r, head=r.head + offset, child=r.child + offset) for r in later.relations
     ]
+    extra, differing = shared_fields(first.extra, later.extra)
     merged = AnnotationRecord(
         annotator=first.annotator,
         status=most_decided(first.status, later.status),
@@ -174,11 +188,11 @@ def combine(first: AnnotationRecord, later: AnnotationRecord) -> AnnotationRecor
         topics=list(first.topics) + list(later.topics),
         relations=relations,
         partial=True,
-        extra={**first.extra, **later.extra},
+        extra=extra,
         task_key=None,
     )
     tidy, _ = fold_duplicates(merged)
-    return tidy
+    return tidy, differing
 
 
 def overlaps_existing(

@@ -416,3 +416,54 @@ def test_a_topic_choice_shown_with_several_spans_is_topics_not_links(
     assert report.links == 0
     assert annotation is not None
     assert annotation.topics == {"BUSINESS": True, "TECH": True, "SPORT": False}
+
+
+def teach_records() -> list[dict]:
+    return [
+        {
+            "text": TEXT,
+            "spans": [at(TEXT, part, label)],
+            "answer": answer,
+            "_view_id": "ner",
+            "_task_hash": number,
+        }
+        for number, (part, label, answer) in enumerate(
+            [("Nepal", "GPE", "accept"), ("India", "ORG", "reject"), ("Kathmandu", "GPE", "accept")]
+        )
+    ]
+
+
+def test_reimporting_binary_answers_keeps_edits_and_adds_nothing_twice(
+    project_path: Path, tmp_path: Path
+) -> None:
+    path = jsonl(tmp_path / "teach.jsonl", teach_records())
+    with Project.open(project_path) as project:
+        project.import_paths([path], annotator="ann")
+        again = project.import_paths([path], annotator="ann")
+        # The file's three answers are combined again, and the result is already there.
+        assert (again.sets_unchanged, again.spans["entity"], again.rejected_spans) == (1, 0, 0)
+        kathmandu = next(s for s in project.annotation(1, "ann").spans if s.start == 33)
+        project.delete_span(kathmandu.id, "ann")
+        edited = project.import_paths([path], annotator="ann")
+        assert len(edited.kept_versions) == 1 and edited.spans["entity"] == 0
+        assert [s.start for s in project.annotation(1, "ann").spans if not s.rejected] == [0]
+
+
+def test_combined_binary_topics_go_out_as_every_decision(
+    project_path: Path, tmp_path: Path
+) -> None:
+    rows = [
+        {"text": TEXT, "label": "POLITICS", "answer": "accept", "_task_hash": 1},
+        {"text": TEXT, "label": "SPORTS", "answer": "reject", "_task_hash": 2},
+    ]
+    with Project.open(project_path) as project:
+        report = project.import_paths([jsonl(tmp_path / "t.jsonl", rows)], annotator="ann")
+        assert any("'_task_hash'" in o.what for o in report.omitted)
+        project.export(tmp_path / "p.jsonl", fmt="prodigy", annotator="ann")
+        project.export(tmp_path / "d.jsonl", fmt="doccano", annotator="ann")
+    [task] = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert task["accept"] == ["POLITICS"]
+    assert {o["id"] for o in task["options"]} == {"POLITICS", "SPORTS"}
+    assert task["_task_hash"] not in (1, 2) and "label" not in task
+    [record] = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
+    assert record["cats"] == {"POLITICS": 1.0, "SPORTS": 0.0}

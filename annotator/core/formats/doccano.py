@@ -283,12 +283,13 @@ def _record(item: ExportItem, problems: list[ExportProblem]) -> dict[str, Any]:
                 problems.append(
                     _problem(item, span, f"relation {relation.label} ends on a rejected span")
                 )
-    elif topics_only:
-        record["label"] = [t.label for t in item.topics if t.applies]
-    else:
+    elif not topics_only:
         record["label"] = [[s.start, s.end, _label(s)] for s in labelled]
-    if item.topics and not topics_only:
-        record["cats"] = [t.label for t in item.topics if t.applies]
+    cats = _cats(item)
+    if topics_only and isinstance(cats, list):
+        record["label"] = cats
+    elif item.topics:
+        record["cats"] = cats
     notes = [
         [s.start, s.end, s.label, s.note] for s in spans if s.layer is Layer.UNRELIABLE and s.note
     ]
@@ -315,6 +316,14 @@ def _record(item: ExportItem, problems: list[ExportProblem]) -> dict[str, Any]:
     if item.partial:
         record["partial"] = True
     return record
+
+
+def _cats(item: ExportItem) -> list[str] | dict[str, float]:
+    """Categories as doccano writes them (the ones that apply), or as scores when some were
+    decided not to apply, so "does not apply" is not lost."""
+    if all(t.applies for t in item.topics):
+        return [t.label for t in item.topics]
+    return {t.label: 1.0 if t.applies else 0.0 for t in item.topics}
 
 
 def _label(span: SpanRecord) -> str:

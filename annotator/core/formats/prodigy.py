@@ -570,8 +570,11 @@ def _topics(item: ExportItem, task: dict[str, Any]) -> None:
         task["accept"] = [linked] if linked else []
         return
     decided = {t.label: t.applies for t in item.topics}
-    if isinstance(task.get("label"), str) and "options" not in task:
-        return
+    label = task.get("label")
+    if isinstance(label, str) and "options" not in task:
+        if set(decided) <= {label}:
+            return
+        del task["label"]
     if "options" in task or decided:
         options = task.get("options")
         if not isinstance(options, list):

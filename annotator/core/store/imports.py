@@ -150,6 +150,12 @@ def update_annotations(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> Non
     )
 
 
+def set_imported_digests(conn: Connection, rows: Sequence[tuple[str, int]]) -> None:
+    """Rows of (digest, annotation_id): what the sets hold as imported."""
+    if rows:
+        conn.exec_driver_sql("UPDATE annotations SET imported_digest = ? WHERE id = ?", list(rows))
+
+
 def clear_annotations(conn: Connection, annotation_ids: Sequence[int]) -> None:
     """Remove the spans (and with them their relations) and topics of these annotations."""
     for part in chunks(list(annotation_ids)):
