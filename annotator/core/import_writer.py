@@ -149,16 +149,62 @@ class BatchWriter:
         self.report.documents_added += store.insert_documents(self.conn, rows)
         ids = store.document_ids(self.conn, hashes)
         counted: set[str] = set()
-        for digest in hashes:
+        joined: list[tuple[int, Entry]] = []
+        for digest, entry in zip(hashes, entries, strict=True):
             document_id = ids[digest]
             if document_id <= self.state.first_new_document:
                 self.report.documents_existing += 1
             elif document_id > before and digest not in counted:
                 counted.add(digest)
+                continue
             else:
                 self.report.documents_repeated += 1
+            joined.append((document_id, entry))
+        self._join_document_fields(joined)
         self.report.records += len(records)
         return [ids[h] for h in hashes]
+
+    def _join_document_fields(self, joined: list[tuple[int, Entry]]) -> None:
+        """A record whose text is already stored brings its document fields too: a title, a
+        metadata key or a kept field (Prodigy's ``_input_hash``) the stored document lacks is
+        added; one that differs from the stored value is named in the report."""
+        joined = [(i, e) for i, e in joined if e.record.title or e.record.meta or e.record.extra]
+        if not joined:
+            return
+        fields = store.document_fields(self.conn, sorted({i for i, _ in joined}))
+        changed: set[int] = set()
+        for document_id, entry in joined:
+            record = entry.record
+            title, meta, extra = fields[document_id]
+            before = (title, dict(meta), dict(extra))
+            incoming = {**record.extra, FORMAT_KEY: entry.format} if record.extra else {}
+            differing = [f"meta.{k}" for k, v in record.meta.items() if meta.get(k, v) != v]
+            differing += [
+                k for k, v in incoming.items() if k != FORMAT_KEY and extra.get(k, v) != v
+            ]
+            if record.title and title and record.title != title:
+                differing.append("title")
+            fields[document_id] = (
+                title or record.title,
+                {**record.meta, **meta},
+                {**incoming, **extra},
+            )
+            if fields[document_id] != before:
+                changed.add(document_id)
+            for key in differing:
+                self.report.omit(
+                    entry.path,
+                    f"document field {key!r} of a record whose text is already stored",
+                    "a text is stored once, with the first value met",
+                )
+        store.update_document_fields(
+            self.conn,
+            [
+                (title, _json(meta), dumps(extra), document_id)
+                for document_id, (title, meta, extra) in fields.items()
+                if document_id in changed
+            ],
+        )
 
     # Deciding -----------------------------------------------------------------------------
 

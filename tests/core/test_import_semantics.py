@@ -467,3 +467,23 @@ def test_combined_binary_topics_go_out_as_every_decision(
     assert task["_task_hash"] not in (1, 2) and "label" not in task
     [record] = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
     assert record["cats"] == {"POLITICS": 1.0, "SPORTS": 0.0}
+
+
+def test_a_text_already_stored_gains_the_fields_a_later_file_brings(
+    project_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "art.txt").write_text(TEXT, encoding="utf-8")
+    record = {"text": TEXT, "meta": {"url": "http://a"}, "_input_hash": -12345, "answer": "accept"}
+    other = {"text": TEXT, "meta": {"url": "http://b"}, "_input_hash": -12345, "answer": "accept"}
+    with Project.open(project_path) as project:
+        project.import_paths([tmp_path / "art.txt"])
+        project.import_paths([jsonl(tmp_path / "p.jsonl", [record])], annotator="ann")
+        report = project.import_paths([jsonl(tmp_path / "q.jsonl", [other])], annotator="bob")
+        assert [(o.what, o.count) for o in report.omitted] == [
+            ("document field 'meta.url' of a record whose text is already stored", 1)
+        ]
+        project.export(tmp_path / "out.jsonl", fmt="prodigy", annotator="ann")
+        document = project.documents()[0]
+    [task] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert task["_input_hash"] == -12345
+    assert document.meta == {"file": "art.txt", "url": "http://a"}

@@ -69,6 +69,29 @@ def insert_documents(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
     return max(result.rowcount, 0)
 
 
+def document_fields(
+    conn: Connection, document_ids: Sequence[int]
+) -> dict[int, tuple[str | None, dict[str, Any], dict[str, Any]]]:
+    """(title, meta, kept fields) of these documents."""
+    found: dict[int, tuple[str | None, dict[str, Any], dict[str, Any]]] = {}
+    for part in chunks(list(document_ids)):
+        for document_id, title, meta, extra in raw_rows(
+            conn,
+            f"SELECT id, title, meta, extra FROM documents WHERE id IN ({marks(len(part))})",
+            tuple(part),
+        ):
+            found[document_id] = (title, loads(meta), loads(extra))
+    return found
+
+
+def update_document_fields(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows of (title, meta, extra, document_id): fields added from a later record."""
+    if rows:
+        conn.exec_driver_sql(
+            "UPDATE documents SET title = ?, meta = ?, extra = ? WHERE id = ?", list(rows)
+        )
+
+
 def annotator_ids(conn: Connection, names: Iterable[str]) -> dict[str, int]:
     """Ids of these annotators, adding the ones not yet in the project as people."""
     wanted = list(dict.fromkeys(names))
