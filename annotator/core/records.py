@@ -68,13 +68,15 @@ INTERNAL_PREFIX = "@annotator:"
 
 #: Where the importer notes which format a document's or set's kept fields came from.
 FORMAT_KEY = INTERNAL_PREFIX + "format"
-#: Key prefixes of another tool's bookkeeping (Prodigy's ``_task_hash``, brat's ids).
-FOREIGN_BOOKKEEPING = ("_", "brat_")
+#: Key prefix of another tool's bookkeeping (Prodigy's ``_task_hash``, ``_view_id``).
+FOREIGN_BOOKKEEPING = ("_",)
 #: Fields that shape a record in one tool (Prodigy's choices and tokens, doccano's ids) and
 #: mean nothing, or something else, in another: written back only into their own format.
 STRUCTURAL_FIELDS = frozenset(
     {"options", "accept", "label", "tokens", "id", "config", "view_id", "user"}
     | {"annotation_approver", "sessions", "default", "type", "color", "sentence_starts"}
+    # brat's own ids; what brat says about events, norms and attributes is data and travels.
+    | {"brat_id", "brat_attribute_ids", "brat_note_ids"}
 )
 
 

@@ -487,3 +487,17 @@ def test_a_text_already_stored_gains_the_fields_a_later_file_brings(
     [task] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert task["_input_hash"] == -12345
     assert document.meta == {"file": "art.txt", "url": "http://a"}
+
+
+def test_brat_event_attributes_travel_into_prodigy_and_doccano(
+    project_path: Path, tmp_path: Path
+) -> None:
+    folder = Path(__file__).resolve().parents[1] / "data" / "brat" / "mspt-materials-syntheses-8"
+    with Project.open(project_path) as project:
+        project.import_paths([folder], annotator="ann")
+        project.export(tmp_path / "p.jsonl", fmt="prodigy", annotator="ann")
+        project.export(tmp_path / "d.jsonl", fmt="doccano", annotator="ann")
+    for name in ("p.jsonl", "d.jsonl"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.count('"Start_Recipe": true') == 10, name
+        assert '"brat_id"' not in text, name
