@@ -62,9 +62,7 @@ class ImportState:
     def label_id(self, conn: Connection, kind: LabelKind, name: str) -> int:
         key = (kind.value, name)
         if key not in self.labels:
-            known = conn.exec_driver_sql(
-                "SELECT id FROM labels WHERE kind = ? AND name = ?", key
-            ).scalar()
+            known = store.label_id(conn, kind, name)
             if known is None:
                 known = ensure_label_id(conn, kind, name)
                 self.labels_added.setdefault(kind.value, []).append(name)
@@ -142,7 +140,7 @@ class BatchWriter:
                 h,
                 len(r.text),
                 now,
-                _json({**r.extra, FORMAT_KEY: e.format}) if r.extra else None,
+                _json({FORMAT_KEY: e.format, **r.extra}) if r.extra else None,
             )
             for r, e, h in zip(records, entries, hashes, strict=True)
         ]
@@ -177,7 +175,7 @@ class BatchWriter:
             record = entry.record
             title, meta, extra = fields[document_id]
             before = (title, dict(meta), dict(extra))
-            incoming = {**record.extra, FORMAT_KEY: entry.format} if record.extra else {}
+            incoming = {FORMAT_KEY: entry.format, **record.extra} if record.extra else {}
             differing = [f"meta.{k}" for k, v in record.meta.items() if meta.get(k, v) != v]
             differing += [
                 k for k, v in incoming.items() if k != FORMAT_KEY and extra.get(k, v) != v
@@ -567,7 +565,8 @@ def _set_row(annotation: AnnotationRecord, digest: str | None, fmt: str) -> tupl
     fields came from are kept in ``extra``."""
     if not annotation.extra and annotation.task_key is None:
         return (annotation.status.value, annotation.partial, _only_format(fmt), digest)
-    extra = {**annotation.extra, FORMAT_KEY: fmt}
+    # Our own files (a DocBin's record) say where the fields first came from: that stays.
+    extra = {FORMAT_KEY: fmt, **annotation.extra}
     if annotation.task_key is not None:
         extra[store.TASK_KEY] = annotation.task_key
     return (annotation.status.value, annotation.partial, dumps(extra), digest)
