@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
-from annotator.core.records import ExportItem, ExportProblem, Status, annotation_digest
+from annotator.core.records import (
+    DERIVED_TITLE,
+    ExportItem,
+    ExportProblem,
+    Status,
+    annotation_digest,
+)
 from annotator.core.store import exports as store
 from annotator.core.store.content import annotation_contents
 from annotator.core.store.imports import TASK_KEY
@@ -106,10 +112,11 @@ def iter_export_items(
             )
         for row in rows:
             extra = {k: v for k, v in row.extra.items() if k != TASK_KEY}
+            title = None if row.document_extra.get(DERIVED_TITLE) else row.title
             if row.annotation_id is None:
                 yield ExportItem(
                     text=row.text,
-                    title=row.title,
+                    title=title,
                     meta=row.meta,
                     annotator=annotator,
                     status=Status.NEW,
@@ -132,7 +139,7 @@ def iter_export_items(
             )
             yield ExportItem(
                 text=row.text,
-                title=row.title,
+                title=title,
                 meta=row.meta,
                 annotator=annotator,
                 status=status,

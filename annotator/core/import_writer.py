@@ -23,9 +23,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from annotator.core.formats.txt import title_of
 from annotator.core.import_report import ImportReport, Problem
 from annotator.core.record_checks import combine, most_decided, overlaps_existing, shared_fields
 from annotator.core.records import (
+    DERIVED_TITLE,
     FORMAT_KEY,
     LAYER_KIND,
     AnnotationRecord,
@@ -34,6 +36,7 @@ from annotator.core.records import (
     Layer,
     Status,
     annotation_digest,
+    public,
 )
 from annotator.core.store import imports as store
 from annotator.core.store.bulk import ensure_label_id, now_text
@@ -134,13 +137,13 @@ class BatchWriter:
         rows = [
             (
                 r.text,
-                r.title,
+                r.title or title_of(r.text),
                 r.source,
                 _json(r.meta),
                 h,
                 len(r.text),
                 now,
-                _json({FORMAT_KEY: e.format, **r.extra}) if r.extra else None,
+                _json(extra) if (extra := _document_extra(r, e.format)) else None,
             )
             for r, e, h in zip(records, entries, hashes, strict=True)
         ]
@@ -540,6 +543,17 @@ def _digest(annotation: AnnotationRecord) -> str:
         annotation.relations,
         annotation.partial,
     )
+
+
+def _document_extra(record: DocumentRecord, fmt: str) -> dict[str, Any]:
+    """A document's kept fields, with where they came from and whether its title was made
+    here from the first line (a list of "(untitled)" rows helps nobody)."""
+    extra = dict(record.extra)
+    if public(extra):
+        extra.setdefault(FORMAT_KEY, fmt)
+    if not record.title:
+        extra[DERIVED_TITLE] = True
+    return extra
 
 
 _JSON_MEMO: dict[tuple[Any, ...], str] = {}

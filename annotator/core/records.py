@@ -66,6 +66,9 @@ class Status(str, enum.Enum):
 INTERNAL_PREFIX = "@annotator:"
 
 
+#: Marks a title the importer made from a text's first line (its file gave none): shown in
+#: the app's list, never written into a file as if the file had said it.
+DERIVED_TITLE = INTERNAL_PREFIX + "derived_title"
 #: Where the importer notes which format a document's or set's kept fields came from.
 FORMAT_KEY = INTERNAL_PREFIX + "format"
 #: Key prefix of another tool's bookkeeping (Prodigy's ``_task_hash``, ``_view_id``).

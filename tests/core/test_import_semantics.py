@@ -501,3 +501,18 @@ def test_brat_event_attributes_travel_into_prodigy_and_doccano(
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert text.count('"Start_Recipe": true') == 10, name
         assert '"brat_id"' not in text, name
+
+
+def test_a_record_without_a_title_is_listed_by_its_first_line_but_exported_without_one(
+    project_path: Path, tmp_path: Path
+) -> None:
+    record = {"text": "  Floods in Pokhara\nRain closed the roads.", "answer": "accept"}
+    with Project.open(project_path) as project:
+        project.import_paths([jsonl(tmp_path / "p.jsonl", [record])], annotator="ann")
+        assert project.documents()[0].title == "Floods in Pokhara"
+        project.export(tmp_path / "out.jsonl", fmt="prodigy", annotator="ann")
+        project.export(tmp_path / "d.jsonl", fmt="doccano", annotator="ann")
+    [task] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert "meta" not in task
+    [row] = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
+    assert "title" not in row
