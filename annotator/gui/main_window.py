@@ -468,6 +468,8 @@ class MainWindow(QMainWindow):
         )
         self.links.show_entries(editor.text, editor.relations(), spans)
         self.side.setTabText(self.side.indexOf(self.links), f"Links ({self.links.count()})")
+        # Every tab stays in sight as counts grow (no scroll arrows hiding the last ones).
+        self.side.setMinimumWidth(self.side.tabBar().sizeHint().width() + 8)
         status = editor.status().value.replace("_", " ")
         self.status_label.setText(f"Status: {status}")
 

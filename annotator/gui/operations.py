@@ -142,16 +142,20 @@ class Operations:
         )
 
     def _imported(self, report: ImportReport) -> None:
+        lines = report.summary_lines()
+        stored = next(i for i, line in enumerate(lines) if line.startswith("Stored:"))
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Import finished",
-            "\n".join(report.summary_lines()[:3]),
+            "\n".join(lines[: stored + 1]),
             QMessageBox.StandardButton.Ok,
             self.window,
         )
-        details = report.summary_lines()[3:]
+        details = lines[stored + 1 :]
         if details:
-            box.setInformativeText("See the details for what was not kept or skipped.")
+            box.setInformativeText(
+                "The details list new labels and what was not kept, skipped or ignored."
+            )
             box.setDetailedText("\n".join(details))
         self.import_report = box
         box.open()
