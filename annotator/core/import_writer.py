@@ -14,7 +14,6 @@ Counts come from the store before and after each batch, so what is reported is w
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -578,15 +577,10 @@ def _set_row(annotation: AnnotationRecord, digest: str | None, fmt: str) -> tupl
     """(status, partial, extra, imported_digest) of a set; its task key and the format its
     fields came from are kept in ``extra``."""
     if not annotation.extra and annotation.task_key is None:
-        return (annotation.status.value, annotation.partial, _only_format(fmt), digest)
+        # No fields of the file's own: nothing for a writer to tell apart by origin.
+        return (annotation.status.value, annotation.partial, None, digest)
     # Our own files (a DocBin's record) say where the fields first came from: that stays.
     extra = {FORMAT_KEY: fmt, **annotation.extra}
     if annotation.task_key is not None:
         extra[store.TASK_KEY] = annotation.task_key
     return (annotation.status.value, annotation.partial, dumps(extra), digest)
-
-
-@functools.cache
-def _only_format(fmt: str) -> str | None:
-    """The kept fields of a set that had none of its own: which format it came from."""
-    return dumps({FORMAT_KEY: fmt})
