@@ -298,9 +298,11 @@ def stats(
     project: ProjectArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Documents, statuses per annotator, and counts per entity, topic and reliability label."""
-    with _open(project, create=False) as opened:
-        result = opened.stats()
+    """Documents, statuses per annotator, and counts per entity, topic, reliability label and
+    relation type, and knowledge-base links. Reads the file as it is, changing nothing."""
+    from annotator.core.stats import file_stats
+
+    result = file_stats(project.expanduser())
     if as_json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -323,11 +325,14 @@ def stats(
         ("entities", result.entities),
         ("topics", result.topics),
         ("unreliable passages", result.unreliable),
+        ("relations", result.relations),
     ):
         table = Table("label", "count", title=title)
         for label, count in counts.items():
             table.add_row(label, f"{count:,}")
         console.print(table)
+    if result.links:
+        console.print(f"{result.links:,} entities carry a knowledge-base link")
 
 
 @app.command()

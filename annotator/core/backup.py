@@ -96,7 +96,7 @@ def backup_if_older_than(project: Path, seconds: float) -> Path | None:
 
 def _check_backup(backup: Path) -> None:
     # Imported here: the store module loads SQLAlchemy, which listing backups does not need.
-    from annotator.core.store.database import open_read_only
+    from annotator.core.store.files import open_read_only
 
     conn = open_read_only(backup, "a backup")
     try:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import ProjectError
 from annotator.core.store import merge as store
-from annotator.core.store.database import open_read_only
+from annotator.core.store.files import open_read_only
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.core import settings
-from annotator.core.store.database import head_revision, stored_revision
+from annotator.core.store.files import head_revision, stored_revision
 
 PROBE_OPTION = "--probe-qt-platform"
 

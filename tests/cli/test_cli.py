@@ -137,7 +137,7 @@ def test_doctor_reports_versions_platform_folders_and_project_schema(
 ) -> None:
     import spacy
 
-    from annotator.core.store.database import head_revision
+    from annotator.core.store.files import head_revision
 
     project = tmp_path / "p.annotator"
     assert (

@@ -17,7 +17,7 @@ import pytest
 from annotator.core.errors import ProjectError
 from annotator.core.project import Project
 from annotator.core.records import LabelKind
-from annotator.core.store.database import head_revision
+from annotator.core.store.files import head_revision
 
 
 def digest(path: Path) -> str:
@@ -274,7 +274,8 @@ def test_full_disk_gives_a_clear_message_and_changes_nothing(
 def test_listed_schema_revisions_are_the_shipped_migrations_in_order() -> None:
     from alembic.script import ScriptDirectory
 
-    from annotator.core.store.database import SCHEMA_REVISIONS, alembic_config
+    from annotator.core.store.database import alembic_config
+    from annotator.core.store.files import SCHEMA_REVISIONS
 
     scripts = ScriptDirectory.from_config(alembic_config())
     oldest_first = [script.revision for script in scripts.walk_revisions()][::-1]

@@ -17,17 +17,17 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
 from annotator.core.errors import ProjectError
+from annotator.core.store.files import (
+    head_revision,
+    known_revisions,
+    stored_revision,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
-"""The migrations shipped, oldest first (a test keeps this in step with migrations/versions).
-Listed here so that opening an up-to-date project does not import Alembic, which with the
-database dialects it loads is a quarter of the app's start-up time."""
 
 
 def alembic_config() -> Config:
@@ -37,58 +37,6 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
-
-
-def head_revision() -> str:
-    """The schema version this build of Annotator writes."""
-    return SCHEMA_REVISIONS[-1]
-
-
-def known_revisions() -> set[str]:
-    return set(SCHEMA_REVISIONS)
-
-
-def stored_revision(path: Path) -> str | None:
-    """The schema version recorded in an existing file, read without writing to it.
-
-    Raises ProjectError when the file is not an SQLite database or not an Annotator project.
-    """
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        if not header:
-            return None
-        raise ProjectError(f"{path} is not an Annotator project (not an SQLite database).")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-        try:
-            tables = {
-                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if "alembic_version" not in tables:
-                if tables:
-                    raise ProjectError(
-                        f"{path} is an SQLite database but not an Annotator project "
-                        f"(it has tables {', '.join(sorted(tables)[:5])})."
-                    )
-                return None
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{path} cannot be read as a project: {exc}.") from exc
-    return row[0] if row else None
-
-
-def open_read_only(path: Path, what: str) -> sqlite3.Connection:
-    """A project file of a schema we know, opened read-only: a colleague's project, a backup."""
-    if not path.is_file():
-        raise ProjectError(f"{path} does not exist.")
-    revision = stored_revision(path)
-    if revision is None or revision not in known_revisions():
-        raise ProjectError(f"{path} is not {what} this version of Annotator can read.")
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 def check_openable(path: Path) -> str | None:
