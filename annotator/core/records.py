@@ -327,7 +327,11 @@ def annotation_digest(
         )
         for s in spans
     )
-    links = sorted((spans[r.head].identity, spans[r.child].identity, r.label) for r in relations)
-    decided = sorted((t.label, t.applies) for t in topics)
+    links = (
+        sorted((_plain(spans[r.head]), _plain(spans[r.child]), r.label) for r in relations)
+        if relations
+        else []
+    )
+    decided = sorted((t.label, t.applies) for t in topics) if topics else []
     payload = repr((status.value, partial, canonical, decided, links))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
