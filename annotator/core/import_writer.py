@@ -147,7 +147,10 @@ class BatchWriter:
             for r, e, h in zip(records, entries, hashes, strict=True)
         ]
         self.report.documents_added += store.insert_documents(self.conn, rows)
-        ids = store.document_ids(self.conn, hashes)
+        ids = store.documents_after(self.conn, before)
+        missing = [h for h in hashes if h not in ids]
+        if missing:
+            ids.update(store.document_ids(self.conn, missing))
         counted: set[str] = set()
         joined: list[tuple[int, Entry]] = []
         for digest, entry in zip(hashes, entries, strict=True):

@@ -30,13 +30,17 @@ REPEATS = 5
 
 
 class RawWriter:
-    """The baseline's store: the project's own tables, written with plain executemany."""
+    """The baseline's store: the project's own tables and pragmas, written with plain
+    executemany."""
 
     def __init__(self, path: Path) -> None:
         Project.open(path).close()
         self.conn = sqlite3.connect(path, isolation_level=None)
+        # The pragmas every project connection has (store.database): a project is a file
+        # whose references hold, so the baseline checks them too.
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("BEGIN")
         self.conn.execute("INSERT INTO annotators (name, kind) VALUES ('raw', 'human')")
         self.labels: dict[str, int] = {}

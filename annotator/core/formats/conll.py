@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import mmap
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -228,6 +229,9 @@ class _Document:
         self.doc_id = doc_id
         self.parts: list[str] = []
         self.length = 0
+        self.count = 0
+        # Token by token only once a '# text' line makes the text other than the words
+        # joined by spaces; until then the text itself says where every token is.
         self.words: list[str] = []
         self.starts_at: list[int] = []
         self.ends_at: list[int] = []
@@ -248,6 +252,8 @@ class _Document:
             text = " ".join(words)
             starts = list(accumulate(map(add, lengths[:-1], repeat(1)), initial=offset))
         else:
+            if not self.exact:
+                self._spell_out_tokens()
             self.exact = True
             text, starts, position = given, [], 0
             for number, word in enumerate(words, start=1):
@@ -257,10 +263,12 @@ class _Document:
                 starts.append(offset + position)
                 position += len(word)
         ends = list(map(add, starts, lengths))
-        self.starts.append(len(self.words))
-        self.words += words
-        self.starts_at += starts
-        self.ends_at += ends
+        self.starts.append(self.count)
+        self.count += len(words)
+        if self.exact:
+            self.words += words
+            self.starts_at += starts
+            self.ends_at += ends
         if self.parts:
             self.parts.append("\n")
         self.parts.append(text)
@@ -289,6 +297,15 @@ class _Document:
                 label = None
         if label is not None:
             spans.append(SpanRecord(starts[begin], ends[last], label))
+
+    def _spell_out_tokens(self) -> None:
+        """The tokens of the sentences read so far, from their text (words joined by single
+        spaces, sentences by newlines), before a '# text' line makes that untrue."""
+        text = "".join(self.parts)
+        found = list(re.finditer(r"\S+", text))
+        self.words = [m.group() for m in found]
+        self.starts_at = [m.start() for m in found]
+        self.ends_at = [m.end() for m in found]
 
     def tokens(self) -> list[dict[str, Any]]:
         """The tokens in Prodigy's shape, built only for a text given by ``# text`` lines (a
@@ -472,7 +489,7 @@ class _Reader:
         document, self.document = self.document, None
         if document is not None and document.bad is not None:
             return document.bad
-        if document is not None and document.words:
+        if document is not None and document.count:
             return document.record(self.path)
         return None
 
