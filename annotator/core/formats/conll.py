@@ -221,6 +221,28 @@ def _parse(
     return [w.strip(" ") for w in words], [t.strip(" ") for t in tags], None
 
 
+def _decode(tags: list[str], starts: list[int], ends: list[int], spans: list[SpanRecord]) -> None:
+    """One rule for IOB1, IOB2, BILUO and IOBES: B-/U-/S- start an entity, and so does an
+    I-/L-/E- whose type differs from the open entity's or that follows none (after O or an
+    entity that ended); L-/U-/E-/S- end it. Only tagged tokens are visited."""
+    label: str | None = None
+    begin = last = -1
+    for index in [i for i, tag in enumerate(tags) if tag != "O"]:
+        tag = tags[index]
+        prefix, kind = tag[0], tag[2:]
+        if label is not None and (index != last + 1 or prefix in _STARTS or kind != label):
+            spans.append(SpanRecord(starts[begin], ends[last], label))
+            label = None
+        if label is None:
+            label, begin = kind, index
+        last = index
+        if prefix in _ENDS:
+            spans.append(SpanRecord(starts[begin], ends[index], label))
+            label = None
+    if label is not None:
+        spans.append(SpanRecord(starts[begin], ends[last], label))
+
+
 class _Document:
     """A document being read: text parts, tokens, entities and sentence starts so far."""
 
@@ -273,30 +295,8 @@ class _Document:
             self.parts.append("\n")
         self.parts.append(text)
         self.length = offset + len(text)
-        self._decode(tags, starts, ends)
+        _decode(tags, starts, ends, self.spans)
         return None
-
-    def _decode(self, tags: list[str], starts: list[int], ends: list[int]) -> None:
-        """One rule for IOB1, IOB2, BILUO and IOBES: B-/U-/S- start an entity, and so does an
-        I-/L-/E- whose type differs from the open entity's or that follows none (after O or an
-        entity that ended); L-/U-/E-/S- end it. Only tagged tokens are visited."""
-        spans = self.spans
-        label: str | None = None
-        begin = last = -1
-        for index in [i for i, tag in enumerate(tags) if tag != "O"]:
-            tag = tags[index]
-            prefix, kind = tag[0], tag[2:]
-            if label is not None and (index != last + 1 or prefix in _STARTS or kind != label):
-                spans.append(SpanRecord(starts[begin], ends[last], label))
-                label = None
-            if label is None:
-                label, begin = kind, index
-            last = index
-            if prefix in _ENDS:
-                spans.append(SpanRecord(starts[begin], ends[index], label))
-                label = None
-        if label is not None:
-            spans.append(SpanRecord(starts[begin], ends[last], label))
 
     def _spell_out_tokens(self) -> None:
         """The tokens of the sentences read so far, from their text (words joined by single
@@ -359,6 +359,7 @@ class _Reader:
         self.comments = 0
         self.comment_example = ""
         self.token_lines = 0
+        self.source = str(path)
 
     def run(self, lines: Iterable[tuple[int, str]]) -> Iterator[ReadItem]:
         pending, pipes = self.pending, self.layout.pipes
@@ -368,6 +369,8 @@ class _Reader:
                     continue
                 if self.by_document:
                     self.close_sentence()
+                elif pending and self.document is None and not self.words and not self.given:
+                    yield self.sentence_document()
                 elif (item := self.close_document()) is not None:
                     yield item
                 pending = self.pending
@@ -418,6 +421,16 @@ class _Reader:
         document = self.document_at(first)
         if document.bad is not None:
             return
+        words, tags, error = self.checked(lines)
+        if error is not None:
+            document.fail(first + error[0], error[1])
+            return
+        self.words.extend(words)
+        self.tags.extend(tags)
+        self.token_lines += len(lines)
+
+    def checked(self, lines: list[str]) -> tuple[list[str], list[str], tuple[int, str] | None]:
+        """Words and tags of a sentence's lines, or the first bad line (index, reason)."""
         words, tags, error = _parse(lines, self.layout)
         errors = [error] if error is not None else []
         for tag in set(tags) - self.valid_tags:
@@ -428,13 +441,30 @@ class _Reader:
                 errors.append((tags.index(tag), where))
         if "" in words:
             errors.append((words.index(""), f"column {self.layout.token + 1} (the token) is empty"))
-        if errors:
-            index, reason = min(errors)
-            document.fail(first + index, reason)
-            return
-        self.words.extend(words)
-        self.tags.extend(tags)
+        return words, tags, min(errors) if errors else None
+
+    def sentence_document(self) -> ReadItem:
+        """In a file of one document per sentence, the sentence just read, without the
+        bookkeeping a document of many sentences (or one given by '# text') needs."""
+        lines, first = self.pending, self.pending_line
+        self.pending = []
+        words, tags, error = self.checked(lines)
+        if error is not None:
+            return BadRecord(first + error[0], error[1])
         self.token_lines += len(lines)
+        lengths = list(map(len, words))
+        starts = list(accumulate(map(add, lengths[:-1], repeat(1)), initial=0))
+        spans: list[SpanRecord] = []
+        _decode(tags, starts, list(map(add, starts, lengths)), spans)
+        return DocumentRecord(
+            " ".join(words),
+            None,
+            self.source,
+            {"file": self.path.name},
+            [AnnotationRecord(None, Status.DONE, spans)],
+            first,
+            {TOKENS_KEY: WORDS},
+        )
 
     def pipe_line(self, number: int, line: str) -> None:
         document = self.document_at(number)
