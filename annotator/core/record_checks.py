@@ -71,6 +71,9 @@ def check_document(record: DocumentRecord) -> Tidied:
 def fold_duplicates(annotation: AnnotationRecord) -> tuple[AnnotationRecord, int]:
     """One span per identity (a later copy's links and notes fill gaps, a later judgement
     wins); relations follow their spans; one decision per topic (the later one)."""
+    spans_in, topics_in, relations_in = annotation.spans, annotation.topics, annotation.relations
+    if len(spans_in) < 2 and len(topics_in) < 2 and not relations_in:
+        return annotation, 0
     if (
         len({s.identity for s in annotation.spans}) == len(annotation.spans)
         and len({t.label for t in annotation.topics}) == len(annotation.topics)
@@ -130,10 +133,9 @@ def check_annotation(text: str, annotation: AnnotationRecord) -> None:
                 raise RecordProblem(f"span {index} ({span.label or 'unlabelled'}): {exc}") from None
         if span.layer is not Layer.ARGUMENT and not span.label.strip():
             raise RecordProblem(f"span {index} at {start}..{end}: the label is empty")
-    entities = sorted(
-        (s for s in annotation.spans if s.layer is Layer.ENTITY and not s.rejected),
-        key=lambda s: (s.start, s.end),
-    )
+    entities = [s for s in annotation.spans if s.layer is Layer.ENTITY and not s.rejected]
+    if len(entities) > 1:
+        entities.sort(key=lambda s: (s.start, s.end))
     for previous, current in itertools.pairwise(entities):
         if current.start < previous.end:
             raise RecordProblem(
