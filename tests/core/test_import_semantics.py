@@ -13,7 +13,7 @@ from spacy.tokens import DocBin, Span
 
 from annotator.core.errors import FormatError
 from annotator.core.project import Project
-from annotator.core.records import Layer, Status
+from annotator.core.records import LabelKind, Layer, Status
 from tests.conftest import snapshot
 
 TEXT = "Nepal and India signed a deal in Kathmandu on Monday."
@@ -516,3 +516,24 @@ def test_a_record_without_a_title_is_listed_by_its_first_line_but_exported_witho
     assert "meta" not in task
     [row] = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
     assert "title" not in row
+
+
+def test_a_tsv_labels_file_in_a_folder_reads_its_articles_once(
+    project_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "article5.txt").write_text(
+        "Experts say the deal will save billions.", encoding="utf-8"
+    )
+    (folder / "gold.tsv").write_text(
+        "5\tLoaded_Language\t0\t7\n5\tDoubt\t16\t40\n", encoding="utf-8"
+    )
+    with Project.open(project_path) as project:
+        report = project.import_paths([folder], annotator="ann")
+        assert (report.documents_added, report.spans["unreliable"]) == (1, 2)
+        assert report.ignored == []
+        assert {label.name for label in project.labels(LabelKind.RELIABILITY)} >= {
+            "Loaded_Language",
+            "Doubt",
+        }
