@@ -19,6 +19,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+from annotator.core.formats.docbin import DOCBIN_ATTRS
 from annotator.core.project import Project
 from tests.benchmarks.corpus import write_jsonl
 
@@ -59,7 +60,8 @@ def main(count: int = 5_000) -> None:
             for run in range(REPEATS):
                 started = time.perf_counter()
                 rows = read_raw(path)
-                docbin = DocBin(store_user_data=True)
+                # The token attributes our export stores, so both write the same columns.
+                docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
                 for text, spans in rows:
                     doc = nlp.make_doc(text)
                     doc.ents = [doc.char_span(s, e, label) for s, e, label in spans]

@@ -143,7 +143,6 @@ def _set_entities(doc: Doc, item: ExportItem, problem: Any) -> None:
     incorrect: list[Span] = []
     missing: set[int] = set()
     for record in entities:
-        expanded = _expand(doc, record.start, record.end)
         span = doc.char_span(
             record.start,
             record.end,
@@ -155,16 +154,20 @@ def _set_entities(doc: Doc, item: ExportItem, problem: Any) -> None:
             if span is not None:
                 incorrect.append(span)
             continue
+        # Kept entities come in start order and do not overlap, so their ends rise too: a
+        # new one can only overlap the last.
+        last = kept[-1] if kept else None
+        expanded = None if span is not None else _expand(doc, record.start, record.end)
         if span is None:
             nearest = _quote(expanded.text) if expanded is not None else ""
             problem(record, f"does not align with token boundaries (nearest tokens: '{nearest}')")
         elif span[0].is_space or span[-1].is_space:
             # spaCy's NER cannot learn such a span and `spacy debug data` rejects the file.
             problem(record, "starts or ends with whitespace")
-        elif (other := _overlapping(span, kept)) is not None:
-            problem(
-                record, f"overlaps entity {other.label_} at {other.start_char}..{other.end_char}"
-            )
+            expanded = span
+        elif last is not None and span.start < last.end:
+            problem(record, f"overlaps entity {last.label_} at {last.start_char}..{last.end_char}")
+            expanded = span
         else:
             kept.append(span)
             continue
@@ -443,11 +446,6 @@ def _upgrade_record(record: dict[str, Any]) -> dict[str, Any]:
 def _expand(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
     """The smallest run of whole tokens covering ``start..end``, or ``None`` if none does."""
     return doc.char_span(start, end, label, alignment_mode="expand")
-
-
-def _overlapping(span: Span, kept: list[Span]) -> Span | None:
-    """The first kept entity sharing a token with ``span``."""
-    return next((k for k in kept if k.start < span.end and span.start < k.end), None)
 
 
 def _runs(doc: Doc, indices: set[int]) -> list[Span]:
