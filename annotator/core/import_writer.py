@@ -35,6 +35,7 @@ from annotator.core.records import (
     Layer,
     Status,
     annotation_digest,
+    joined_fields,
     public,
 )
 from annotator.core.store import imports as store
@@ -44,6 +45,11 @@ from annotator.core.store.content import StoredContent, annotation_contents, dum
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: Fields naming one task that a combined set no longer is: rebuilt on export from what the
+#: set holds (a new task hash; the binary ``label`` from its topic decisions), so not lost.
+REBUILT_FIELDS = frozenset({"_task_hash", "label"})
 
 
 @dataclass
@@ -180,17 +186,17 @@ class BatchWriter:
             record = entry.record
             title, meta, extra = fields[document_id]
             before = (title, dict(meta), dict(extra))
-            incoming = {FORMAT_KEY: entry.format, **record.extra} if record.extra else {}
+            if record.title and extra.pop(DERIVED_TITLE, False):
+                title = None  # made here from the first line: the file's own title wins
+            incoming = public(record.extra)
             differing = [f"meta.{k}" for k, v in record.meta.items() if meta.get(k, v) != v]
-            differing += [
-                k for k, v in incoming.items() if k != FORMAT_KEY and extra.get(k, v) != v
-            ]
+            differing += [k for k, v in incoming.items() if extra.get(k, v) != v]
             if record.title and title and record.title != title:
                 differing.append("title")
             fields[document_id] = (
                 title or record.title,
                 {**record.meta, **meta},
-                {**incoming, **extra},
+                joined_fields(extra, incoming, entry.format),
             )
             if fields[document_id] != before:
                 changed.add(document_id)
@@ -256,6 +262,8 @@ class BatchWriter:
 
     def _report_differing(self, path: Path, differing: list[str]) -> None:
         for key in differing:
+            if key in REBUILT_FIELDS:
+                continue
             self.report.omit(
                 path,
                 f"field {key!r} of answers combined into one set",

@@ -83,6 +83,26 @@ STRUCTURAL_FIELDS = frozenset(
 )
 
 
+#: Kept fields a document gained from a file of another format than its first: which format
+#: each came from, so each goes back into its own format.
+ORIGINS_KEY = INTERNAL_PREFIX + "origins"
+
+
+def joined_fields(stored: dict[str, Any], incoming: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """A document's kept fields with a later file's added (the stored value wins where both
+    have a field); fields from another format than the stored ones' are marked as its."""
+    added = {k: v for k, v in incoming.items() if k not in stored}
+    if not added:
+        return stored
+    merged = {**stored, **added}
+    first = stored.get(FORMAT_KEY)
+    if first is None and not public(stored):
+        merged[FORMAT_KEY] = fmt
+    elif first != fmt:
+        merged[ORIGINS_KEY] = {**stored.get(ORIGINS_KEY, {}), **dict.fromkeys(added, fmt)}
+    return merged
+
+
 def public(extra: dict[str, Any]) -> dict[str, Any]:
     """A file's fields from ``extra``, without the project's own bookkeeping."""
     return {k: v for k, v in extra.items() if not k.startswith(INTERNAL_PREFIX)}
@@ -95,12 +115,12 @@ def kept_fields(extra: dict[str, Any], origin: str | None, fmt: str) -> dict[str
     if not extra:
         return {}
     fields = public(extra)
-    if origin == fmt:
-        return fields
+    origins = extra.get(ORIGINS_KEY) or {}
     return {
         k: v
         for k, v in fields.items()
-        if not k.startswith(FOREIGN_BOOKKEEPING) and k not in STRUCTURAL_FIELDS
+        if origins.get(k, origin) == fmt
+        or (not k.startswith(FOREIGN_BOOKKEEPING) and k not in STRUCTURAL_FIELDS)
     }
 
 

@@ -25,7 +25,8 @@ SOURCE = {
     "attributes": [[30, 43, "PERSON", {"role": "guest"}]],
     "notes": [[2, 10, "GPE", "capital"]],
     "unreliable_notes": [],
-    "cats": ["diplomacy"],
+    "cats": {"diplomacy": 1.0, "economy": 0.0},
+    "span_groups": [[45, 54, "QUOTE", "quotes"]],
     "Comments": ["checked twice"],
     "user": "alice",
 }
@@ -59,9 +60,7 @@ def content(path: Path) -> dict:
         assert annotation is not None
         return {
             "spans": {
-                (s.start, s.end): (
-                    s.label,
-                    s.layer.value,
+                (s.start, s.end, s.layer.value, s.label): (
                     s.note,
                     s.kb_id,
                     json.dumps(s.attributes, sort_keys=True),
@@ -77,19 +76,19 @@ def content(path: Path) -> dict:
 
 
 def unreported_losses(before: dict, after: dict, problems: list) -> list[str]:
-    """What the round trip lost that no export problem names (by offsets, or by label for
-    relations and topics): must be nothing."""
-    at = {(p.start, p.end) for p in problems}
-    named = {p.label for p in problems} | {word for p in problems for word in p.reason.split()}
+    """What the round trip lost that no export problem names (a span by its offsets and
+    label, a relation or a topic by its label): must be nothing."""
+    at = {(p.start, p.end, p.label) for p in problems}
+    named = {p.label for p in problems}
     lost = [
         f"span {where} {held}"
         for where, held in before["spans"].items()
-        if after["spans"].get(where) != held and where not in at
+        if after["spans"].get(where) != held and (where[0], where[1], where[3]) not in at
     ]
     lost += [
         f"relation {relation}"
         for relation in before["relations"] - after["relations"]
-        if relation[0] not in named and relation[1:3] not in at
+        if relation[0] not in named
     ]
     lost += [
         f"topic {label}"

@@ -243,6 +243,12 @@ def _decode(tags: list[str], starts: list[int], ends: list[int], spans: list[Spa
         spans.append(SpanRecord(starts[begin], ends[last], label))
 
 
+def _words_hide_tokens(text: str, words: list[str]) -> bool:
+    """Whether a token holds whitespace (``New York`` in a TAB-separated file, a number with a
+    no-break space), so that the text's words are not the tokens and each must be kept."""
+    return len(text.split()) != len(words)
+
+
 class _Document:
     """A document being read: text parts, tokens, entities and sentence starts so far."""
 
@@ -273,6 +279,9 @@ class _Document:
         if given is None:
             text = " ".join(words)
             starts = list(accumulate(map(add, lengths[:-1], repeat(1)), initial=offset))
+            if not self.exact and _words_hide_tokens(text, words):
+                self._spell_out_tokens()
+                self.exact = True
         else:
             if not self.exact:
                 self._spell_out_tokens()
@@ -454,16 +463,24 @@ class _Reader:
         self.token_lines += len(lines)
         lengths = list(map(len, words))
         starts = list(accumulate(map(add, lengths[:-1], repeat(1)), initial=0))
+        ends = list(map(add, starts, lengths))
         spans: list[SpanRecord] = []
-        _decode(tags, starts, list(map(add, starts, lengths)), spans)
+        _decode(tags, starts, ends, spans)
+        text = " ".join(words)
+        tokens: Any = WORDS
+        if _words_hide_tokens(text, words):
+            tokens = [
+                {"text": w, "start": s, "end": e, "id": i}
+                for i, (w, s, e) in enumerate(zip(words, starts, ends, strict=True))
+            ]
         return DocumentRecord(
-            " ".join(words),
+            text,
             None,
             self.source,
             {"file": self.path.name},
             [AnnotationRecord(None, Status.DONE, spans)],
             first,
-            {TOKENS_KEY: WORDS},
+            {TOKENS_KEY: tokens} if tokens == WORDS else {TOKENS_KEY: tokens, SENTENCES_KEY: [0]},
         )
 
     def pipe_line(self, number: int, line: str) -> None:

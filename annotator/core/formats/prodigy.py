@@ -328,10 +328,15 @@ def _relation_end(
         label = described.get("label")
     else:
         start, end, label = _token_offsets(path, line, where, relation.get(side), tokens)
-        # Prodigy's head/child is the last token of the span: the span ending on it is meant.
-        for position, span in enumerate(spans):
-            if span.end == end and span.start <= start and span.layer is not Layer.ARGUMENT:
-                return position
+        # Prodigy's head/child is the last token of the span: the entity ending on it is
+        # meant (the shortest, should several end there).
+        ending = [
+            (span.start, position)
+            for position, span in enumerate(spans)
+            if span.end == end and span.layer is Layer.ENTITY and not span.rejected
+        ]
+        if ending:
+            return max(ending)[1]
     if not isinstance(start, int) or not isinstance(end, int):
         raise FormatError(path, f"{where}: the span needs integer 'start' and 'end'", line)
     for position, span in enumerate(spans):

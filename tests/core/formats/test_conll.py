@@ -550,3 +550,15 @@ def test_a_large_file_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
     assert count == 10_000
     # Holding the file's lines, or the documents read so far, would take more than its size.
     assert peak < size / 2
+
+
+@pytest.mark.parametrize("markers", [False, True], ids=["sentences", "documents"])
+def test_a_token_holding_a_space_stays_one_token(tmp_path: Path, markers: bool) -> None:
+    head = "-DOCSTART-\tO\n\n" if markers else ""
+    content = head + "New York\tB-LOC\nis\tO\n\n# text = big  one\nbig\tO\none\tO\n\n"
+    docs = documents(read_string(tmp_path, content))
+    first = docs[0]
+    assert token_texts(first)[:2] == ["New York", "is"]
+    assert entities(first)[0] == ("New York", "LOC")
+    if markers:
+        assert sentence_starts(first) == [0, 2]
