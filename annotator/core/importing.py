@@ -13,7 +13,7 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +81,11 @@ READERS = {
 #: Files that configure brat's display of a folder: read with it (annotation.conf) or not
 #: needed to import it (the others), so never reported as ignored beside .ann files.
 BRAT_CONF = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}
-BATCH_SIZE = 500
+#: Records are written in batches: large enough that the statements per batch cost little
+#: (a file of short sentences), small enough in characters that memory stays flat (a file of
+#: long articles).
+BATCH_SIZE = 2000
+BATCH_CHARACTERS = 4_000_000
 
 # Re-exported for callers that hash texts the way the store does.
 __all__ = ["FORMATS", "ImportReport", "content_hash", "import_paths"]
@@ -244,11 +248,11 @@ def import_paths(
             try:
                 file_format = detect_format(path, fmt)
                 items = read_items(path, file_format, options)
-                head = list(islice(items, BATCH_SIZE))
+                head, whole = _take(items)
             except (FormatError, OSError, ValueError) as exc:
                 _skip_or_raise(report, path, exc, skip_invalid)
                 continue
-            if len(head) < BATCH_SIZE:
+            if whole:
                 try:
                     small.add(path, file_format, head)
                 except FormatError as exc:
@@ -274,6 +278,20 @@ def import_paths(
     return report
 
 
+def _take(items: Iterator[ReadItem]) -> tuple[list[ReadItem], bool]:
+    """The next batch of items, and whether the file ended with it."""
+    batch: list[ReadItem] = []
+    records = characters = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, DocumentRecord):
+            records += 1
+            characters += len(item.text)
+            if records >= BATCH_SIZE or characters >= BATCH_CHARACTERS:
+                return batch, False
+    return batch, True
+
+
 def _skip_or_raise(report: ImportReport, path: Path, exc: Exception, skip_invalid: bool) -> None:
     """A file that cannot be read: skipped with ``skip_invalid``, else the whole import stops."""
     error = exc if isinstance(exc, FormatError) else FormatError(path, f"cannot be read: {exc}")
@@ -291,6 +309,7 @@ class _SmallFiles:
         self.writer = writer
         self.skip_invalid = skip_invalid
         self.entries: list[Entry] = []
+        self.characters = 0
         self.logged: list[dict[str, str]] = []
 
     def add(self, path: Path, fmt: str, items: list[ReadItem]) -> None:
@@ -307,14 +326,16 @@ class _SmallFiles:
         report.skipped_records += bad
         report.files += 1
         self.entries += entries
+        self.characters += sum(len(e.record.text) for e in entries)
         self.logged.append({"file": str(path), "format": fmt})
-        if len(self.entries) >= BATCH_SIZE:
+        if len(self.entries) >= BATCH_SIZE or self.characters >= BATCH_CHARACTERS:
             self.flush()
 
     def flush(self) -> None:
         if self.entries:
             self.writer.write_batch(self.entries)
             self.entries = []
+            self.characters = 0
         _settle_bad(self.writer, self.skip_invalid)
         store.log_imports(self.writer.conn, self.logged)
         self.logged = []
@@ -385,15 +406,13 @@ def _import_large_file(
     saved_state = deepcopy(writer.state)
     file_report = writer.report
     try:
-        batch: list[ReadItem] = []
         bad: list[Problem] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= BATCH_SIZE:
-                _write_items(writer, path, fmt, batch, bad, skip_invalid)
-                tick(f"{path.name}: {file_report.records:,} records")
-                batch = []
-        _write_items(writer, path, fmt, batch, bad, skip_invalid)
+        while True:
+            batch, whole = _take(items)
+            _write_items(writer, path, fmt, batch, bad, skip_invalid)
+            if whole:
+                break
+            tick(f"{path.name}: {file_report.records:,} records")
         bad += writer.bad
         if bad and not skip_invalid:
             raise _refusal(path, bad)
