@@ -469,8 +469,8 @@ class BatchWriter:
                         labels[key],
                         span.note,
                         span.kb_id,
-                        dumps(span.attributes) if span.attributes else None,
-                        dumps(span.extra) if span.extra else None,
+                        _json(span.attributes) if span.attributes else None,
+                        _json(span.extra) if span.extra else None,
                         who,
                         span.rejected,
                         now,
@@ -495,7 +495,7 @@ class BatchWriter:
                     s.group,
                     s.start,
                     s.end,
-                    self._span_label(s.layer, s.label),
+                    labels[(s.layer, s.label)],
                 )
                 for s in annotation.spans
             ]
@@ -504,7 +504,8 @@ class BatchWriter:
                 if head is None or child is None or head == child:
                     continue
                 label = self.state.label_id(self.conn, LabelKind.RELATION, relation.label)
-                rows.append((annotation_id, head, child, label, who, dumps(relation.extra), now))
+                extra = _json(relation.extra) if relation.extra else None
+                rows.append((annotation_id, head, child, label, who, extra, now))
         store.insert_relations(self.conn, rows)
 
     def _count(self, before: store.ContentCounts, after: store.ContentCounts) -> None:
@@ -570,8 +571,9 @@ _JSON_MEMO: dict[tuple[Any, ...], str] = {}
 
 
 def _json(value: dict[str, Any]) -> str:
-    """``value`` as JSON; the small flat dicts every record of a file shares (``{"file":
-    "news.conll"}``) are encoded once, not ten thousand times."""
+    """``value`` as JSON; the small flat dicts that records and spans repeat (``{"file":
+    "news.conll"}``, brat's ``{"brat_id": "T1"}``) are encoded once, not ten thousand times.
+    The memo starts afresh when full, so a long session's first files do not fill it for good."""
     try:
         key = tuple((k, type(v), v) for k, v in value.items())
         found = _JSON_MEMO.get(key)
@@ -579,7 +581,9 @@ def _json(value: dict[str, Any]) -> str:
         return json.dumps(value, ensure_ascii=False)
     if found is None:
         found = json.dumps(value, ensure_ascii=False)
-        if len(_JSON_MEMO) < 1024 and len(found) < 200:
+        if len(found) < 200:
+            if len(_JSON_MEMO) >= 4096:
+                _JSON_MEMO.clear()
             _JSON_MEMO[key] = found
     return found
 

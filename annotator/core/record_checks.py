@@ -10,8 +10,9 @@ set is checked exactly like a single record.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from annotator.core.errors import SpanError
 from annotator.core.records import (
@@ -28,15 +29,16 @@ class RecordProblem(Exception):
     """A record that cannot be imported; the message says why, for the user."""
 
 
-@dataclass(frozen=True)
-class Tidied:
-    """A checked record and how many duplicate spans and relations were folded into one."""
+class Tidied(NamedTuple):
+    """A checked record and how many duplicate spans and relations were folded into one (a
+    tuple: one is made per record of an import)."""
 
     record: DocumentRecord
     duplicate_spans: int
     duplicate_relations: int
 
 
+_POSITION = attrgetter("start", "end")
 #: How decided a status is, for combining answers.
 _STATUS_RANK = {
     Status.DONE: 4,
@@ -51,19 +53,23 @@ def check_document(record: DocumentRecord) -> Tidied:
     """The record with duplicate spans folded, or RecordProblem saying what is impossible."""
     if not isinstance(record.text, str):
         raise RecordProblem("the text is not a string")
-    if not record.text:
+    text = record.text
+    if not text:
         raise RecordProblem("the text is empty")
-    if not record.text.strip():
-        raise RecordProblem(f"the text holds only whitespace ({len(record.text)} characters)")
+    if text.isspace():
+        raise RecordProblem(f"the text holds only whitespace ({len(text)} characters)")
     spans = relations = 0
     annotations = []
+    changed = False
     for annotation in record.annotations:
         tidy, folded = fold_duplicates(annotation)
-        check_annotation(record.text, tidy)
-        spans += folded
-        relations += len(annotation.relations) - len(tidy.relations)
+        check_annotation(text, tidy)
+        if tidy is not annotation:
+            changed = True
+            spans += folded
+            relations += len(annotation.relations) - len(tidy.relations)
         annotations.append(tidy)
-    if all(a is b for a, b in zip(annotations, record.annotations, strict=True)):
+    if not changed:
         return Tidied(record, 0, 0)
     return Tidied(replace(record, annotations=annotations), spans, relations)
 
@@ -75,10 +81,9 @@ def fold_duplicates(annotation: AnnotationRecord) -> tuple[AnnotationRecord, int
     if len(spans_in) < 2 and len(topics_in) < 2 and not relations_in:
         return annotation, 0
     if (
-        len({s.identity for s in annotation.spans}) == len(annotation.spans)
-        and len({t.label for t in annotation.topics}) == len(annotation.topics)
-        and len({(r.head, r.child, r.label) for r in annotation.relations})
-        == len(annotation.relations)
+        len({(s.start, s.end, s.layer, s.group, s.label) for s in spans_in}) == len(spans_in)
+        and len({t.label for t in topics_in}) == len(topics_in)
+        and len({(r.head, r.child, r.label) for r in relations_in}) == len(relations_in)
     ):
         return annotation, 0
     spans: list[SpanRecord] = []
@@ -135,7 +140,7 @@ def check_annotation(text: str, annotation: AnnotationRecord) -> None:
             raise RecordProblem(f"span {index} at {start}..{end}: the label is empty")
     entities = [s for s in annotation.spans if s.layer is Layer.ENTITY and not s.rejected]
     if len(entities) > 1:
-        entities.sort(key=lambda s: (s.start, s.end))
+        entities.sort(key=_POSITION)
     for previous, current in itertools.pairwise(entities):
         if current.start < previous.end:
             raise RecordProblem(

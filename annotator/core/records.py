@@ -332,21 +332,21 @@ def annotation_digest(
 ) -> str:
     """A fingerprint of an annotation's content, the same whether computed from a file's
     record at import or from the store at export: equal digests mean nothing was changed.
-    ``repr`` of sorted tuples of plain values is deterministic and much cheaper than JSON."""
-    canonical = sorted(
-        (
-            s.start,
-            s.end,
-            _LAYER_NAMES[s.layer],
-            s.group,
-            s.label,
+    ``repr`` of sorted tuples of plain values is deterministic and much cheaper than JSON; a
+    span that is only a label on offsets (most are) is written as its identity alone."""
+    canonical = [
+        _plain(s)
+        if not (s.note or s.kb_id or s.rejected or s.attributes)
+        else (
+            *_plain(s),
             s.note or "",
             s.kb_id or "",
             s.rejected,
             json.dumps(s.attributes, sort_keys=True) if s.attributes else "",
         )
         for s in spans
-    )
+    ]
+    canonical.sort()
     links = (
         sorted((_plain(spans[r.head]), _plain(spans[r.child]), r.label) for r in relations)
         if relations

@@ -31,7 +31,9 @@ with the ``A`` flag ``Annotator_layer argument``, and a span of a named group is
 from __future__ import annotations
 
 import functools
+import os
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +110,8 @@ class _Ann:
     surface: str | None = None
     args: list[tuple[str, str]] = field(default_factory=list)
     trigger: str = ""
-    props: _Props = field(default_factory=_Props)
+    #: Made by the first A, # or N line that names this annotation (most have none).
+    props: _Props | None = None
 
 
 @dataclass
@@ -132,9 +135,20 @@ def text_for(ann_path: Path) -> Path:
 def find_conf(ann_path: Path, root: Path | None = None) -> Path | None:
     """``annotation.conf`` as brat finds it: in the document's folder, then each parent folder
     up to ``root`` (inclusive; with no root, up to the top of the file system)."""
-    folder = ann_path.parent.resolve()
-    changed = tuple(f.stat().st_mtime_ns for f in (folder, *folder.parents))
-    return _conf_from(str(folder), changed, str(root) if root else None)
+    folder = os.path.abspath(ann_path.parent)
+    changed = tuple(os.stat(f).st_mtime_ns for f in _folder_chain(folder))
+    return _conf_from(folder, changed, str(root) if root else None)
+
+
+def _folder_chain(folder: str) -> Iterator[str]:
+    """The folder and each parent: whose times tell whether a conf was added or removed.
+    Plain strings, not resolved paths: this runs for every document of a folder."""
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
 
 
 @functools.lru_cache(maxsize=256)
@@ -193,41 +207,42 @@ def _parse(path: Path, omitted: dict[str, list[Any]]) -> dict[str, _Ann]:
     anns: dict[str, _Ann] = {}
     seen: dict[str, int] = {}
     props: list[tuple[int, str, list[str], str]] = []
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                raise FormatError(path, f"invalid UTF-8 ({exc.reason})", number) from None
-            line = line.removeprefix("\ufeff") if number == 1 else line
-            if not line.strip():
-                continue
-            ident, tab, rest = line.partition("\t")
-            kind = ident[:1]
-            if kind not in _KINDS or not tab:
-                what = f"'{kind}' lines" if kind and tab else "lines that are not annotations"
-                reason = _UNREAD_KINDS.get(kind, "not a brat annotation kind")
-                _omit(omitted, what, f"{reason} (first: line {number}, {line[:60]!r})")
-                continue
-            if ident in seen:
-                raise _Bad(number, f"id {ident} is used twice (first on line {seen[ident]})")
-            seen[ident] = number
-            head, _, tail = rest.partition("\t")
-            tokens = (rest if kind in "RE" else head).split()
-            if not tokens:
-                raise _Bad(number, f"{ident} has no type")
-            if kind == "T":
-                surface = tail if "\t" in rest else None
-                anns[ident] = _Ann(ident, tokens[0], number, _offsets(head, number), surface)
-            elif kind == "R":
-                anns[ident] = _Ann(ident, tokens[0], number, args=_args(tokens[1:], number))
-                if len(anns[ident].args) != 2:
-                    raise _Bad(number, f"relation {ident} needs two arguments")
-            elif kind == "E":
-                (etype, trigger), *args = _args(tokens, number)
-                anns[ident] = _Ann(ident, etype, number, args=args, trigger=trigger)
-            else:
-                props.append((number, ident, tokens, tail))
+    data = path.read_bytes()
+    try:
+        content = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        where = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(path, f"invalid UTF-8 ({exc.reason})", where) from None
+    for number, line in enumerate(content.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not line or line.isspace():
+            continue
+        ident, tab, rest = line.partition("\t")
+        kind = ident[:1]
+        if kind not in _KINDS or not tab:
+            what = f"'{kind}' lines" if kind and tab else "lines that are not annotations"
+            reason = _UNREAD_KINDS.get(kind, "not a brat annotation kind")
+            _omit(omitted, what, f"{reason} (first: line {number}, {line[:60]!r})")
+            continue
+        if ident in seen:
+            raise _Bad(number, f"id {ident} is used twice (first on line {seen[ident]})")
+        seen[ident] = number
+        head, _, tail = rest.partition("\t")
+        tokens = (rest if kind in "RE" else head).split()
+        if not tokens:
+            raise _Bad(number, f"{ident} has no type")
+        if kind == "T":
+            surface = tail if "\t" in rest else None
+            anns[ident] = _Ann(ident, tokens[0], number, _offsets(head, number), surface)
+        elif kind == "R":
+            anns[ident] = _Ann(ident, tokens[0], number, args=_args(tokens[1:], number))
+            if len(anns[ident].args) != 2:
+                raise _Bad(number, f"relation {ident} needs two arguments")
+        elif kind == "E":
+            (etype, trigger), *args = _args(tokens, number)
+            anns[ident] = _Ann(ident, etype, number, args=args, trigger=trigger)
+        else:
+            props.append((number, ident, tokens, tail))
     for number, ident, tokens, tail in props:
         _apply(anns, seen, number, ident, tokens, tail, omitted)
     return anns
@@ -236,10 +251,11 @@ def _parse(path: Path, omitted: dict[str, list[Any]]) -> dict[str, _Ann]:
 def _offsets(head: str, number: int) -> list[tuple[int, int]]:
     fragments = []
     for part in head.partition(" ")[2].split(";"):
-        bounds = part.split()
-        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
+        start, _, end = part.strip().partition(" ")
+        end = end.strip()
+        if not (start.isdecimal() and end.isdecimal()):
             raise _Bad(number, f"offsets must be 'START END[;START END...]', got {part!r}")
-        fragments.append((int(bounds[0]), int(bounds[1])))
+        fragments.append((int(start), int(end)))
     return fragments
 
 
@@ -263,7 +279,10 @@ def _apply(
     if target not in anns:
         _omit(omitted, f"'{kind}' lines on A, N or # lines", "only T, E and R carry them")
         return
-    props = anns[target].props
+    ann = anns[target]
+    if ann.props is None:
+        ann.props = _Props()
+    props = ann.props
     if kind == "A":
         if tokens[0] in props.attributes:
             _omit(omitted, f"repeated A lines ({tokens[0]})", "an attribute holds one value")
@@ -288,12 +307,15 @@ def _layer_of(ann: _Ann) -> tuple[Layer | None, str, str]:
     """A fixed layer, group and label, or no layer where the greedy placement decides."""
     if ann.type.startswith(UNRELIABLE_PREFIX):
         return Layer.UNRELIABLE, "", ann.type.removeprefix(UNRELIABLE_PREFIX)
-    value = ann.props.attributes.get(LAYER_ATTRIBUTE)
+    props = ann.props
+    if props is None:
+        return None, "", ann.type
+    value = props.attributes.get(LAYER_ATTRIBUTE)
     if value == "argument":
-        del ann.props.attributes[LAYER_ATTRIBUTE]
+        del props.attributes[LAYER_ATTRIBUTE]
         return Layer.ARGUMENT, "", ""
     if isinstance(value, str) and value.startswith("group:"):
-        del ann.props.attributes[LAYER_ATTRIBUTE]
+        del props.attributes[LAYER_ATTRIBUTE]
         return Layer.GROUP, value.removeprefix("group:"), ann.type
     return None, "", ann.type
 
@@ -315,11 +337,11 @@ def _annotation(text: str, anns: dict[str, _Ann]) -> AnnotationRecord:
             units.append(_Unit(start, end, label, layer, group))
         return made[key]
 
+    length = len(text)
     for ann in (a for a in anns.values() if a.id.startswith("T")):
-        if any(not 0 <= s <= e <= len(text) for s, e in ann.fragments):
-            raise _Bad(ann.line, f"{ann.id} has offsets outside the text ({len(text)} chars)")
-        expected = _surface(text, ann.fragments)
-        if ann.surface is not None and ann.surface != expected:
+        if any(not 0 <= s <= e <= length for s, e in ann.fragments):
+            raise _Bad(ann.line, f"{ann.id} has offsets outside the text ({length} chars)")
+        if ann.surface is not None and ann.surface != (expected := _surface(text, ann.fragments)):
             raise _Bad(ann.line, f"{ann.id} says {ann.surface!r} but the text has {expected!r}")
         layer, group, label = _layer_of(ann)
         (start, end), *rest = ann.fragments
@@ -374,13 +396,16 @@ def _annotation(text: str, anns: dict[str, _Ann]) -> AnnotationRecord:
 
 
 def _place(units: list[_Unit]) -> None:
-    """Entities greedily, longest then earliest; what overlaps them into the overlap group."""
+    """Entities greedily, longest then earliest; what overlaps them into the overlap group.
+    Placed entities never overlap, so sorted by start they are sorted by end too, and the one
+    starting last before a unit's end is the only one that can overlap it."""
     taken = {(u.start, u.end, u.layer, u.group, u.label) for u in units if u.layer is not None}
-    placed: list[_Unit] = []
+    placed: list[tuple[int, int]] = []
     for unit in sorted(
         (u for u in units if u.layer is None), key=lambda u: (u.start - u.end, u.start)
     ):
-        if any(unit.start < p.end and p.start < unit.end for p in placed):
+        before = bisect_left(placed, (unit.end,))
+        if before and placed[before - 1][1] > unit.start:
             unit.layer, unit.group, number = Layer.GROUP, OVERLAP_GROUP, 1
             while (unit.start, unit.end, unit.layer, unit.group, unit.label) in taken:
                 number += 1
@@ -388,12 +413,12 @@ def _place(units: list[_Unit]) -> None:
             taken.add((unit.start, unit.end, unit.layer, unit.group, unit.label))
         else:
             unit.layer = Layer.ENTITY
-            placed.append(unit)
+            insort(placed, (unit.start, unit.end))
 
 
-def _props_out(props: _Props, prefix: str) -> dict[str, Any]:
+def _props_out(props: _Props | None, prefix: str) -> dict[str, Any]:
     """An event's or relation's A, # and N lines as dict entries (empty ones left out)."""
-    if not (props.attributes or props.notes or props.norms):
+    if props is None or not (props.attributes or props.notes or props.norms):
         return {}
     out: dict[str, Any] = {
         f"{prefix}attributes": props.attributes,
@@ -413,6 +438,17 @@ def _span(unit: _Unit) -> SpanRecord:
             unit.start, unit.end, unit.label, unit.layer or Layer.ENTITY, group=unit.group
         )
     props = owner.props
+    if props is None and not unit.events:
+        return SpanRecord(
+            unit.start,
+            unit.end,
+            unit.label,
+            unit.layer or Layer.ENTITY,
+            group=unit.group,
+            extra={"brat_id": owner.id},
+            ref=owner.id,
+        )
+    props = props or _Props()
     extra: dict[str, Any] = {"brat_id": owner.id, **_props_out(props, "brat_")}
     extra.pop("brat_attributes", None)
     extra.pop("note", None)

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate, chain, count, pairwise, repeat
+from itertools import accumulate, compress, count, filterfalse, pairwise, repeat
 from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -63,6 +63,11 @@ DOCSTART = "-DOCSTART-"
 _PREFIXES = frozenset("BIELSU")
 _STARTS = frozenset("BUS")
 _ENDS = frozenset("LUES")
+#: Starts of the lines that are not token lines: comments (or hashtag tokens) and markers.
+_SPECIAL = ("#", DOCSTART)
+#: Characters read at a time: enough lines to amortize the work per chunk, few enough that
+#: memory stays flat.
+_CHUNK = 1 << 14
 _TAG_HELP = "not a tag (O, or B-/I-/E-/L-/S-/U- followed by a type)"
 
 
@@ -221,26 +226,29 @@ def _parse(
     return [w.strip(" ") for w in words], [t.strip(" ") for t in tags], None
 
 
-def _decode(tags: list[str], starts: list[int], ends: list[int], spans: list[SpanRecord]) -> None:
-    """One rule for IOB1, IOB2, BILUO and IOBES: B-/U-/S- start an entity, and so does an
-    I-/L-/E- whose type differs from the open entity's or that follows none (after O or an
-    entity that ended); L-/U-/E-/S- end it. Only tagged tokens are visited."""
+def _entities(tags: list[str]) -> list[tuple[int, int, str]]:
+    """Entities as (first token, last token, type). One rule for IOB1, IOB2, BILUO and IOBES:
+    B-/U-/S- start an entity, and so does an I-/L-/E- whose type differs from the open
+    entity's or that follows none (after O or an entity that ended); L-/U-/E-/S- end it. Only
+    tagged tokens are visited."""
+    found: list[tuple[int, int, str]] = []
     label: str | None = None
     begin = last = -1
-    for index in [i for i, tag in enumerate(tags) if tag != "O"]:
+    for index in compress(count(), map("O".__ne__, tags)):
         tag = tags[index]
         prefix, kind = tag[0], tag[2:]
         if label is not None and (index != last + 1 or prefix in _STARTS or kind != label):
-            spans.append(SpanRecord(starts[begin], ends[last], label))
+            found.append((begin, last, label))
             label = None
         if label is None:
             label, begin = kind, index
         last = index
         if prefix in _ENDS:
-            spans.append(SpanRecord(starts[begin], ends[index], label))
+            found.append((begin, index, label))
             label = None
     if label is not None:
-        spans.append(SpanRecord(starts[begin], ends[last], label))
+        found.append((begin, last, label))
+    return found
 
 
 def _words_hide_tokens(text: str, words: list[str]) -> bool:
@@ -304,7 +312,7 @@ class _Document:
             self.parts.append("\n")
         self.parts.append(text)
         self.length = offset + len(text)
-        _decode(tags, starts, ends, self.spans)
+        self.spans += [SpanRecord(starts[b], ends[e], kind) for b, e, kind in _entities(tags)]
         return None
 
     def _spell_out_tokens(self) -> None:
@@ -370,28 +378,95 @@ class _Reader:
         self.token_lines = 0
         self.source = str(path)
 
-    def run(self, lines: Iterable[tuple[int, str]]) -> Iterator[ReadItem]:
-        pending, pipes = self.pending, self.layout.pipes
-        for number, line in lines:
-            if line.isspace():
-                if pipes:
-                    continue
-                if self.by_document:
-                    self.close_sentence()
-                elif pending and self.document is None and not self.words and not self.given:
-                    yield self.sentence_document()
-                elif (item := self.close_document()) is not None:
-                    yield item
-                pending = self.pending
-            elif pipes or line[0] == "#" or (line[0] == "-" and line.startswith(DOCSTART)):
-                yield from self.special(number, line)
-                pending = self.pending
+    def run(self, chunks: Iterable[tuple[int, list[str]]]) -> Iterator[ReadItem]:
+        """Read chunks of lines, each with its first line's number. A chunk of token and
+        blank lines only (the bulk of most files) is cut at its blank lines with C-level
+        scans; one with comments, markers or ``word|TAG`` lines goes line by line."""
+        for first, lines in chunks:
+            if self.layout.pipes or any(map(str.startswith, lines, repeat(_SPECIAL))):
+                yield from self.line_by_line(first, lines)
             else:
-                if not pending:
-                    self.pending_line = number
-                pending.append(line)
+                yield from self.token_chunk(first, lines)
         yield from self.end_document()
         yield from self.omissions()
+
+    def line_by_line(self, first: int, lines: list[str]) -> Iterator[ReadItem]:
+        pipes = self.layout.pipes
+        for number, line in enumerate(lines, start=first):
+            if line.isspace():
+                if not pipes and (item := self.at_blank()) is not None:
+                    yield item
+            elif pipes or line.startswith(_SPECIAL):
+                yield from self.special(number, line)
+            else:
+                self.collect(number, [line])
+
+    def token_chunk(self, first: int, lines: list[str]) -> Iterator[ReadItem]:
+        """Token and blank lines: the sentences they complete, and the start of the next
+        one left pending. In a file of one document per sentence, the complete sentences are
+        parsed together."""
+        blanks = list(compress(count(), map(str.isspace, lines)))
+        if not blanks:
+            self.collect(first, lines)
+            return
+        end = blanks[-1] + 1
+        if self.by_document or self.document is not None or self.words or self.given:
+            yield from self.sentences(first, lines[:end])
+        else:
+            if self.pending:
+                shift = len(self.pending)
+                lines, first = self.pending + lines, self.pending_line
+                blanks = [blank + shift for blank in blanks]
+                end += shift
+                self.pending = []
+            yield from self.sentence_batch(first, lines[:end], blanks)
+        if end < len(lines):
+            self.collect(first + end, lines[end:])
+
+    def sentences(self, first: int, lines: list[str]) -> Iterator[ReadItem]:
+        """Token lines ending in a blank line, one sentence at a time."""
+        position = 0
+        for blank in compress(count(), map(str.isspace, lines)):
+            if blank > position:
+                self.collect(first + position, lines[position:blank])
+            if (item := self.at_blank()) is not None:
+                yield item
+            position = blank + 1
+
+    def sentence_batch(self, first: int, lines: list[str], blanks: list[int]) -> Iterator[ReadItem]:
+        """Whole sentences (``lines`` ends in the blank line ``blanks[-1]``), each its own
+        document, split and checked in one go; any problem sends them the one-at-a-time way,
+        which names the line."""
+        body = list(filterfalse(str.isspace, lines))
+        words, tags, error = self.checked(body)
+        if error is not None or _words_hide_tokens(" ".join(words), words):
+            yield from self.sentences(first, lines)
+            return
+        self.token_lines += len(body)
+        position = token = 0
+        for blank in blanks:
+            if blank > position:
+                after = token + blank - position
+                yield self.sentence_record(words[token:after], tags[token:after], first + position)
+                token = after
+            position = blank + 1
+
+    def collect(self, number: int, lines: list[str]) -> None:
+        """Token lines that continue the pending sentence, or start it at line ``number``."""
+        if self.pending:
+            self.pending += lines
+        else:
+            self.pending, self.pending_line = lines, number
+
+    def at_blank(self) -> ReadItem | None:
+        """A blank line ends the sentence; in a file without document markers, the document
+        too (a lone sentence takes the short way)."""
+        if self.by_document:
+            self.close_sentence()
+            return None
+        if self.pending and self.document is None and not self.words and not self.given:
+            return self.sentence_document()
+        return self.close_document()
 
     def special(self, number: int, line: str) -> Iterator[ReadItem]:
         """A line that is not a plain token line: marker, comment, hashtag or word|TAG line."""
@@ -405,9 +480,7 @@ class _Reader:
             self.pipe_line(number, content)
             yield from self.end_sentence(self.by_document)
         else:
-            if not self.pending:
-                self.pending_line = number
-            self.pending.append(line)
+            self.collect(number, [line])
 
     def parses(self, line: str) -> bool:
         """Whether a ``#`` line is a token (a hashtag) rather than a comment."""
@@ -461,23 +534,28 @@ class _Reader:
         if error is not None:
             return BadRecord(first + error[0], error[1])
         self.token_lines += len(lines)
+        return self.sentence_record(words, tags, first)
+
+    def sentence_record(self, words: list[str], tags: list[str], first: int) -> DocumentRecord:
         lengths = list(map(len, words))
-        starts = list(accumulate(map(add, lengths[:-1], repeat(1)), initial=0))
-        ends = list(map(add, starts, lengths))
-        spans: list[SpanRecord] = []
-        _decode(tags, starts, ends, spans)
+        # Token i ends at the sum of the lengths so far plus the i spaces before it.
+        ends = list(accumulate(lengths))
+        spans = [
+            SpanRecord(ends[b] - lengths[b] + b, ends[e] + e, kind)
+            for b, e, kind in _entities(tags)
+        ]
         text = " ".join(words)
         tokens: Any = WORDS
         if _words_hide_tokens(text, words):
             tokens = [
-                {"text": w, "start": s, "end": e, "id": i}
-                for i, (w, s, e) in enumerate(zip(words, starts, ends, strict=True))
+                {"text": w, "start": e + i - n, "end": e + i, "id": i}
+                for i, (w, n, e) in enumerate(zip(words, lengths, ends, strict=True))
             ]
         return DocumentRecord(
             text,
             None,
             self.source,
-            {"file": self.path.name},
+            {"file": _name(self.path)},
             [AnnotationRecord(None, Status.DONE, spans)],
             first,
             {TOKENS_KEY: tokens} if tokens == WORDS else {TOKENS_KEY: tokens, SENTENCES_KEY: [0]},
@@ -594,9 +672,19 @@ def read(path: Path, options: ReadOptions | None = None) -> Iterator[ReadItem]:
                     "token-per-line or word|TAG lines",
                 )
             reader = _Reader(path, layout, _has_document_markers(path))
-            yield from reader.run(enumerate(chain(sample, handle), start=1))
+            yield from reader.run(_chunks(sample, handle))
     except UnicodeDecodeError as exc:
         raise _invalid_utf8(path, exc) from None
+
+
+def _chunks(sample: list[str], handle: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """The sampled lines, then the rest of the file in chunks of about :data:`_CHUNK`
+    characters; each with its first line's number."""
+    number, lines = 1, sample
+    while lines:
+        yield number, lines
+        number += len(lines)
+        lines = handle.readlines(_CHUNK)
 
 
 def _clean(value: str) -> str:

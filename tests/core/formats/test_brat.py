@@ -4,6 +4,8 @@ every annotation kind mapped, and what cannot be kept reported rather than dropp
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -222,6 +224,32 @@ def test_longer_later_span_wins_the_entity_layer(tmp_path: Path) -> None:
     assert (spans["T2"].layer, spans["T1"].layer) == (Layer.ENTITY, Layer.GROUP)
 
 
+def test_thousands_of_overlapping_spans_are_placed_greedily_and_fast(tmp_path: Path) -> None:
+    """Longest first, then earliest, each entity unless it overlaps one already placed: the
+    same choice a plain pairwise check makes, without its quadratic time."""
+    rng = random.Random(11)
+    text = "word " * 4000
+    bounds = []
+    for _ in range(3000):
+        start = rng.randrange(0, 3999) * 5
+        bounds.append((start, start + 4 + 5 * rng.randrange(0, 3)))
+    ann = "".join(f"T{n}\tLOC {s} {e}\t{text[s:e]}\n" for n, (s, e) in enumerate(bounds, start=1))
+    started = time.perf_counter()
+    spans = by_id(only_document(read(write_pair(tmp_path, text, ann))))
+    seconds = time.perf_counter() - started
+
+    placed: list[tuple[int, int]] = []
+    expected = set()
+    order = sorted(enumerate(bounds, start=1), key=lambda t: (t[1][0] - t[1][1], t[1][0]))
+    for number, (start, end) in order:
+        if (start, end) not in placed and all(end <= s or e <= start for s, e in placed):
+            placed.append((start, end))
+            expected.add(f"T{number}")
+    entities = {ident for ident, span in spans.items() if span.layer is Layer.ENTITY}
+    assert entities == expected
+    assert seconds < 2.0
+
+
 def test_real_overlap_of_a_shared_fragment_goes_to_the_overlapping_group() -> None:
     docs = documents(read_folder(KEEPHA))
     grouped = [s for d in docs for s in d.annotations[0].spans if s.layer is Layer.GROUP]
@@ -326,6 +354,12 @@ def test_surface_text_mismatch_is_a_bad_record_naming_its_line(tmp_path: Path) -
 def test_offsets_outside_the_text_are_a_bad_record(tmp_path: Path) -> None:
     (bad,) = bad_records(read(write_pair(tmp_path, "Short.", "\nT1\tX 2 40\tort.\n")))
     assert bad.line == 2 and "outside the text" in bad.reason
+
+
+@pytest.mark.parametrize("offsets", ["2", "2 4 5", "² 4", "two 4", "2 4;"])
+def test_offsets_that_are_not_two_numbers_are_a_bad_record(tmp_path: Path, offsets: str) -> None:
+    (bad,) = bad_records(read(write_pair(tmp_path, "Short.", f"T1\tX {offsets}\tor\n")))
+    assert bad.line == 1 and "offsets must be 'START END" in bad.reason
 
 
 def test_reference_to_a_missing_id_is_a_bad_record(tmp_path: Path) -> None:

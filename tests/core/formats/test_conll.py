@@ -562,3 +562,44 @@ def test_a_token_holding_a_space_stays_one_token(tmp_path: Path, markers: bool) 
     assert entities(first)[0] == ("New York", "LOC")
     if markers:
         assert sentence_starts(first) == [0, 2]
+
+
+def test_a_long_file_reads_the_same_across_chunk_ends_with_its_bad_lines_named(
+    tmp_path: Path,
+) -> None:
+    """Sentences are split in chunks of lines: one that crosses a chunk's end, a comment or a
+    bad tag deep in the file, and runs of blank lines all read as they would on their own."""
+    words = ["Kyiv", "talks", "résumé", "نص", "😀", "-"]
+    sentences: list[list[tuple[str, str]]] = []
+    for index in range(3000):
+        tokens = [(f"w{index}" if index != 2500 else "#hashtag", "O")]
+        for offset in range(index % 23):
+            word = words[(index + offset) % len(words)]
+            tokens.append((word, "B-LOC" if word == "Kyiv" else "O"))
+        sentences.append(tokens)
+    bad, commented = 2222, 1500
+    lines: list[str] = []
+    line_of: dict[int, int] = {}
+    for index, tokens in enumerate(sentences):
+        if index == commented:
+            lines.append("# a note in the middle\n")
+        line_of[index] = len(lines) + 1
+        for number, (word, tag) in enumerate(tokens):
+            lines.append(f"{word}\t{'BAD' if index == bad and number == 1 else tag}\n")
+        lines += ["\n", "\n"] if index % 7 == 0 else ["\n"]
+    path = tmp_path / "long.conll"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert path.stat().st_size > 8 * conll._CHUNK
+
+    items = list(conll.read(path))
+
+    [problem] = bad_records(items)
+    assert problem.line == line_of[bad] + 1
+    assert "'BAD'" in problem.reason
+    docs = documents(items)
+    expected = [tokens for index, tokens in enumerate(sentences) if index != bad]
+    assert [d.text for d in docs] == [" ".join(w for w, _ in tokens) for tokens in expected]
+    assert [d.line for d in docs] == [line_of[i] for i in range(len(sentences)) if i != bad]
+    for document, tokens in zip(docs, expected, strict=True):
+        assert entities(document) == [(w, "LOC") for w, tag in tokens if tag == "B-LOC"]
+    assert sum(o.count for o in omissions(items)) == 1
