@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.editing import SpanInfo
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.progress import Reporter
-from annotator.core.records import LAYER_KIND, LabelKind, Layer
+from annotator.core.records import GOLD, LAYER_KIND, LabelKind, Layer
 from annotator.core.review import Kind, SpanItem, TopicItem, compare_spans, compare_topics
 from annotator.core.store.bulk import ensure_label_id, now_text
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
     from annotator.core.project import Project
 
-GOLD = "gold"
 BOTH = "both"
 NEITHER = "neither"
 TOPIC_LAYER = "topic"

@@ -64,6 +64,9 @@ class Status(str, enum.Enum):
 #: Keys of ``extra`` that start with this are the project's own bookkeeping, not a file's
 #: fields: kept in the store, never written into another tool's format.
 INTERNAL_PREFIX = "@annotator:"
+#: The annotator whose set holds the settled answers: review mode writes there, and a Prodigy
+#: review record's final answer is read into it.
+GOLD = "gold"
 
 
 #: Marks a title the importer made from a text's first line (its file gave none): shown in

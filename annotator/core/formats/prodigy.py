@@ -30,6 +30,7 @@ from annotator.core.formats.jsonl import (
 )
 from annotator.core.formats.tokens import TOKENS_KEY, kept_tokens
 from annotator.core.records import (
+    GOLD,
     INTERNAL_PREFIX,
     UNRELIABLE_PREFIX,
     AnnotationRecord,
@@ -62,8 +63,6 @@ BINARY_VIEWS = {"ner", "spans", "classification"}
 LINKING_KEY = INTERNAL_PREFIX + "links_by_choice"
 #: Option ids that are knowledge-base entries (Wikidata items) or "none of them".
 KB_ID = re.compile(r"Q\d+|NIL")
-#: The set a review record's final answer goes to (the set review mode settles into).
-GOLD = "gold"
 #: Fields of a record that describe the input, kept on the document.
 INPUT_FIELDS = {"_input_hash", TOKENS_KEY}
 #: Fields this module models; everything else is kept as it came.
