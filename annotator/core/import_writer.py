@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,22 @@ class BatchWriter:
     ) -> None:
         """Partial answers for a set an earlier import made: nothing new (already there), new
         judgements to add, or none taken because the set was edited here since."""
+        for existing, item, content, current in self._as_stored(earlier):
+            if existing.imported_digest != current:
+                self.report.kept_versions.append(
+                    Problem(item.path, item.line, "edited in this project since it was imported")
+                )
+            elif _already_judged(item.annotation, content):
+                self.report.sets_unchanged += 1
+            else:
+                plan.add_into[existing.id] = item
+                self.state.replaced.add(existing.id)
+
+    def _as_stored(
+        self, earlier: list[tuple[store.StoredSet, _Pending]]
+    ) -> Iterator[tuple[store.StoredSet, _Pending, StoredContent, str]]:
+        """Each stored set met again, with what it holds now and that content's digest (which
+        tells whether it was edited here since its import)."""
         if not earlier:
             return
         contents = annotation_contents(self.conn, [s.id for s, _ in earlier])
@@ -311,15 +328,7 @@ class BatchWriter:
                 content.relations,
                 existing.partial,
             )
-            if existing.imported_digest != current:
-                self.report.kept_versions.append(
-                    Problem(item.path, item.line, "edited in this project since it was imported")
-                )
-            elif _already_judged(item.annotation, content):
-                self.report.sets_unchanged += 1
-            else:
-                plan.add_into[existing.id] = item
-                self.state.replaced.add(existing.id)
+            yield existing, item, content, current
 
     def _check_additions(self, plan: _Plan, stored: dict[tuple[int, int], store.StoredSet]) -> None:
         """Partial answers joining a stored set: checked against what it already accepted."""
@@ -355,18 +364,7 @@ class BatchWriter:
         self, plan: _Plan, earlier: list[tuple[store.StoredSet, _Pending]]
     ) -> None:
         """Sets from an earlier import: unchanged, updated (if not edited since) or kept."""
-        if not earlier:
-            return
-        contents = annotation_contents(self.conn, [s.id for s, _ in earlier])
-        for existing, item in earlier:
-            content = contents[existing.id]
-            current = annotation_digest(
-                Status(existing.status),
-                content.spans,
-                content.topics,
-                content.relations,
-                existing.partial,
-            )
+        for existing, item, _content, current in self._as_stored(earlier):
             incoming = _digest(item.annotation)
             if current == incoming:
                 self.report.sets_unchanged += 1
