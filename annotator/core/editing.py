@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from annotator.core.errors import LabelError, ProjectError, SpanError
 from annotator.core.records import LAYER_KIND, LabelKind, Layer, Status
 from annotator.core.spans import TokenBounds, check_bounds, snap
+from annotator.core.store import suggestions as suggestion_store
 from annotator.core.store.bulk import now_text
 from annotator.core.store.content import loads
+from annotator.core.store.imports import delete_spans
 from annotator.core.store.models import (
     Annotation,
     Annotator,
@@ -30,6 +32,7 @@ from annotator.core.store.models import (
     Topic,
     utcnow,
 )
+from annotator.core.store.suggestions import SPAN_COLUMNS
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -87,12 +90,6 @@ def span_info(span: Span, creator: str) -> SpanInfo:
         attributes=dict(span.attributes or {}),
         extra=dict(span.extra or {}),
     )
-
-
-SPAN_COLUMNS = (
-    's.id, s.layer, s.start, s."end", l.name, s.note, c.name, s.origin_span_id, s.rejected, '
-    "s.kb_id, s.span_group, s.attributes, s.extra"
-)
 
 
 def span_from_row(row: Any) -> SpanInfo:
@@ -483,19 +480,15 @@ class EditingMixin:
             return span_info(row, (creator or who).name)
 
     def suggestions(self, document_id: int, annotator: str) -> list[SpanInfo]:
-        """Model spans on the document that this annotator has neither accepted nor rejected."""
+        """Model spans on the document this annotator has not decided (see
+        ``store.suggestions``)."""
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                f"SELECT {SPAN_COLUMNS} FROM spans AS s JOIN annotations AS a "
-                "ON a.id = s.annotation_id JOIN annotators AS m ON m.id = a.annotator_id "
-                "JOIN labels AS l ON l.id = s.label_id JOIN annotators AS c ON c.id = s.created_by "
-                "WHERE a.document_id = ? AND m.kind = 'model' AND s.id NOT IN ("
-                "SELECT h.origin_span_id FROM spans AS h JOIN annotations AS ha "
-                "ON ha.id = h.annotation_id JOIN annotators AS hn ON hn.id = ha.annotator_id "
-                "WHERE ha.document_id = ? AND hn.name = ? AND h.origin_span_id IS NOT NULL) "
-                'ORDER BY s.start, s."end"',
-                (document_id, document_id, annotator),
-            ).all()
+            annotation_id = conn.exec_driver_sql(
+                "SELECT a.id FROM annotations AS a JOIN annotators AS n ON n.id = a.annotator_id "
+                "WHERE a.document_id = ? AND n.name = ?",
+                (document_id, annotator),
+            ).scalar()
+            rows = suggestion_store.open_suggestions(conn, document_id, annotation_id)
         return [span_from_row(row) for row in rows]
 
     def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
@@ -507,28 +500,44 @@ class EditingMixin:
             annotation = self._annotation(session, suggestion.annotation.document_id, who)
             if not reject and suggestion.layer == Layer.ENTITY.value:
                 self._check_entity_overlap(session, annotation, suggestion.start, suggestion.end)
-            span = Span(
-                annotation_id=annotation.id,
-                layer=suggestion.layer,
-                start=suggestion.start,
-                end=suggestion.end,
-                label_id=suggestion.label_id,
-                created_by=suggestion.created_by,
-                origin_span_id=suggestion.id,
-                rejected=reject,
-            )
-            session.add(span)
-            self._touch(annotation)
-            session.flush()
+            [made] = self._copy_suggestions(session, who, annotation, [span_id], reject)
+            return made
+
+    def _copy_suggestions(
+        self,
+        session: Session,
+        who: Annotator,
+        annotation: Annotation,
+        suggestion_ids: list[int],
+        reject: bool,
+    ) -> list[SpanInfo]:
+        """The decisions as spans of the annotator's set, made in one statement and logged
+        as one edit."""
+        conn = session.connection()
+        created = suggestion_store.decide(conn, annotation.id, suggestion_ids, reject, now_text())
+        self._touch(annotation)
+        action = "reject_suggestion" if reject else "accept_suggestion"
+        if len(suggestion_ids) == 1:
             self._log(
                 session,
                 who,
                 annotation.document_id,
-                "reject_suggestion" if reject else "accept_suggestion",
-                suggestion=span_id,
-                span=span.id,
+                action,
+                suggestion=suggestion_ids[0],
+                span=created[0],
             )
-            return span_info(span, suggestion.annotation.annotator.name)
+        else:
+            self._log(
+                session,
+                who,
+                annotation.document_id,
+                action + "s",
+                suggestions=suggestion_ids,
+                spans=created,
+            )
+        session.flush()
+        made = [span_from_row(row) for row in suggestion_store.spans_by_id(conn, created)]
+        return sorted(made, key=lambda s: (s.start, s.end, s.id))
 
     def accept_suggestion(self, span_id: int, annotator: str) -> SpanInfo:
         """Copy a model's span into the annotator's work, remembering which model made it."""
@@ -537,6 +546,44 @@ class EditingMixin:
     def reject_suggestion(self, span_id: int, annotator: str) -> SpanInfo:
         """Record that the annotator rejected a suggestion, so it is not offered again."""
         return self._decide(span_id, annotator, reject=True)
+
+    def decide_suggestions(
+        self, document_id: int, annotator: str, *, reject: bool
+    ) -> list[SpanInfo]:
+        """Accept or reject every open suggestion of the document at once: one statement,
+        one edit. Accepting takes the longest first (then the earliest) and leaves open a
+        suggestion that overlaps one taken before it (two models disagreeing)."""
+        with self.transaction() as session:
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            session.flush()
+            conn = session.connection()
+            suggestions = [
+                span_from_row(row)
+                for row in suggestion_store.open_suggestions(conn, document_id, annotation.id)
+            ]
+            chosen = suggestions if reject else _non_overlapping(suggestions)
+            if not chosen:
+                return []
+            return self._copy_suggestions(session, who, annotation, [s.id for s in chosen], reject)
+
+    def remove_spans(self, span_ids: list[int], annotator: str) -> None:
+        """Remove several of the annotator's spans as one edit (undo of a decision on many
+        suggestions)."""
+        if not span_ids:
+            return
+        with self.transaction() as session:
+            spans = [self._own_span(session, span_id, annotator) for span_id in span_ids]
+            annotation = spans[0].annotation
+            self._touch(annotation)
+            self._log(
+                session,
+                annotation.annotator,
+                annotation.document_id,
+                "delete_spans",
+                spans=span_ids,
+            )
+            delete_spans(session.connection(), span_ids)
 
     def set_topic(self, document_id: int, annotator: str, label: str, applies: bool | None) -> None:
         """Say that a topic applies, does not apply, or (None) clear the decision."""
@@ -613,3 +660,16 @@ class EditingMixin:
             spans=[span_from_row(row) for row in spans],
             topics={name: bool(applies) for name, applies in topics},
         )
+
+
+def _non_overlapping(suggestions: list[SpanInfo]) -> list[SpanInfo]:
+    """Entity suggestions that can all be accepted together: longest first, then earliest;
+    other layers may overlap freely."""
+    taken: list[SpanInfo] = []
+    for span in sorted(suggestions, key=lambda s: (s.start - s.end, s.start, s.id)):
+        if span.layer is Layer.ENTITY and any(
+            t.layer is Layer.ENTITY and span.start < t.end and t.start < span.end for t in taken
+        ):
+            continue
+        taken.append(span)
+    return sorted(taken, key=lambda s: (s.start, s.end, s.id))

@@ -30,6 +30,7 @@ from annotator.core.records import (
 from annotator.core.store import exports as store
 from annotator.core.store.content import annotation_contents
 from annotator.core.store.imports import TASK_KEY
+from annotator.core.store.suggestions import open_ranges
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -73,6 +74,8 @@ class ExportReport:
     problems: list[ExportProblem] = field(default_factory=list)
     #: Why this annotator, when the caller did not name one.
     chosen_because: str | None = None
+    #: Model suggestions the annotator left undecided on the exported documents.
+    open_suggestions: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -107,9 +110,9 @@ def iter_export_items(
             if not rows:
                 return
             last_document = rows[-1].document_id
-            contents = annotation_contents(
-                conn, [r.annotation_id for r in rows if r.annotation_id is not None]
-            )
+            annotation_ids = [r.annotation_id for r in rows if r.annotation_id is not None]
+            contents = annotation_contents(conn, annotation_ids)
+            undecided = open_ranges(conn, annotation_ids)
         for row in rows:
             extra = {k: v for k, v in row.extra.items() if k != TASK_KEY}
             title = None if row.document_extra.get(DERIVED_TITLE) else row.title
@@ -152,6 +155,7 @@ def iter_export_items(
                 extra=extra,
                 document_extra=row.document_extra,
                 unchanged=unchanged,
+                open_suggestions=undecided.get(row.annotation_id, []),
             )
 
 
@@ -233,6 +237,7 @@ def export(
         for item in items:
             report.documents += 1
             report.unannotated += not item.annotated
+            report.open_suggestions += len(item.open_suggestions)
             if report.documents % 100 == 0:
                 reporter.report(report.documents, total, f"Exported {report.documents:,}")
             yield item
@@ -247,6 +252,11 @@ def export(
         report.files = list(result.files)
         report.problems = list(result.problems)
         report.notes = list(result.notes)
+        if report.open_suggestions:
+            report.notes.append(
+                f"{report.open_suggestions:,} model suggestion(s) nobody accepted or rejected "
+                "were written as missing (neither entity nor 'not an entity')"
+            )
     else:
         target = _target(out, fmt)
         module = importlib.import_module(f"annotator.core.formats.{WRITERS[fmt]}")
@@ -255,6 +265,11 @@ def export(
         )
         report.files = [target]
         report.train = report.documents
+        if report.open_suggestions:
+            report.notes.append(
+                f"{report.open_suggestions:,} model suggestion(s) nobody accepted or rejected "
+                f"are not in the file ({fmt} has no way to mark them undecided)"
+            )
     reporter.report(report.documents, total, "Export finished")
     return report
 

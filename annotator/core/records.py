@@ -282,7 +282,8 @@ class ExportItem:
     ``topic_labels`` lists every topic label of the project. ``unchanged`` is true when the
     annotation is exactly what was imported, so writers may keep the file's task identity
     (Prodigy's ``_task_hash``). ``annotated`` is false for documents nobody annotated, which
-    ``--include-unfinished`` exports as text only.
+    ``--include-unfinished`` exports as text only. ``open_suggestions`` are the character
+    ranges of model suggestions the annotator has not decided: not an answer either way.
     """
 
     text: str
@@ -299,6 +300,7 @@ class ExportItem:
     extra: dict[str, Any] = field(default_factory=dict)
     document_extra: dict[str, Any] = field(default_factory=dict)
     unchanged: bool = False
+    open_suggestions: list[tuple[int, int]] = field(default_factory=list)
     annotated: bool = True
 
 

@@ -194,29 +194,36 @@ class DecideSuggestion(EditCommand):
         self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
 
 
-class AcceptAll(EditCommand):
-    """Accepting every suggestion of a document is one undo step."""
+class DecideAll(EditCommand):
+    """Accepting (or rejecting) every open suggestion of a document: one statement, one undo
+    step. Redo decides again and maps the new spans onto the ones views know."""
 
-    def __init__(
-        self, session: ProjectSession, document_id: int, suggestions: list[SpanInfo]
-    ) -> None:
-        super().__init__(session, document_id, f"Accept {len(suggestions)} suggestions")
-        self.parts = [DecideSuggestion(session, document_id, s, reject=False) for s in suggestions]
-        self.done: list[DecideSuggestion] = []
+    def __init__(self, session: ProjectSession, document_id: int, *, reject: bool) -> None:
+        verb = "Reject" if reject else "Accept"
+        super().__init__(session, document_id, f"{verb} all suggestions")
+        self.reject = reject
+        self.created: list[SpanInfo] = []
 
     def apply(self) -> None:
-        """Accept what can be accepted; a suggestion overlapping a human's span stays pending."""
-        self.done = []
-        for part in self.parts:
-            try:
-                part.apply()
-            except AnnotatorError:
-                continue
-            self.done.append(part)
+        made = self.session.project.decide_suggestions(
+            self.document_id, self.annotator, reject=self.reject
+        )
+        if self.created:
+            fresh = {_place(span): span for span in made}
+            for old in self.created:
+                new = fresh.get(_place(old))
+                if new is not None:
+                    self.session.remap(old.id, new.id)
+        else:
+            self.created = made
 
     def revert(self) -> None:
-        for part in reversed(self.done):
-            part.revert()
+        ids = [self.session.resolve(span.id) for span in self.created]
+        self.session.project.remove_spans(ids, self.annotator)
+
+
+def _place(span: SpanInfo) -> tuple[str, int, int, str]:
+    return (span.layer.value, span.start, span.end, span.label)
 
 
 class SetTopic(EditCommand):

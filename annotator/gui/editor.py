@@ -315,10 +315,14 @@ class DocumentEditor(QObject):
                 self._patch([span.id], [])
 
     def accept_all(self) -> None:
+        self.decide_all(reject=False)
+
+    def reject_all(self) -> None:
+        self.decide_all(reject=True)
+
+    def decide_all(self, *, reject: bool) -> None:
         if self.document_id is not None and self.suggestions:
-            self._execute(
-                commands.AcceptAll(self.session, self.document_id, list(self.suggestions))
-            )
+            self._execute(commands.DecideAll(self.session, self.document_id, reject=reject))
 
     def move_boundary(self, which: str, direction: int) -> None:
         """Move the selected span's start or end to the previous or next token boundary."""

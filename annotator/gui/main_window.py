@@ -25,6 +25,7 @@ from annotator.core import settings
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.records import LabelKind, Layer, Status
+from annotator.gui import open_suggestions
 from annotator.gui.activity import ActivityClock
 from annotator.gui.document_list import DocumentListModel, FilterBar
 from annotator.gui.editor import DocumentEditor
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
             ("accept", "&Accept suggestion", ed.accept_selected),
             ("reject", "Re&ject suggestion", ed.reject_selected),
             ("accept_all", "Accept a&ll suggestions", ed.accept_all),
+            ("reject_all", "Reject all suggestio&ns", ed.reject_all),
             ("next_span", "Next span", lambda: ed.select_neighbour_span(1)),
             ("previous_span", "Previous span", lambda: ed.select_neighbour_span(-1)),
             ("start_left", "Move start left", lambda: ed.move_boundary("start", -1)),
@@ -215,6 +217,8 @@ class MainWindow(QMainWindow):
                 "reject_doc", "Re&ject document", lambda: self.editor.set_status(Status.REJECTED)
             )
         )
+        document.addSeparator()
+        open_suggestions.add_menu(document)
         view = self.menuBar().addMenu("&View")
         view.addAction(self._action("search", "&Search", self._focus_search))
         view.addAction(self._action("zoom_in", "&Larger text", lambda: self.zoom(1)))
@@ -444,6 +448,12 @@ class MainWindow(QMainWindow):
     def done_and_next(self) -> None:
         if self.session.reviewing:
             self.review.adopt_agreements()
+        elif self.editor.suggestions:
+            choice = open_suggestions.choose(self, len(self.editor.suggestions))
+            if choice is None:
+                return
+            if choice != "leave":
+                self.editor.decide_all(reject=choice == "reject")
         self.editor.set_status(Status.DONE)
         self.next_unfinished()
 

@@ -27,6 +27,7 @@ SHORTCUTS = (
     Shortcut("accept", ("A",), "Accept the selected suggestion"),
     Shortcut("reject", ("X",), "Reject the selected suggestion"),
     Shortcut("accept_all", ("Shift+A",), "Accept every suggestion in the document"),
+    Shortcut("reject_all", ("Shift+X",), "Reject every suggestion in the document"),
     Shortcut("next_span", ("Tab",), "Select the next span"),
     Shortcut("previous_span", ("Shift+Tab",), "Select the previous span"),
     Shortcut("start_left", ("Alt+Shift+Left",), "Move the selected span's start one token left"),

@@ -185,3 +185,22 @@ def test_install_desktop_lists_what_it_wrote_and_remove_undoes_it(tmp_path, monk
     refused = runner.invoke(app, ["install-desktop", "--launcher", str(tmp_path / "missing")])
     assert refused.exit_code == 1
     assert "is not an executable annotator command" in refused.output
+
+
+def test_export_reports_open_suggestions_written_as_missing(tmp_path: Path) -> None:
+    project = tmp_path / "news.annotator"
+    runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in", 2))])
+    assert runner.invoke(app, ["pretag", str(project)]).exit_code == 0
+    with Project.open(project) as opened:
+        open_count = sum(len(opened.suggestions(d.id, "alice")) for d in opened.documents())
+        for document in opened.documents():
+            opened.set_status(document.id, "alice", Status.DONE)
+    assert open_count > 0
+
+    result = runner.invoke(
+        app, ["export", str(project), str(tmp_path / "out"), "--annotator", "alice"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert f"{open_count} model suggestion(s)" in " ".join(result.output.split())
+    assert "missing" in result.output

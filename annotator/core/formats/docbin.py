@@ -4,8 +4,8 @@ spaCy keeps only what it trains on: token-aligned entities (with knowledge-base 
 ``doc.cats`` and token-aligned span groups. What a training Doc says:
 - entities in ``doc.ents``; tokens nobody judged are *missing* (``ent_iob_`` ""), never "O",
   so a partial answer (binary judgements, links) does not teach "no entity" for what it left
-  open; spans a human rejected go to ``doc.spans["incorrect_spans"]``, as Prodigy's
-  ``data-to-spacy`` does;
+  open, nor does a model suggestion the annotator did not decide; spans a human rejected go
+  to ``doc.spans["incorrect_spans"]``, as Prodigy's ``data-to-spacy`` does;
 - ``doc.cats`` holds only the topics the annotator decided;
 - unreliable passages in ``doc.spans["sc"]``, other span groups under their own keys.
 Everything else a round trip needs (title, meta, annotator, status, exact offsets and notes,
@@ -173,7 +173,7 @@ def _set_entities(doc: Doc, item: ExportItem, problem: Any) -> None:
             continue
         if expanded is not None:
             missing.update(range(expanded.start, expanded.end))
-    for start, end in item.extra.get(MISSING_KEY, []):
+    for start, end in [*item.extra.get(MISSING_KEY, []), *item.open_suggestions]:
         covered = _expand(doc, start, end)
         if covered is not None:
             missing.update(range(covered.start, covered.end))

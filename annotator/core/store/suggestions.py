@@ -1,0 +1,107 @@
+"""Model suggestions as one annotator sees them: which are still open, and deciding many at once.
+
+A suggestion is a span in a model's set. It is *open* for a person's set while that set holds
+no decision on it: no span copied from it (accepted or rejected), no entity of the person's
+own over the same words (the person answered there), and no rejection of the same span read
+from a file. The editor offers exactly the open ones, and an export marks exactly their words
+as not yet decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from annotator.core.store.content import chunks, marks
+
+#: Spans ``s`` of a model's set on the document of set ``h`` (joined after ``h``).
+_SUGGESTED = (
+    "spans AS s JOIN annotations AS m ON m.id = s.annotation_id "
+    "AND m.document_id = h.document_id "
+    "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model'"
+)
+#: ... that ``h`` holds no decision on. ``h.id`` may be NULL (a person with no set yet): then
+#: every suggestion is open.
+_UNDECIDED = (
+    "s.rejected = 0 AND NOT EXISTS (SELECT 1 FROM spans AS hs WHERE hs.annotation_id = h.id "
+    "AND (hs.origin_span_id = s.id "
+    "OR (hs.layer = 'entity' AND s.layer = 'entity' AND hs.rejected = 0 "
+    'AND hs.start < s."end" AND s.start < hs."end") '
+    'OR (hs.rejected = 1 AND hs.start = s.start AND hs."end" = s."end" '
+    "AND hs.label_id = s.label_id)))"
+)
+#: The columns ``editing.span_from_row`` reads, for a span ``s`` with label ``l`` and creator
+#: ``c``.
+SPAN_COLUMNS = (
+    's.id, s.layer, s.start, s."end", l.name, s.note, c.name, s.origin_span_id, s.rejected, '
+    "s.kb_id, s.span_group, s.attributes, s.extra"
+)
+_NAMED = "JOIN labels AS l ON l.id = s.label_id JOIN annotators AS c ON c.id = s.created_by"
+
+
+def open_suggestions(
+    conn: Connection, document_id: int, annotation_id: int | None
+) -> list[tuple[Any, ...]]:
+    """The open suggestions on a document for one set (None: a person with no set yet), as
+    :data:`SPAN_COLUMNS` rows in text order."""
+    return list(
+        conn.exec_driver_sql(
+            f"SELECT {SPAN_COLUMNS} FROM (SELECT ? AS id, ? AS document_id) AS h "
+            f'JOIN {_SUGGESTED} {_NAMED} WHERE {_UNDECIDED} ORDER BY s.start, s."end", s.id',
+            (annotation_id, document_id),
+        ).all()
+    )
+
+
+def open_ranges(
+    conn: Connection, annotation_ids: Sequence[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """For each person's set, the character ranges of its open entity suggestions (an export
+    marks their words as not decided)."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for part in chunks(list(annotation_ids)):
+        rows = conn.exec_driver_sql(
+            'SELECT h.id, s.start, s."end" FROM annotations AS h '
+            "JOIN annotators AS hn ON hn.id = h.annotator_id AND hn.kind = 'human' "
+            f"JOIN {_SUGGESTED} WHERE h.id IN ({marks(len(part))}) AND s.layer = 'entity' "
+            f'AND {_UNDECIDED} ORDER BY h.id, s.start, s."end"',
+            tuple(part),
+        )
+        for annotation_id, start, end in rows:
+            found.setdefault(annotation_id, []).append((start, end))
+    return found
+
+
+def decide(
+    conn: Connection, annotation_id: int, suggestion_ids: Sequence[int], reject: bool, now: str
+) -> list[int]:
+    """Copy the suggestions into the set as accepted (or rejected) spans, in one statement;
+    the new spans' ids."""
+    created: list[int] = []
+    for part in chunks(list(suggestion_ids)):
+        created += [
+            row[0]
+            for row in conn.exec_driver_sql(
+                'INSERT INTO spans (annotation_id, layer, span_group, start, "end", label_id, '
+                "kb_id, created_by, origin_span_id, rejected, created_at) "
+                'SELECT ?, s.layer, s.span_group, s.start, s."end", s.label_id, s.kb_id, '
+                f"s.created_by, s.id, ?, ? FROM spans AS s WHERE s.id IN ({marks(len(part))}) "
+                "ORDER BY s.id RETURNING id",
+                (annotation_id, reject, now, *part),
+            )
+        ]
+    return created
+
+
+def spans_by_id(conn: Connection, span_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """:data:`SPAN_COLUMNS` rows of these spans, in id order."""
+    rows: list[tuple[Any, ...]] = []
+    for part in chunks(list(span_ids)):
+        rows += conn.exec_driver_sql(
+            f"SELECT {SPAN_COLUMNS} FROM spans AS s {_NAMED} "
+            f"WHERE s.id IN ({marks(len(part))}) ORDER BY s.id",
+            tuple(part),
+        ).all()
+    return rows
