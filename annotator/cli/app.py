@@ -210,12 +210,7 @@ def pretag(
     """Store a spaCy pipeline's entities as suggestions (never touching anyone's spans)."""
     with _open(project, create=False) as opened, progress_bar("Pre-tagging") as bar:
         result = opened.pretag(model, batch_size=batch_size, n_process=n_process, progress=bar)
-    labels = ", ".join(f"{label} {count:,}" for label, count in sorted(result.labels.items()))
-    console.print(
-        f"{result.model} {result.version} tagged {result.documents:,} documents "
-        f"({result.already_tagged:,} were already tagged): {result.spans_added:,} suggestions"
-        + (f" ({labels})." if labels else ".")
-    )
+    console.print(result.summary())
 
 
 @app.command()

@@ -72,6 +72,26 @@ def load_pipeline(model: str | Path | None) -> Language:
         ) from exc
 
 
+def pipeline_fingerprint(nlp: Language) -> str:
+    """A hash of what decides a pipeline's output: its config, each component's weights or
+    patterns, the tokenizer's rules and the vectors' name and shape (hashing the vectors
+    themselves would read hundreds of megabytes). ``meta.json`` is left out on purpose."""
+    digest = hashlib.sha256(nlp.config.to_str().encode("utf-8"))
+    for name, component in nlp.pipeline:
+        to_bytes = getattr(component, "to_bytes", None)
+        if to_bytes is None:
+            continue
+        digest.update(name.encode("utf-8"))
+        try:
+            digest.update(to_bytes(exclude=["vocab"]))
+        except TypeError:  # a component whose to_bytes takes no exclude
+            digest.update(to_bytes())
+    digest.update(nlp.tokenizer.to_bytes(exclude=["vocab"]))
+    vectors = nlp.vocab.vectors
+    digest.update(f"{vectors.name}:{vectors.shape}".encode())
+    return digest.hexdigest()
+
+
 def locate_pipeline(path: Path) -> Path:
     """The folder spaCy loads: ``path`` itself, or the one pipeline inside it or its archive."""
     if path.is_file():

@@ -1,9 +1,12 @@
 """Pre-tagging: run a spaCy pipeline over the documents and store its entities as suggestions.
 
-Suggestions live in the model's own annotation (an annotator of kind ``model`` with the
-pipeline's name and version), so they never touch a human's spans and re-running adds nothing
-twice. Texts are read in pages by id and written back a page at a time, so memory stays flat
-and a cancelled run keeps the pages it finished.
+Suggestions live in the model's own annotation (an annotator of kind ``model``), so they never
+touch a human's spans. A pipeline is known by a fingerprint of its config and weights, not by
+the name and version in its ``meta.json`` (every model trained with spaCy's defaults is called
+``en_pipeline 0.0.0``): running the same pipeline again adds nothing twice, and a newly trained
+one tags every document again. Its suggestions replace earlier models' suggestions that nobody
+decided, on documents nobody has marked done. Texts are read in pages by id and written back a
+page at a time, so memory stays flat and a cancelled run keeps the pages it finished.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.pipelines import load_pipeline
+from annotator.core.pipelines import load_pipeline, pipeline_fingerprint
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
-from annotator.core.records import LabelKind, Status
+from annotator.core.records import LabelKind
+from annotator.core.store import suggestions as store
 from annotator.core.store.bulk import ensure_label_id, now_text
 
 if TYPE_CHECKING:
@@ -24,6 +28,9 @@ if TYPE_CHECKING:
     from annotator.core.project import Project
 
 PAGE_SIZE = 1000
+#: Characters of the fingerprint that name the model's annotator: enough to tell apart every
+#: model a project will ever see.
+FINGERPRINT_CHARS = 10
 
 
 @dataclass
@@ -33,16 +40,34 @@ class PretagReport:
     documents: int = 0
     already_tagged: int = 0
     spans_added: int = 0
+    #: Earlier models' suggestions nobody had decided, replaced by this model's.
+    replaced: int = 0
     labels: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        labels = ", ".join(f"{label} {count:,}" for label, count in sorted(self.labels.items()))
+        text = (
+            f"{self.model} {self.version} tagged {self.documents:,} documents "
+            f"({self.already_tagged:,} were already tagged): {self.spans_added:,} suggestions"
+            + (f" ({labels})." if labels else ".")
+        )
+        if self.replaced:
+            text += (
+                f" They replace {self.replaced:,} suggestion(s) of earlier models that nobody "
+                "had decided."
+            )
+        return text
 
 
 def pipeline_identity(nlp: Language) -> tuple[str, str]:
-    """The name under which suggestions are stored, as spaCy packages name themselves."""
+    """The name under which suggestions are stored (the package name, as spaCy names
+    packages, and the fingerprint) and the version from the pipeline's meta."""
     meta = nlp.meta
     name = str(meta.get("name") or "pipeline")
     lang = str(meta.get("lang") or nlp.lang)
     full_name = name if name.startswith(f"{lang}_") else f"{lang}_{name}"
-    return full_name, str(meta.get("version") or "0.0.0")
+    fingerprint = pipeline_fingerprint(nlp)[:FINGERPRINT_CHARS]
+    return f"{full_name}@{fingerprint}", str(meta.get("version") or "0.0.0")
 
 
 def pretag(
@@ -55,7 +80,7 @@ def pretag(
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
 ) -> PretagReport:
-    """Tag every document not yet tagged by this pipeline version; see the module docstring."""
+    """Tag every document this pipeline has not tagged; see the module docstring."""
     nlp = nlp if nlp is not None else load_pipeline(model)
     if (
         "ner" not in nlp.pipe_names
@@ -76,50 +101,26 @@ def pretag(
     while True:
         reporter.check_cancelled()
         with project.engine.connect() as conn:
-            page = conn.exec_driver_sql(
-                "SELECT d.id, d.text FROM documents AS d WHERE d.id > ? AND NOT EXISTS "
-                "(SELECT 1 FROM annotations AS a WHERE a.document_id = d.id "
-                "AND a.annotator_id = ?) ORDER BY d.id LIMIT ?",
-                (last_id, model_id, PAGE_SIZE),
-            ).all()
+            page = store.untagged_page(conn, model_id, last_id, PAGE_SIZE)
         if not page:
             break
         last_id = page[-1][0]
-        ids = [row[0] for row in page]
-        docs = nlp.pipe((row[1] for row in page), batch_size=batch_size, n_process=n_process)
+        ids = [document_id for document_id, _text in page]
+        docs = nlp.pipe((text for _id, text in page), batch_size=batch_size, n_process=n_process)
         found = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
         with project.writer.begin() as conn:
             now = now_text()
-            conn.exec_driver_sql(
-                "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
-                "created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING",
-                [(i, model_id, Status.DONE.value, now, now) for i in ids],
-            )
-            annotation_ids = dict(
-                conn.exec_driver_sql(
-                    "SELECT document_id, id FROM annotations WHERE annotator_id = ? "
-                    "AND document_id BETWEEN ? AND ?",
-                    (model_id, ids[0], ids[-1]),
-                ).all()
-            )
+            report.replaced += store.drop_superseded(conn, model_id, ids)
+            sets = store.add_model_sets(conn, model_id, ids, now)
             rows = []
             for document_id, ents in zip(ids, found, strict=True):
                 for start, end, label in ents:
                     if label not in label_ids:
                         label_ids[label] = ensure_label_id(conn, LabelKind.ENTITY, label)
                     report.labels[label] = report.labels.get(label, 0) + 1
-                    rows.append(
-                        (annotation_ids[document_id], start, end, label_ids[label], model_id, now)
-                    )
-            if rows:  # an empty parameter list would be taken as a single statement
-                conn.exec_driver_sql(
-                    'INSERT INTO spans (annotation_id, layer, start, "end", label_id, '
-                    "created_by, rejected, created_at) VALUES (?, 'entity', ?, ?, ?, ?, 0, ?) "
-                    "ON CONFLICT DO NOTHING",
-                    rows,
-                )
+                    rows.append((sets[document_id], start, end, label_ids[label], model_id, now))
+            report.spans_added += store.add_suggestions(conn, rows)
         report.documents += len(ids)
-        report.spans_added += len(rows)
         reporter.report(report.documents, total, f"Tagged {report.documents:,} documents")
     report.already_tagged = total - report.documents
     return report

@@ -176,14 +176,7 @@ class Operations:
         )
 
     def _pretagged(self, report: PretagReport) -> None:
-        labels = ", ".join(f"{k} {v:,}" for k, v in sorted(report.labels.items()))
-        QMessageBox.information(
-            self.window,
-            "Pre-tagging finished",
-            f"{report.model} {report.version} tagged {report.documents:,} documents "
-            f"({report.already_tagged:,} were already tagged) and suggested "
-            f"{report.spans_added:,} entities" + (f": {labels}." if labels else "."),
-        )
+        QMessageBox.information(self.window, "Pre-tagging finished", report.summary())
         self.window.session.labelsChanged.emit()
         self.window.session.documentsChanged.emit()
 

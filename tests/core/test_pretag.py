@@ -10,7 +10,7 @@ import pytest
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.spacy_training import write_training_set
-from annotator.core.pipelines import load_pipeline
+from annotator.core.pipelines import load_pipeline, pipeline_fingerprint
 from annotator.core.project import Project
 from annotator.core.records import ExportItem, LabelKind, SpanRecord, Status
 
@@ -113,7 +113,7 @@ def test_pipeline_folder_suggestions_match_raw_nlp_pipe(
     assert expected, "the trained pipeline should find the cities it was trained on"
     assert [row[:4] for row in rows] == expected
     assert report.spans_added == len(expected)
-    assert {row[4] for row in rows} == {"en_pipeline"}
+    assert {row[4] for row in rows} == {f"en_pipeline@{pipeline_fingerprint(nlp)[:10]}"}
     assert {row[5] for row in rows} == {"0.0.0"}
     assert "CITY" in {label.name for label in project.labels(LabelKind.ENTITY)}
 
@@ -141,7 +141,7 @@ def test_suggestions_can_be_accepted_and_rejected_without_changing_the_model_set
     suggestions = project.suggestions(1, "alice")
     assert suggestions, "the trained pipeline should suggest at least one span"
     accepted = project.accept_suggestion(suggestions[0].id, "alice")
-    assert accepted.accepted_suggestion and accepted.created_by == "en_pipeline"
+    assert accepted.accepted_suggestion and accepted.created_by.startswith("en_pipeline@")
     remaining = project.suggestions(1, "alice")
     assert suggestions[0].id not in {s.id for s in remaining}
     for suggestion in remaining:
@@ -173,3 +173,23 @@ def test_a_pipeline_that_finds_nothing_tags_every_document_with_no_suggestions(
     assert (report.documents, report.spans_added) == (2, 0)
     assert suggestion_rows(project) == []
     assert project.pretag(str(tmp_path / "finds-nothing")).already_tagged == 2
+
+
+def test_a_retrained_model_with_the_same_name_tags_every_document_again(
+    project: Project, trained_pipeline: Path, tmp_path: Path
+) -> None:
+    import spacy
+    from spacy.training import Example
+
+    project.pretag(str(trained_pipeline))
+    nlp = spacy.load(trained_pipeline)
+    text = "The delegation visited Cairo on day 1 of the tour."
+    example = Example.from_dict(nlp.make_doc(text), {"entities": [(23, 28, "CITY")]})
+    nlp.update([example], sgd=nlp.resume_training())
+    nlp.to_disk(tmp_path / "retrained")
+    assert nlp.meta["name"] == "pipeline" and nlp.meta["version"] == "0.0.0"
+
+    again = project.pretag(str(tmp_path / "retrained"))
+
+    assert (again.documents, again.already_tagged) == (2, 0)
+    assert again.model != project.pretag(str(trained_pipeline)).model

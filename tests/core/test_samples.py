@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from annotator.core.default_tagger import load_default_tagger
 from annotator.core.demo import create_demo_project, sample_articles
+from annotator.core.pretag import pipeline_identity
 from annotator.core.project import Project
 from annotator.core.resources import resource_path
 
@@ -39,7 +41,8 @@ def test_demo_project_holds_samples_pretagged_and_is_created_once(tmp_path: Path
     with Project.open(path) as project:
         stats = project.stats()
         assert stats.documents == len(sample_articles())
-        assert stats.annotators["en_annotator_default_tagger"] == {"done": stats.documents}
+        tagger = pipeline_identity(load_default_tagger())[0]
+        assert stats.annotators[tagger] == {"done": stats.documents}
         assert stats.entities["GPE"] >= 20
         assert {"DATE", "MONEY", "PERCENT", "NORP", "ORG"} <= set(stats.entities)
         before = project.stats()

@@ -33,6 +33,10 @@ def project(project_path: Path, tmp_path: Path) -> Project:
     article.write_text(TEXT, encoding="utf-8")
     opened = Project.open(project_path)
     opened.import_paths([article])
+    # Bob accepts the older model's suggestion, so the newer model does not replace it.
+    opened.pretag(nlp=ruler("second", [("GPE", "New York City")]))
+    [older] = opened.suggestions(1, "bob")
+    opened.accept_suggestion(older.id, "bob")
     opened.pretag(
         nlp=ruler(
             "first",
@@ -45,7 +49,6 @@ def project(project_path: Path, tmp_path: Path) -> Project:
             ],
         )
     )
-    opened.pretag(nlp=ruler("second", [("GPE", "New York City")]))
     yield opened
     opened.close()
 
@@ -62,7 +65,7 @@ def test_open_suggestions_leave_out_what_the_annotator_decided(project: Project)
     project.add_span(1, "alice", start, start + len("York City"), "GPE")
 
     assert texts(project, "alice") == ["Нина Петрова", "Louvre"]
-    assert texts(project, "bob") == [
+    assert texts(project, "carol") == [
         "Нина Петрова",
         "Alice",
         "New York",
@@ -138,3 +141,24 @@ def test_other_formats_name_the_open_suggestions_they_cannot_mark(
 
     assert report.open_suggestions == 6
     assert any("prodigy has no way to mark them undecided" in n for n in report.notes)
+
+
+def test_a_new_model_replaces_only_suggestions_nobody_decided(
+    project: Project, project_path: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Alice wrote to Bob from the Louvre.", encoding="utf-8")
+    project.import_paths([other])
+    fourth = project.pretag(nlp=ruler("fourth", [("PERSON", "Alice"), ("PERSON", "Bob")]))
+    assert fourth.replaced == 5  # all of document 1's but New York City, which bob accepted
+    project.set_status(2, "dave", Status.DONE)  # dave finished document 2 with them open
+    by_text = {TEXT[s.start : s.end]: s for s in project.suggestions(1, "alice")}
+    project.reject_suggestion(by_text["Bob"].id, "alice")
+
+    report = project.pretag(nlp=ruler("third", [("FAC", "Louvre")]))
+
+    assert report.replaced == 1  # Alice on document 1; Bob there is decided, document 2 done
+    assert texts(project, "carol") == ["New York City", "Louvre", "Bob"]
+    with Project.open(project_path) as again:
+        second = [again.text(2)[s.start : s.end] for s in again.suggestions(2, "carol")]
+    assert second == ["Alice", "Bob", "Louvre"]

@@ -105,3 +105,77 @@ def spans_by_id(conn: Connection, span_ids: Sequence[int]) -> list[tuple[Any, ..
             tuple(part),
         ).all()
     return rows
+
+
+# Writing a model's suggestions (pre-tagging) ---------------------------------------------
+
+
+def untagged_page(
+    conn: Connection, model_id: int, after_document: int, limit: int
+) -> list[tuple[int, str]]:
+    """(id, text) of the next documents after ``after_document`` this model has no set on."""
+    return [
+        (row[0], row[1])
+        for row in conn.exec_driver_sql(
+            "SELECT d.id, d.text FROM documents AS d WHERE d.id > ? AND NOT EXISTS "
+            "(SELECT 1 FROM annotations AS a WHERE a.document_id = d.id "
+            "AND a.annotator_id = ?) ORDER BY d.id LIMIT ?",
+            (after_document, model_id, limit),
+        )
+    ]
+
+
+def drop_superseded(conn: Connection, model_id: int, document_ids: Sequence[int]) -> int:
+    """Remove other models' suggestions that nobody decided, on these documents unless a
+    person has marked one done (there an open suggestion is part of what they exported).
+    Returns how many went."""
+    removed = 0
+    for part in chunks(list(document_ids)):
+        removed += conn.exec_driver_sql(
+            "DELETE FROM spans WHERE id IN (SELECT s.id FROM spans AS s "
+            "JOIN annotations AS m ON m.id = s.annotation_id "
+            "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
+            f"WHERE m.annotator_id != ? AND m.document_id IN ({marks(len(part))}) "
+            "AND NOT EXISTS (SELECT 1 FROM spans AS h WHERE h.origin_span_id = s.id) "
+            "AND NOT EXISTS (SELECT 1 FROM annotations AS p JOIN annotators AS pn "
+            "ON pn.id = p.annotator_id AND pn.kind = 'human' "
+            "WHERE p.document_id = m.document_id AND p.status = 'done'))",
+            (model_id, *part),
+        ).rowcount
+    return max(removed, 0)
+
+
+def add_model_sets(
+    conn: Connection, model_id: int, document_ids: Sequence[int], now: str
+) -> dict[int, int]:
+    """The model's (finished) set on each document, made where missing: document → set id."""
+    conn.exec_driver_sql(
+        "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
+        "created_at, updated_at) VALUES (?, ?, 'done', 0, ?, ?) ON CONFLICT DO NOTHING",
+        [(document_id, model_id, now, now) for document_id in document_ids],
+    )
+    found: dict[int, int] = {}
+    for part in chunks(list(document_ids)):
+        found.update(
+            conn.exec_driver_sql(
+                "SELECT document_id, id FROM annotations WHERE annotator_id = ? "
+                f"AND document_id IN ({marks(len(part))})",
+                (model_id, *part),
+            ).all()
+        )
+    return found
+
+
+def add_suggestions(conn: Connection, rows: Sequence[tuple[int, int, int, int, int, str]]) -> int:
+    """Rows of (set id, start, end, label id, model id, time) as entity spans; returns how
+    many were new."""
+    if not rows:  # an empty parameter list would be taken as a single statement
+        return 0
+    return max(
+        conn.exec_driver_sql(
+            'INSERT INTO spans (annotation_id, layer, start, "end", label_id, created_by, '
+            "rejected, created_at) VALUES (?, 'entity', ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+            list(rows),
+        ).rowcount,
+        0,
+    )
