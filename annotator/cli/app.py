@@ -22,6 +22,7 @@ from annotator import __version__
 from annotator.cli.backup import backup_app
 from annotator.cli.desktop import install_desktop_command
 from annotator.cli.output import console, errors, fail, progress_bar, reports_errors
+from annotator.cli.training import register as register_training
 from annotator.core.errors import AnnotatorError
 
 if TYPE_CHECKING:
@@ -435,6 +436,14 @@ def demo(
     stats(path, as_json=False)
 
 
+register_training(app)
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; also the training child of a bundled app, which has no
+    ``python -m`` (see ``annotator.core.training``)."""
+    if sys.argv[1:2] == ["--train-child"]:
+        from annotator.core.train_child import run
+
+        raise SystemExit(run(sys.argv[2:]))
     app()

@@ -161,10 +161,12 @@ class Project(EditingMixin):
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def pretag(self, model: str | Path | None = None, **options: Any) -> PretagReport:
-        """Store a spaCy pipeline's entities as suggestions; see ``annotator.core.pretag``."""
+        """Store a spaCy pipeline's entities as suggestions; see ``annotator.core.pretag``.
+        ``model`` may also be ``latest`` or the name of one of the project's trained models."""
+        from annotator.core.model_registry import resolve_model_name
         from annotator.core.pretag import pretag
 
-        report = pretag(self, model, **options)
+        report = pretag(self, resolve_model_name(self, model), **options)
         self.checkpoint()
         return report
 

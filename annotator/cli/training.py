@@ -1,0 +1,187 @@
+"""``annotator train``, ``train-curve`` and ``models``: the researcher's own model in the loop.
+
+Each command imports what it needs itself, so that building the command line costs other
+commands nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from annotator.cli.output import console, reports_errors
+
+if TYPE_CHECKING:
+    from annotator.core.model_registry import LabelScore
+    from annotator.core.training import TrainingEvent
+
+ProjectArg = Annotated[Path, typer.Argument(help="The project file.")]
+AnnotatorOption = Annotated[
+    str | None, typer.Option(help="Whose finished documents to learn from (default: you).")
+]
+DevRatioOption = Annotated[
+    float, typer.Option(help="Share of the documents held out to measure the model.")
+]
+MaxMinutesOption = Annotated[
+    float, typer.Option(help="Stop training after this many minutes (keeping the best model).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(reports_errors(train))
+    app.command("train-curve")(reports_errors(train_curve))
+    app.command("models")(reports_errors(models))
+
+
+def train(
+    project: ProjectArg,
+    annotator: AnnotatorOption = None,
+    dev_ratio: DevRatioOption = 0.2,
+    max_minutes: MaxMinutesOption = 10.0,
+    base: Annotated[
+        str | None,
+        typer.Option(help="Start from this pipeline's entity recognizer (name or folder)."),
+    ] = None,
+) -> None:
+    """Train a model on the finished documents with spaCy (CPU) and keep it with the project."""
+    from annotator.cli.app import _open
+    from annotator.core.training import train as run_training
+
+    with _open(project, create=False) as opened:
+        model = run_training(
+            opened,
+            annotator=annotator,
+            dev_ratio=dev_ratio,
+            max_minutes=max_minutes,
+            base=base,
+            on_event=_print_event,
+        )
+    why = " (time limit reached)" if model.stopped == "time" else ""
+    console.print(
+        f"Trained on {model.train_documents:,} documents of {model.annotator}, measured on "
+        f"{model.dev_documents:,}, in {model.seconds:.0f} s{why}."
+    )
+    _print_scores(model.per_label)
+    console.print(f"Kept as model '{model.name}' in {model.folder}")
+    console.print(f"Pre-tag with it: annotator pretag {project} --model latest", highlight=False)
+
+
+def train_curve(
+    project: ProjectArg,
+    annotator: AnnotatorOption = None,
+    dev_ratio: DevRatioOption = 0.2,
+    max_minutes: MaxMinutesOption = 5.0,
+) -> None:
+    """Train on 25, 50, 75 and 100% of the finished documents: does more labelling help?
+
+    Each share is measured on the same held-out documents; no model is kept.
+    """
+    from rich.table import Table
+
+    from annotator.cli.app import _open
+    from annotator.core.training import train_curve as run_curve
+
+    with _open(project, create=False) as opened:
+        points = run_curve(
+            opened,
+            annotator=annotator,
+            dev_ratio=dev_ratio,
+            max_minutes=max_minutes,
+            on_point=lambda p: console.print(
+                f"{p.fraction:.0%} ({p.train_documents:,} documents): F1 {_f1(p.scores):.1f}",
+                highlight=False,
+            ),
+        )
+    labels = sorted({row.label for point in points for row in point.per_label})
+    table = Table("share", "documents", "overall F1", *labels, title="F1 on held-out documents")
+    for point in points:
+        by_label = {row.label: row.f1 for row in point.per_label}
+        table.add_row(
+            f"{point.fraction:.0%}",
+            f"{point.train_documents:,}",
+            f"{_f1(point.scores):.1f}",
+            *(f"{100 * by_label[label]:.1f}" if label in by_label else "–" for label in labels),
+        )
+    console.print(table)
+    if len(points) >= 2:
+        gain = _f1(points[-1].scores) - _f1(points[-2].scores)
+        verdict = "more labelling is likely to help" if gain > 1 else "the curve is flattening"
+        console.print(f"The last quarter added {gain:+.1f} points of F1: {verdict}.")
+
+
+def models(
+    project: ProjectArg,
+    delete: Annotated[
+        str | None, typer.Option(help="Delete the model of this name.", metavar="NAME")
+    ] = None,
+) -> None:
+    """The project's trained models (newest first); --delete removes one."""
+    from rich.table import Column, Table
+
+    from annotator.cli.app import _open
+    from annotator.core.model_registry import delete_model, list_models
+
+    with _open(project, create=False) as opened:
+        if delete is not None:
+            gone = delete_model(opened, delete)
+            console.print(f"Deleted model '{gone.name}'.")
+            return
+        trained = list_models(opened)
+    table = Table(
+        Column("model", no_wrap=True),
+        "annotator",
+        "documents",
+        "labels",
+        "F1",
+        "stopped",
+        title="Trained models",
+    )
+    for model in trained:
+        table.add_row(
+            model.name,
+            model.annotator,
+            f"{model.train_documents:,} + {model.dev_documents:,} held out",
+            ", ".join(model.labels),
+            f"{_f1(model.scores):.1f}",
+            model.stopped,
+        )
+    if trained:
+        console.print(table)
+    else:
+        console.print(f"No trained models yet: annotator train {project}", highlight=False)
+
+
+def _print_event(event: TrainingEvent) -> None:
+    if event.kind == "exported":
+        console.print(f"Training: {event.message}.")
+    elif event.kind == "eval":
+        losses = ", ".join(f"{k} {v:.1f}" for k, v in event.losses.items())
+        console.print(
+            f"  step {event.step:>5}  epoch {event.epoch:>3}  loss {losses}  "
+            f"score {100 * event.score:.1f}  ({event.seconds:.0f} s)",
+            highlight=False,
+        )
+
+
+def _print_scores(rows: list[LabelScore]) -> None:
+    from rich.table import Table
+
+    table = Table("label", "precision", "recall", "F1", title="On the held-out documents")
+    for row in rows:
+        table.add_row(
+            row.label,
+            f"{100 * row.precision:.1f}",
+            f"{100 * row.recall:.1f}",
+            f"{100 * row.f1:.1f}",
+        )
+    console.print(table)
+
+
+def _f1(scores: dict[str, float]) -> float:
+    """The headline F1 in percent: entities, else topics, else passages."""
+    for key in ("ents_f", "cats_macro_f", "spans_sc_f", "cats_score"):
+        if key in scores:
+            return 100 * scores[key]
+    return 0.0
