@@ -216,6 +216,25 @@ def pretag(
 
 @app.command()
 @reports_errors
+def language(
+    project: ProjectArg,
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            help="The new language (en, ru, ar, ...); without it, show the current one."
+        ),
+    ] = None,
+) -> None:
+    """Show or set the project's language: how its texts are tokenized, and which pre-taggers
+    cover it."""
+    with _open(project, create=False) as opened:
+        if code is not None:
+            opened.set_language(code)
+        console.print(f"{project.name}: {opened.language}", highlight=False)
+
+
+@app.command()
+@reports_errors
 def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output folder (spacy) or .jsonl file/folder.")],

@@ -14,7 +14,10 @@ import typer
 from annotator.cli.output import console, reports_errors
 
 if TYPE_CHECKING:
-    from annotator.core.model_registry import LabelScore
+    from rich.table import Table
+
+    from annotator.core.model_registry import LabelScore, TrainedModel
+    from annotator.core.taggers import TaggerInfo
     from annotator.core.training import TrainingEvent
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project file.")]
@@ -81,6 +84,7 @@ def train_curve(
     from rich.table import Table
 
     from annotator.cli.app import _open
+    from annotator.core.model_registry import headline_f1
     from annotator.core.training import train_curve as run_curve
 
     with _open(project, create=False) as opened:
@@ -90,7 +94,8 @@ def train_curve(
             dev_ratio=dev_ratio,
             max_minutes=max_minutes,
             on_point=lambda p: console.print(
-                f"{p.fraction:.0%} ({p.train_documents:,} documents): F1 {_f1(p.scores):.1f}",
+                f"{p.fraction:.0%} ({p.train_documents:,} documents): "
+                f"F1 {headline_f1(p.scores):.1f}",
                 highlight=False,
             ),
         )
@@ -101,34 +106,55 @@ def train_curve(
         table.add_row(
             f"{point.fraction:.0%}",
             f"{point.train_documents:,}",
-            f"{_f1(point.scores):.1f}",
+            f"{headline_f1(point.scores):.1f}",
             *(f"{100 * by_label[label]:.1f}" if label in by_label else "–" for label in labels),
         )
     console.print(table)
     if len(points) >= 2:
-        gain = _f1(points[-1].scores) - _f1(points[-2].scores)
+        gain = headline_f1(points[-1].scores) - headline_f1(points[-2].scores)
         verdict = "more labelling is likely to help" if gain > 1 else "the curve is flattening"
         console.print(f"The last quarter added {gain:+.1f} points of F1: {verdict}.")
 
 
 def models(
-    project: ProjectArg,
+    project: Annotated[
+        Path | None,
+        typer.Argument(help="The project file; without it, only the taggers installed here."),
+    ] = None,
     delete: Annotated[
-        str | None, typer.Option(help="Delete the model of this name.", metavar="NAME")
+        str | None, typer.Option(help="Delete the trained model of this name.", metavar="NAME")
     ] = None,
 ) -> None:
-    """The project's trained models (newest first); --delete removes one."""
-    from rich.table import Column, Table
-
+    """The project's trained models (newest first), then every tagger installed here (built-in,
+    optional, spaCy pipelines) with its language and labels; --delete removes a trained one."""
     from annotator.cli.app import _open
     from annotator.core.model_registry import delete_model, list_models
+    from annotator.core.taggers import Source, all_taggers
 
+    if project is None:
+        if delete is not None:
+            raise typer.BadParameter("--delete needs the project the model was trained for.")
+        console.print(_taggers_table(all_taggers()))
+        return
     with _open(project, create=False) as opened:
         if delete is not None:
             gone = delete_model(opened, delete)
             console.print(f"Deleted model '{gone.name}'.")
             return
         trained = list_models(opened)
+        taggers = all_taggers(opened)
+    if trained:
+        console.print(_trained_table(trained))
+    else:
+        console.print(f"No trained models yet: annotator train {project}", highlight=False)
+    console.print(_taggers_table([t for t in taggers if t.source is not Source.TRAINED]))
+
+
+def _trained_table(trained: list[TrainedModel]) -> Table:
+    from rich.table import Column, Table
+
+    from annotator.core.model_registry import headline_f1
+
     table = Table(
         Column("model", no_wrap=True),
         "annotator",
@@ -144,13 +170,32 @@ def models(
             model.annotator,
             f"{model.train_documents:,} + {model.dev_documents:,} held out",
             ", ".join(model.labels),
-            f"{_f1(model.scores):.1f}",
+            f"{headline_f1(model.scores):.1f}",
             model.stopped,
         )
-    if trained:
-        console.print(table)
-    else:
-        console.print(f"No trained models yet: annotator train {project}", highlight=False)
+    return table
+
+
+def _taggers_table(taggers: list[TaggerInfo]) -> Table:
+    from rich.table import Column, Table
+
+    table = Table(
+        Column("--model", no_wrap=True),
+        "kind",
+        "language",
+        "labels",
+        "note",
+        title="Taggers",
+    )
+    for tagger in taggers:
+        table.add_row(
+            tagger.name,
+            tagger.source.value,
+            ", ".join(tagger.languages),
+            ", ".join(tagger.labels),
+            tagger.note,
+        )
+    return table
 
 
 def _print_event(event: TrainingEvent) -> None:
@@ -177,11 +222,3 @@ def _print_scores(rows: list[LabelScore]) -> None:
             f"{100 * row.f1:.1f}",
         )
     console.print(table)
-
-
-def _f1(scores: dict[str, float]) -> float:
-    """The headline F1 in percent: entities, else topics, else passages."""
-    for key in ("ents_f", "cats_macro_f", "spans_sc_f", "cats_score"):
-        if key in scores:
-            return 100 * scores[key]
-    return 0.0

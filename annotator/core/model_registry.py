@@ -62,6 +62,10 @@ class TrainedModel:
     def pipeline(self) -> Path:
         return self.folder / PIPELINE_FOLDER
 
+    @property
+    def f1(self) -> float:
+        return headline_f1(self.scores)
+
     def to_json(self) -> str:
         values = asdict(self)
         values.pop("folder")
@@ -72,6 +76,14 @@ class TrainedModel:
         values: dict[str, Any] = json.loads((folder / INFO_FILE).read_text(encoding="utf-8"))
         values["per_label"] = [LabelScore(**item) for item in values.get("per_label", [])]
         return cls(**values, folder=folder)
+
+
+def headline_f1(scores: dict[str, float]) -> float:
+    """The F1 a model is summed up by, in percent: entities', else topics', else passages'."""
+    for key in ("ents_f", "cats_macro_f", "spans_sc_f", "cats_score"):
+        if key in scores:
+            return 100 * scores[key]
+    return 0.0
 
 
 def models_folder(project: Project) -> Path:

@@ -50,14 +50,22 @@ def installed_pipelines() -> list[str]:
 
 
 def load_pipeline(model: str | Path | None) -> Language:
-    """The built-in tagger (None), or the pipeline a user named (see the module docstring)."""
+    """The built-in tagger (None or ``builtin``), natasha (``natasha``, when its extra is
+    installed), or the pipeline a user named (see the module docstring)."""
     import spacy
 
-    if model is None:
+    from annotator.core.natasha_tagger import NATASHA_NAME
+    from annotator.core.taggers import BUILT_IN
+
+    path = Path(model).expanduser() if model is not None else Path()
+    if model is None or (str(model) == BUILT_IN and not path.exists()):
         from annotator.core.default_tagger import load_default_tagger
 
         return load_default_tagger()
-    path = Path(model).expanduser()
+    if str(model) == NATASHA_NAME and not path.exists():
+        from annotator.core.natasha_tagger import load_natasha
+
+        return load_natasha()
     excluded = list(UNNEEDED_COMPONENTS)
     try:
         if path.exists():
@@ -68,7 +76,8 @@ def load_pipeline(model: str | Path | None) -> Language:
         raise AnnotatorError(
             f"Cannot load the spaCy pipeline '{model}': {exc}. Give a pipeline folder, a "
             "downloaded pipeline package (.whl or .tar.gz) or an installed pipeline package "
-            f"(installed here: {installed}); without --model the built-in tagger is used."
+            f"(installed here: {installed}), '{BUILT_IN}' or '{NATASHA_NAME}'; without --model "
+            "the built-in tagger is used."
         ) from exc
 
 

@@ -21,6 +21,7 @@ from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.records import LabelKind
 from annotator.core.store import suggestions as store
 from annotator.core.store.bulk import ensure_label_id, now_text
+from annotator.core.taggers import check_covers
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -82,6 +83,7 @@ def pretag(
 ) -> PretagReport:
     """Tag every document this pipeline has not tagged; see the module docstring."""
     nlp = nlp if nlp is not None else load_pipeline(model)
+    check_covers(project, nlp)
     if (
         "ner" not in nlp.pipe_names
         and "entity_ruler" not in nlp.pipe_names

@@ -1,5 +1,6 @@
-"""Small dialogs: reason and note for an unreliable passage, the quick label picker and
-pre-tag options (import and export options live in ``transfer_dialogs``)."""
+"""Small dialogs: reason and note for an unreliable passage and the quick label picker
+(import and export options live in ``transfer_dialogs``, the pre-tagger's in
+``pretag_dialog``)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
+    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.labels import LabelInfo
-
-BUILT_IN = "Built-in tagger (no download)"
 
 
 def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
@@ -114,50 +110,30 @@ class LabelPicker(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
 
-class PretagDialog(QDialog):
-    """Choose the pipeline: the built-in tagger, an installed package or a pipeline folder."""
+def spacy_languages() -> list[str]:
+    """The language codes spaCy can tokenize, read from its package without importing each."""
+    import pkgutil
 
-    def __init__(self, installed: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Pre-tag documents")
-        self.model = QComboBox(editable=True)
-        self.model.setMinimumContentsLength(48)  # room for a pipeline's path
-        self.model.addItem(BUILT_IN)
-        self.model.addItems(installed)
-        self.model.setToolTip(
-            "The built-in tagger, an installed pipeline package, a pipeline folder, or a "
-            "downloaded pipeline package (.whl, .tar.gz), which is unpacked once"
-        )
-        browse = QPushButton("Folder…")
-        browse.clicked.connect(self._browse)
-        package = QPushButton("Package file…", objectName="package")
-        package.clicked.connect(self._browse_package)
-        row = QHBoxLayout()
-        row.addWidget(self.model, 1)
-        row.addWidget(browse)
-        row.addWidget(package)
-        self.batch = QSpinBox(minimum=1, maximum=4096, value=64)
-        buttons = ok_cancel(self)
-        form = QFormLayout(self)
-        form.addRow("spaCy pipeline", row)
-        form.addRow("Batch size", self.batch)
-        form.addRow(buttons)
+    import spacy.lang
 
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "spaCy pipeline folder")
-        if folder:
-            self.model.setEditText(folder)
+    return sorted(
+        module.name
+        for module in pkgutil.iter_modules(spacy.lang.__path__)
+        if module.ispkg and module.name.isalpha() and len(module.name) <= 3
+    )
 
-    def _browse_package(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Downloaded spaCy pipeline package",
-            "",
-            "spaCy pipeline packages (*.whl *.tar.gz *.tgz *.zip)",
-        )
-        if path:
-            self.model.setEditText(path)
 
-    def chosen_model(self) -> str | None:
-        text = self.model.currentText().strip()
-        return None if not text or text == BUILT_IN else text
+def ask_language(current: str, parent: QWidget | None = None) -> str | None:
+    """The project's new language, or None if the user kept the current one."""
+    codes = spacy_languages()
+    chosen, ok = QInputDialog.getItem(
+        parent,
+        "Project language",
+        "How texts are tokenized, and which pre-taggers cover them\n(en English, ru Russian, "
+        "ar Arabic, xx several languages):",
+        codes,
+        codes.index(current) if current in codes else 0,
+        True,
+    )
+    chosen = chosen.strip()
+    return chosen if ok and chosen and chosen != current else None

@@ -27,10 +27,12 @@ from annotator.core.project import Project
 from annotator.core.records import LabelKind, Layer, Status
 from annotator.gui import open_suggestions
 from annotator.gui.activity import ActivityClock
+from annotator.gui.dialogs import ask_language
 from annotator.gui.document_list import DocumentListModel, FilterBar
 from annotator.gui.editor import DocumentEditor
 from annotator.gui.label_editor import LabelSchemeDialog
 from annotator.gui.links_panel import LinksPanel
+from annotator.gui.model_actions import ModelActions
 from annotator.gui.operations import Operations
 from annotator.gui.panels import GuidelinesPanel, SpanListPanel, TopicsPanel
 from annotator.gui.review import ReviewController
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.progress_label = QLabel()
         self.operations = Operations(self)
+        self.model_actions = ModelActions(self)
         self.review = ReviewController(self)
         self._changed_rows: set[int] = set()
         self._rows_timer = QTimer(self, singleShot=True, interval=0)
@@ -142,7 +145,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.progress_label)
         bar.addPermanentWidget(self.annotator_button)
 
-    def _action(self, name: str, text: str, slot: object, keys: tuple[str, ...] = ()) -> QAction:
+    def action(self, name: str, text: str, slot: object, keys: tuple[str, ...] = ()) -> QAction:
         action = QAction(text, self)
         shortcut = by_action().get(name)
         sequences = keys or (shortcut.keys if shortcut else ())
@@ -158,17 +161,17 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         ops = self.operations
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self._action("new", "&New project…", ops.new_project, ("Ctrl+N",)))
-        file_menu.addAction(self._action("open", "&Open project…", ops.open_project, ("Ctrl+O",)))
+        file_menu.addAction(self.action("new", "&New project…", ops.new_project, ("Ctrl+N",)))
+        file_menu.addAction(self.action("open", "&Open project…", ops.open_project, ("Ctrl+O",)))
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
-        file_menu.addAction(self._action("import_files", "&Import files…", ops.import_files))
-        file_menu.addAction(self._action("import_folder", "Import &folder…", ops.import_folder))
-        file_menu.addAction(self._action("pretag", "&Pre-tag…", ops.pretag))
-        file_menu.addAction(self._action("export", "&Export…", ops.export))
-        file_menu.addAction(self._action("merge", "&Merge a colleague's project…", ops.merge))
+        file_menu.addAction(self.action("import_files", "&Import files…", ops.import_files))
+        file_menu.addAction(self.action("import_folder", "Import &folder…", ops.import_folder))
+        file_menu.addAction(self.action("pretag", "&Pre-tag…", ops.pretag))
+        file_menu.addAction(self.action("export", "&Export…", ops.export))
+        file_menu.addAction(self.action("merge", "&Merge a colleague's project…", ops.merge))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("quit", "&Quit", self.close, ("Ctrl+Q",)))
+        file_menu.addAction(self.action("quit", "&Quit", self.close, ("Ctrl+Q",)))
         edit = self.menuBar().addMenu("&Edit")
         undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         redo = self.session.undo_stack.createRedoAction(self, "&Redo")
@@ -195,11 +198,12 @@ class MainWindow(QMainWindow):
             ("picker", "&Pick label…", ed.pick_label),
             ("clear", "Clear selection", self.view.clear_span_selection),
         ):
-            edit.addAction(self._action(name, text, slot))
+            edit.addAction(self.action(name, text, slot))
         edit.addSeparator()
-        edit.addAction(self._action("schemes", "Label &schemes…", self.edit_schemes))
+        edit.addAction(self.action("schemes", "Label &schemes…", self.edit_schemes))
+        edit.addAction(self.action("language", "Project &language…", self.edit_language))
         edit.addAction(
-            self._action(
+            self.action(
                 "guidelines", "&Guidelines", lambda: self.side.setCurrentWidget(self.guidelines)
             )
         )
@@ -211,21 +215,21 @@ class MainWindow(QMainWindow):
             ("previous", "&Previous", lambda: self.go(-1)),
             ("next_unfinished", "Next &unfinished", lambda: self.next_unfinished()),
         ):
-            document.addAction(self._action(name, text, slot))
+            document.addAction(self.action(name, text, slot))
         document.addAction(
-            self._action(
+            self.action(
                 "reject_doc", "Re&ject document", lambda: self.editor.set_status(Status.REJECTED)
             )
         )
         document.addSeparator()
         open_suggestions.add_menu(document)
         view = self.menuBar().addMenu("&View")
-        view.addAction(self._action("search", "&Search", self._focus_search))
-        view.addAction(self._action("zoom_in", "&Larger text", lambda: self.zoom(1)))
-        view.addAction(self._action("zoom_out", "&Smaller text", lambda: self.zoom(-1)))
+        view.addAction(self.action("search", "&Search", self._focus_search))
+        view.addAction(self.action("zoom_in", "&Larger text", lambda: self.zoom(1)))
+        view.addAction(self.action("zoom_out", "&Smaller text", lambda: self.zoom(-1)))
         review = self.menuBar().addMenu("&Review")
         rc = self.review
-        review.addAction(self._action("review_mode", "&Review mode", rc.toggle))
+        review.addAction(self.action("review_mode", "&Review mode", rc.toggle))
         review.addSeparator()
         for name, text, slot in (
             ("next_disagreement", "&Next disagreement", lambda: rc.step(1)),
@@ -236,16 +240,17 @@ class MainWindow(QMainWindow):
             ("take_both", "Keep &both", rc.take_both),
             ("take_neither", "Keep &neither", rc.take_neither),
         ):
-            review.addAction(self._action(name, text, slot))
+            review.addAction(self.action(name, text, slot))
         review.addSeparator()
         review.addAction(
-            self._action("agreement", "&Agreement report…", lambda: ops.agreement_report())
+            self.action("agreement", "&Agreement report…", lambda: ops.agreement_report())
         )
         self.set_review_actions(False)
+        self.model_actions.add_menu(self.menuBar().addMenu("&Model"))
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("help", "&Keyboard shortcuts", self.show_shortcuts))
+        help_menu.addAction(self.action("help", "&Keyboard shortcuts", self.show_shortcuts))
         help_menu.addAction(
-            self._action("getting_started", "&Getting started", self.show_getting_started)
+            self.action("getting_started", "&Getting started", self.show_getting_started)
         )
         self.label_actions: list[QAction] = []
         self._install_label_keys()
@@ -510,6 +515,18 @@ class MainWindow(QMainWindow):
         if dialog.changed():
             self.session.labelsChanged.emit()
 
+    def edit_language(self) -> None:
+        project = self.session.project
+        chosen = ask_language(project.language, self)
+        if chosen is None:
+            return
+        try:
+            project.set_language(chosen)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Project language", str(exc))
+            return
+        self.statusBar().showMessage(f"The project's language is now {chosen}.", 5000)
+
     def switch_annotator(self) -> None:
         name, ok = QInputDialog.getText(
             self, "Annotator", "Annotate as:", text=self.session.annotator
@@ -574,6 +591,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.model_actions.stop()
         self.editor.warm_up.stop()
         self.search_task.stop()
         if self.backup_task is not None:

@@ -17,9 +17,9 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.exporting import ExportReport
 from annotator.core.importing import ImportReport
 from annotator.core.merging import MergeReport
-from annotator.core.pipelines import installed_pipelines
 from annotator.core.pretag import PretagReport
-from annotator.gui.dialogs import PretagDialog
+from annotator.core.taggers import all_taggers
+from annotator.gui.pretag_dialog import PretagDialog
 from annotator.gui.transfer_dialogs import ExportDialog, ImportDialog
 from annotator.gui.workers import BackgroundTask, run_in_background
 
@@ -38,6 +38,7 @@ class Operations:
         self.window = window
         self.task: BackgroundTask | None = None
         self.import_report: QMessageBox | None = None
+        self.pretag_report: QMessageBox | None = None
 
     @property
     def project(self) -> Any:
@@ -163,10 +164,14 @@ class Operations:
         self.window.session.documentsChanged.emit()
 
     def pretag(self) -> None:
-        dialog = PretagDialog(installed_pipelines(), self.window)
+        dialog = PretagDialog(all_taggers(self.project), self.project.language, self.window)
         if not dialog.exec():
             return
-        model, batch = dialog.chosen_model(), dialog.batch.value()
+        self.pretag_with(dialog.chosen_model(), dialog.batch.value())
+
+    def pretag_with(self, model: str | Path | None, batch: int = 64) -> None:
+        """Pre-tag in the background: every document this pipeline has not tagged (the done
+        ones keep the suggestions they were finished with)."""
         self._run(
             "Pre-tagging",
             lambda progress, cancel: self.project.pretag(
@@ -176,7 +181,17 @@ class Operations:
         )
 
     def _pretagged(self, report: PretagReport) -> None:
-        QMessageBox.information(self.window, "Pre-tagging finished", report.summary())
+        """A window-modal note, not an application-modal one: the user can read it while
+        going on with the article, and a training window left open stays usable."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Pre-tagging finished",
+            report.summary(),
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        self.pretag_report = box
+        box.open()
         self.window.session.labelsChanged.emit()
         self.window.session.documentsChanged.emit()
 

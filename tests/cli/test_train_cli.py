@@ -63,3 +63,26 @@ def test_train_curve_prints_f1_per_share(tmp_path: Path) -> None:
     for share in ("25%", "50%", "75%", "100%"):
         assert share in result.output
     assert "points of F1" in result.output
+
+
+def test_models_without_a_project_lists_the_taggers_with_language_and_labels() -> None:
+    result = runner.invoke(app, ["models"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines() if "│" in line}
+    assert "built-in" in rows["builtin"] and "│ en " in rows["builtin"]
+    assert "GPE" in rows["builtin"]
+    assert "│ ru " in rows["natasha"] and "PERSON" in rows["natasha"]
+
+
+def test_language_shows_and_sets_the_project_language_the_taggers_check(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    assert runner.invoke(app, ["language", str(project)]).output.strip().endswith(": en")
+
+    changed = runner.invoke(app, ["language", str(project), "ru"])
+    refused = runner.invoke(app, ["pretag", str(project)])
+
+    assert changed.exit_code == 0 and changed.output.strip().endswith(": ru")
+    assert refused.exit_code != 0
+    said = " ".join(refused.output.split())
+    assert "this project's language is Russian (ru)" in said
+    assert "written mostly in Latin script" in said and f"{project.name} en," in said

@@ -20,6 +20,7 @@ from annotator.core.model_registry import (
 )
 from annotator.core.project import Project
 from annotator.core.records import Status
+from annotator.core.taggers import Source, all_taggers
 from annotator.core.training import TrainingEvent, train, train_curve
 
 CITIES = ["Kathmandu", "Beijing", "Moscow", "Delhi", "Hanoi", "Cairo", "Lima", "Oslo"]
@@ -88,6 +89,9 @@ def test_pretagging_with_the_latest_model_suggests_what_it_finds(project: Projec
     assert report.spans_added == expected > 0
     unfinished = project.documents()[35].id
     assert project.suggestions(unfinished, "alice")
+    listed = all_taggers(project)[0]
+    assert (listed.name, listed.source, listed.languages) == (model.name, Source.TRAINED, ("en",))
+    assert listed.labels == ("GPE", "PERSON")
 
 
 def test_nothing_to_learn_from_is_refused_and_leaves_nothing(project: Project) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, Q
 
 from annotator.core.project import Project
 from annotator.core.records import Status
-from annotator.gui.dialogs import PretagDialog
+from annotator.gui.pretag_dialog import PretagDialog
 from annotator.gui.transfer_dialogs import ExportDialog, ImportDialog
 
 
@@ -94,10 +94,9 @@ def test_pretag_with_the_built_in_tagger_shows_suggestions(
 ) -> None:
     answer(PretagDialog, lambda dialog: dialog.batch.setValue(2))
     window.operations.pretag()
-    qtbot.waitUntil(lambda: bool(messages), timeout=60000)
-    kind, text = messages[0]
-    assert kind == "information"
-    assert "tagged 3 documents" in text
+    qtbot.waitUntil(lambda: window.operations.pretag_report is not None, timeout=60000)
+    assert not messages
+    assert "tagged 3 documents" in window.operations.pretag_report.text()
     with Project.open(project_file) as project:
         suggestions = project.suggestions(1, "tester")
     assert {s.label for s in suggestions} >= {"GPE"}
@@ -130,10 +129,9 @@ def test_pretag_with_a_downloaded_package_file_picked_in_the_dialog(
 
     answer(PretagDialog, fill)
     window.operations.pretag()
-    qtbot.waitUntil(lambda: bool(messages), timeout=60000)
-    kind, text = messages[0]
-    assert kind == "information", text
-    assert "en_cities" in text
+    qtbot.waitUntil(lambda: window.operations.pretag_report is not None, timeout=60000)
+    assert not messages
+    assert "en_cities" in window.operations.pretag_report.text()
     with Project.open(project_file) as project:
         labels = {s.label for d in project.documents() for s in project.suggestions(d.id, "tester")}
     assert labels == {"CITY"}
@@ -205,7 +203,7 @@ def test_worker_threads_never_run_the_cycle_collector(qtbot, window, project_fil
     try:
         answer(PretagDialog, lambda dialog: dialog.batch.setValue(1))
         window.operations.pretag()
-        qtbot.waitUntil(lambda: bool(messages), timeout=60000)
+        qtbot.waitUntil(lambda: window.operations.pretag_report is not None, timeout=60000)
         qtbot.wait(1200)
     finally:
         gc.callbacks.remove(record)

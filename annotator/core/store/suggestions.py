@@ -179,3 +179,14 @@ def add_suggestions(conn: Connection, rows: Sequence[tuple[int, int, int, int, i
         ).rowcount,
         0,
     )
+
+
+def text_sample(conn: Connection, documents: int, characters: int) -> list[str]:
+    """The start of the first documents: enough to tell which script a project is written in."""
+    return [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT substr(text, 1, ?) FROM documents ORDER BY id LIMIT ?",
+            (characters, documents),
+        )
+    ]

@@ -1,0 +1,188 @@
+"""The Model menu: train, learning curve, pre-tag with the latest model, and the models list.
+
+One training (or curve) at a time; its window can be closed and reopened from the menu while
+it runs, and the annotator keeps working in the main window meanwhile.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model_registry import (
+    TrainedModel,
+    delete_model,
+    latest_model,
+    list_models,
+)
+from annotator.core.pipelines import installed_pipelines
+from annotator.core.records import LabelKind
+from annotator.gui.training_window import CurveWindow, TrainingWindow, TrainOptionsDialog
+
+if TYPE_CHECKING:
+    from annotator.core.project import Project
+    from annotator.gui.main_window import MainWindow
+
+
+class ModelActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.running: TrainingWindow | CurveWindow | None = None
+
+    @property
+    def project(self) -> Project:
+        return self.window.session.project
+
+    def add_menu(self, menu: QMenu) -> None:
+        for name, text, slot in (
+            ("train", "&Train a model…", self.train),
+            ("train_curve", "&Learning curve…", self.curve),
+            ("pretag_latest", "&Pre-tag with the latest model", self.pretag_latest),
+            ("models", "&Models…", self.show_models),
+        ):
+            menu.addAction(self.window.action(name, text, slot))
+
+    def stop(self) -> None:
+        """Closing the app cancels a training (its window waits for the process to end)."""
+        if self.running is not None:
+            self.running.close()
+
+    def _busy(self) -> bool:
+        """A training already runs: show it instead of starting another."""
+        if self.running is not None and self.running.running:
+            self.running.show()
+            self.running.raise_()
+            self.running.activateWindow()
+            return True
+        return False
+
+    def _options(self, *, curve: bool) -> dict[str, Any] | None:
+        people = [a.name for a in self.project.annotators() if a.kind == "human"]
+        bases = [m.name for m in list_models(self.project)] + installed_pipelines()
+        dialog = TrainOptionsDialog(
+            people, self.window.session.annotator, bases, self.window, curve=curve
+        )
+        if not dialog.exec():
+            return None
+        options = {
+            "annotator": dialog.annotator.currentText(),
+            "dev_ratio": dialog.dev_ratio.value(),
+            "max_minutes": dialog.max_minutes.value(),
+        }
+        base = dialog.chosen_base()
+        if not curve and base is not None:
+            names = {m.name: m for m in list_models(self.project)}
+            options["base"] = str(names[base].pipeline) if base in names else base
+        return options
+
+    def train(self) -> None:
+        if self._busy():
+            return
+        options = self._options(curve=False)
+        if options is None:
+            return
+        window = TrainingWindow(self.project, options, self.window)
+        window.pretag_requested.connect(self._pretag_new)
+        self.running = window
+        window.show()
+        window.start()
+
+    def curve(self) -> None:
+        if self._busy():
+            return
+        options = self._options(curve=True)
+        if options is None:
+            return
+        colours = {
+            label.name: label.colour for kind in LabelKind for label in self.project.labels(kind)
+        }
+        window = CurveWindow(self.project, options, colours, self.window)
+        self.running = window
+        window.show()
+        window.start()
+
+    def _pretag_new(self, model: TrainedModel) -> None:
+        self.window.operations.pretag_with(model.pipeline)
+
+    def pretag_latest(self) -> None:
+        try:
+            model = latest_model(self.project)
+        except AnnotatorError as exc:
+            QMessageBox.information(self.window, "No model yet", str(exc))
+            return
+        self.window.operations.pretag_with(model.pipeline)
+
+    def show_models(self) -> None:
+        ModelsDialog(self.project, self.window).exec()
+
+
+class ModelsDialog(QDialog):
+    """The project's models, newest first, with what they learned from and their F1."""
+
+    def __init__(self, project: Project, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Trained models")
+        self.project = project
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(
+            ["model", "annotator", "documents", "labels", "F1", "stopped"]
+        )
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.empty = QLabel("No trained models yet: Model ▸ Train a model.")
+        delete = QPushButton("Delete")
+        delete.clicked.connect(self._delete)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(delete)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.resize(720, 320)
+        self._fill()
+
+    def _fill(self) -> None:
+        models = list_models(self.project)
+        self.models = models
+        self.empty.setVisible(not models)
+        self.table.setRowCount(len(models))
+        for row, model in enumerate(models):
+            values = [
+                model.name,
+                model.annotator,
+                f"{model.train_documents:,} + {model.dev_documents:,} held out",
+                ", ".join(model.labels),
+                f"{model.f1:.1f}",
+                model.stopped,
+            ]
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+
+    def _delete(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.models):
+            return
+        model = self.models[row]
+        answer = QMessageBox.question(
+            self, "Delete model", f"Delete model {model.name}? Its suggestions stay."
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            delete_model(self.project, model.name)
+            self._fill()
