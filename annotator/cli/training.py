@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
     app.command("train")(reports_errors(train))
     app.command("train-curve")(reports_errors(train_curve))
     app.command("models")(reports_errors(models))
+    app.command("unsure")(reports_errors(unsure))
 
 
 def train(
@@ -222,3 +223,42 @@ def _print_scores(rows: list[LabelScore]) -> None:
             f"{100 * row.f1:.1f}",
         )
     console.print(table)
+
+
+def unsure(
+    project: ProjectArg,
+    model: Annotated[
+        str, typer.Option(help="The model that ranks: latest, a trained model's name or a path.")
+    ] = "latest",
+    annotator: Annotated[
+        str | None, typer.Option(help="Whose unfinished documents to list (default: you).")
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="How many documents to list.")] = 20,
+) -> None:
+    """Score every document by how unsure the model is, order the app's list that way ("model
+    unsure first") and print the unfinished documents it is least sure of."""
+    from annotator.cli.app import _open
+    from annotator.cli.output import progress_bar
+    from annotator.core.listing import DocumentFilter, document_rows, list_document_ids
+    from annotator.core.records import Status
+    from annotator.core.settings import current_annotator
+    from annotator.core.uncertainty import document_uncertainty, rank
+
+    who = annotator or current_annotator()
+    with _open(project, create=False) as opened:
+        with progress_bar("Scoring") as bar:
+            report = rank(opened, model, progress=bar)
+        ids = list_document_ids(opened, DocumentFilter(who), sort="unsure")
+        rows = [
+            row
+            for row in document_rows(opened, who, ids[: top * 4])
+            if row.status in (Status.NEW, Status.IN_PROGRESS)
+        ][:top]
+        figures = document_uncertainty(opened, report.model, [row.id for row in rows])
+    console.print(
+        f"{report.model} scored {report.scored:,} documents ({report.already_scored:,} "
+        "already scored). The documents it is least sure of first:",
+        highlight=False,
+    )
+    for row in rows:
+        console.print(f"  {figures.get(row.id, 0):.2f}  #{row.id}  {row.title}", highlight=False)

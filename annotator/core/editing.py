@@ -62,6 +62,13 @@ class SpanInfo:
         return self.origin_span_id is not None and not self.rejected
 
 
+@dataclass(frozen=True)
+class TopicSuggestion:
+    label: str
+    #: The classifier's confidence that the topic applies, from one half to one.
+    score: float
+
+
 @dataclass
 class AnnotationInfo:
     """One annotator's work on one document."""
@@ -483,13 +490,17 @@ class EditingMixin:
         """Model spans on the document this annotator has not decided (see
         ``store.suggestions``)."""
         with self.engine.connect() as conn:
-            annotation_id = conn.exec_driver_sql(
-                "SELECT a.id FROM annotations AS a JOIN annotators AS n ON n.id = a.annotator_id "
-                "WHERE a.document_id = ? AND n.name = ?",
-                (document_id, annotator),
-            ).scalar()
+            annotation_id = suggestion_store.annotation_id(conn, document_id, annotator)
             rows = suggestion_store.open_suggestions(conn, document_id, annotation_id)
         return [span_from_row(row) for row in rows]
+
+    def topic_suggestions(self, document_id: int, annotator: str) -> list[TopicSuggestion]:
+        """Topics a text classifier says apply and this annotator has not decided; accepting
+        or rejecting one is ``set_topic`` with True or False."""
+        with self.engine.connect() as conn:
+            annotation_id = suggestion_store.annotation_id(conn, document_id, annotator)
+            rows = suggestion_store.open_topic_suggestions(conn, document_id, annotation_id)
+        return [TopicSuggestion(label, score) for label, score in rows]
 
     def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
         with self.transaction() as session:
@@ -566,6 +577,34 @@ class EditingMixin:
             if not chosen:
                 return []
             return self._copy_suggestions(session, who, annotation, [s.id for s in chosen], reject)
+
+    def decide_topic_suggestions(
+        self, document_id: int, annotator: str, *, reject: bool
+    ) -> list[str]:
+        """Accept (applies) or reject (does not apply) every topic a classifier suggests on
+        the document and the annotator has not decided, as one edit; returns those topics."""
+        with self.transaction() as session:
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            session.flush()
+            decided = suggestion_store.decide_topics(
+                session.connection(), document_id, annotation.id, reject
+            )
+            if decided:
+                self._touch(annotation)
+                self._log(session, who, document_id, "decide_topics", topics=decided, reject=reject)
+            return decided
+
+    def clear_topics(self, document_id: int, annotator: str, labels: list[str]) -> None:
+        """Make several topics undecided again as one edit (undo of deciding them all)."""
+        if not labels:
+            return
+        with self.transaction() as session:
+            who = self._annotator(session, annotator)
+            annotation = self._annotation(session, document_id, who)
+            suggestion_store.clear_topics(session.connection(), annotation.id, labels)
+            self._touch(annotation)
+            self._log(session, who, document_id, "clear_topics", topics=labels)
 
     def remove_spans(self, span_ids: list[int], annotator: str) -> None:
         """Remove several of the annotator's spans as one edit (undo of a decision on many

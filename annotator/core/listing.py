@@ -22,7 +22,16 @@ SORT_KEYS = {
     "status": "status",
     "entities": "entities",
     "length": "d.length",
+    "unsure": "unsure",
 }
+#: "Model unsure first": the viewer's unfinished documents before the rest, each part from
+#: the most to the least uncertain by the model that last ranked them (see
+#: ``annotator.core.uncertainty``); documents it has not scored come last.
+UNSURE_ORDER = (
+    "coalesce(a.status, 'new') IN ('done', 'skipped', 'rejected'), "
+    "(SELECT u.uncertainty FROM model_uncertainty AS u WHERE u.document_id = d.id "
+    "AND u.annotator_id = {model}) DESC"
+)
 INDEX_CHUNK = 100
 
 
@@ -162,12 +171,12 @@ def list_documents(
         raise AnnotatorError(f"Cannot sort documents by '{sort}'.")
     where, params = _where(project, flt)
     base, base_params = _base(_annotator_id(project, flt.annotator))
-    direction = "DESC" if descending else "ASC"
+    order = _order(project, sort, SORT_KEYS[sort], descending)
     sql = (
         f"SELECT d.id, coalesce(d.title, ''), coalesce(a.status, 'new') AS status, "
         f"coalesce({ENTITY_COUNT}, 0) AS entities, {SUGGESTION_COUNT}, {TOPICS}, "
         f"coalesce({UNRELIABLE_COUNT}, 0) {base}{where} "
-        f"ORDER BY {SORT_KEYS[sort]} {direction}, d.id LIMIT ? OFFSET ?"
+        f"ORDER BY {order}, d.id LIMIT ? OFFSET ?"
     )
     with project.engine.connect() as conn:
         rows = conn.exec_driver_sql(sql, (*base_params, *params, limit, offset)).all()
@@ -193,12 +202,24 @@ def list_document_ids(
     where, params = _where(project, flt, build_index)
     ids_only = sort not in ("title", "length")
     base, base_params = _base(_annotator_id(project, flt.annotator), ids_only)
-    direction = "DESC" if descending else "ASC"
-    order = {"status": "coalesce(a.status, 'new')", "entities": f"coalesce({ENTITY_COUNT}, 0)"}
-    sql = f"SELECT d.id {base}{where} ORDER BY {order.get(sort, SORT_KEYS[sort])} {direction}, d.id"
+    expressions = {
+        "status": "coalesce(a.status, 'new')",
+        "entities": f"coalesce({ENTITY_COUNT}, 0)",
+    }
+    order = _order(project, sort, expressions.get(sort, SORT_KEYS[sort]), descending)
+    sql = f"SELECT d.id {base}{where} ORDER BY {order}, d.id"
     with project.engine.connect() as conn:
         cursor = conn.connection.driver_connection.execute(sql, (*base_params, *params))
         return [row[0] for row in cursor.fetchall()]
+
+
+def _order(project: Project, sort: str, expression: str, descending: bool) -> str:
+    if sort == "unsure":
+        from annotator.core.uncertainty import RANKED_BY
+
+        model = project.get_setting(RANKED_BY)
+        return UNSURE_ORDER.format(model=model if isinstance(model, int) else -1)
+    return f"{expression} {'DESC' if descending else 'ASC'}"
 
 
 def document_rows(project: Project, annotator: str, ids: list[int]) -> list[DocumentRow]:

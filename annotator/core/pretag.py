@@ -44,6 +44,31 @@ class PretagReport:
     #: Earlier models' suggestions nobody had decided, replaced by this model's.
     replaced: int = 0
     labels: dict[str, int] = field(default_factory=dict)
+    #: Topic suggestions (a classifier's score of at least one half), per topic.
+    topics: dict[str, int] = field(default_factory=dict)
+    replaced_topics: int = 0
+    #: Classifier labels that are not topics of the project, with how many documents they
+    #: scored: not stored, so a pipeline's own categories never enter the topic scheme.
+    unknown_topics: dict[str, int] = field(default_factory=dict)
+
+    def count_topics(
+        self,
+        sets: dict[int, int],
+        ids: list[int],
+        cats: list[dict[str, float]],
+        topic_ids: dict[str, int],
+    ) -> list[tuple[int, int, float]]:
+        """The (set, topic, score) rows to store, counting what is suggested and left out."""
+        rows = []
+        for document_id, scores in zip(ids, cats, strict=True):
+            for label, score in scores.items():
+                if label not in topic_ids:
+                    self.unknown_topics[label] = self.unknown_topics.get(label, 0) + 1
+                    continue
+                rows.append((sets[document_id], topic_ids[label], float(score)))
+                if score >= 0.5:
+                    self.topics[label] = self.topics.get(label, 0) + 1
+        return rows
 
     def summary(self) -> str:
         labels = ", ".join(f"{label} {count:,}" for label, count in sorted(self.labels.items()))
@@ -52,10 +77,19 @@ class PretagReport:
             f"({self.already_tagged:,} were already tagged): {self.spans_added:,} suggestions"
             + (f" ({labels})." if labels else ".")
         )
-        if self.replaced:
+        if self.topics:
+            topics = ", ".join(f"{label} {count:,}" for label, count in sorted(self.topics.items()))
+            text += f" Topic suggestions: {topics}."
+        if self.replaced or self.replaced_topics:
             text += (
-                f" They replace {self.replaced:,} suggestion(s) of earlier models that nobody "
-                "had decided."
+                f" They replace {self.replaced + self.replaced_topics:,} suggestion(s) of "
+                "earlier models that nobody had decided."
+            )
+        if self.unknown_topics:
+            unknown = ", ".join(sorted(self.unknown_topics))
+            text += (
+                f" Not stored: the classifier's labels {unknown}, which are not topics of this "
+                "project (add them as topics to keep them)."
             )
         return text
 
@@ -84,13 +118,11 @@ def pretag(
     """Tag every document this pipeline has not tagged; see the module docstring."""
     nlp = nlp if nlp is not None else load_pipeline(model)
     check_covers(project, nlp)
-    if (
-        "ner" not in nlp.pipe_names
-        and "entity_ruler" not in nlp.pipe_names
-        and not any("ruler" in name for name in nlp.pipe_names)
+    if not any(
+        "ner" in name or "ruler" in name or name.startswith("textcat") for name in nlp.pipe_names
     ):
         raise AnnotatorError(
-            f"The pipeline has no component that finds entities (it has: "
+            f"The pipeline has no component that finds entities or topics (it has: "
             f"{', '.join(nlp.pipe_names) or 'nothing'})."
         )
     name, version = pipeline_identity(nlp)
@@ -98,6 +130,7 @@ def pretag(
     reporter = Reporter(progress, cancel)
     model_id = project.ensure_annotator(name, kind="model", model_version=version).id
     label_ids: dict[str, int] = {}
+    topic_ids = {label.name: label.id for label in project.labels(LabelKind.TOPIC)}
     total = project.document_count()
     last_id = 0
     while True:
@@ -109,11 +142,16 @@ def pretag(
         last_id = page[-1][0]
         ids = [document_id for document_id, _text in page]
         docs = nlp.pipe((text for _id, text in page), batch_size=batch_size, n_process=n_process)
-        found = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+        found, cats = [], []
+        for doc in docs:
+            found.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
+            cats.append(doc.cats)
         with project.writer.begin() as conn:
             now = now_text()
             report.replaced += store.drop_superseded(conn, model_id, ids)
+            report.replaced_topics += store.drop_superseded_topics(conn, model_id, ids)
             sets = store.add_model_sets(conn, model_id, ids, now)
+            store.add_topic_scores(conn, report.count_topics(sets, ids, cats, topic_ids))
             rows = []
             for document_id, ents in zip(ids, found, strict=True):
                 for start, end, label in ents:

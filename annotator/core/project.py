@@ -205,7 +205,10 @@ class Project(EditingMixin):
         """Read on the reading engine, so it is safe inside any write transaction."""
         with self.engine.connect() as conn:
             row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (key,)).first()
-        return default if row is None else json.loads(row[0])
+        if row is None:
+            return default
+        # The column has numeric affinity: SQLite keeps a JSON number as a number, not text.
+        return json.loads(row[0]) if isinstance(row[0], str) else row[0]
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as session:

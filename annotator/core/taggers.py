@@ -74,11 +74,12 @@ class TaggerInfo:
 
 def built_in_tagger() -> TaggerInfo:
     from annotator.core.default_tagger import default_tagger_path
+    from annotator.core.person_mentions import LABEL as PERSON
 
     patterns = default_tagger_path() / "entity_ruler" / "patterns.jsonl"
     with patterns.open(encoding="utf-8") as lines:
-        labels = sorted({json.loads(line)["label"] for line in lines if line.strip()})
-    return TaggerInfo(BUILT_IN, Source.BUILT_IN, ("en",), tuple(labels))
+        labels = {json.loads(line)["label"] for line in lines if line.strip()}
+    return TaggerInfo(BUILT_IN, Source.BUILT_IN, ("en",), tuple(sorted(labels | {PERSON})))
 
 
 def natasha_tagger() -> TaggerInfo:

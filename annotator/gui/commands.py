@@ -195,19 +195,23 @@ class DecideSuggestion(EditCommand):
 
 
 class DecideAll(EditCommand):
-    """Accepting (or rejecting) every open suggestion of a document: one statement, one undo
-    step. Redo decides again and maps the new spans onto the ones views know."""
+    """Accepting (or rejecting) every open suggestion of a document, entities and topics:
+    set-based statements, one undo step. Redo decides again and maps the new spans onto the
+    ones views know."""
 
     def __init__(self, session: ProjectSession, document_id: int, *, reject: bool) -> None:
         verb = "Reject" if reject else "Accept"
         super().__init__(session, document_id, f"{verb} all suggestions")
         self.reject = reject
         self.created: list[SpanInfo] = []
+        self.topics: list[str] = []
 
     def apply(self) -> None:
-        made = self.session.project.decide_suggestions(
+        project = self.session.project
+        self.topics = project.decide_topic_suggestions(
             self.document_id, self.annotator, reject=self.reject
         )
+        made = project.decide_suggestions(self.document_id, self.annotator, reject=self.reject)
         if self.created:
             fresh = {_place(span): span for span in made}
             for old in self.created:
@@ -220,6 +224,7 @@ class DecideAll(EditCommand):
     def revert(self) -> None:
         ids = [self.session.resolve(span.id) for span in self.created]
         self.session.project.remove_spans(ids, self.annotator)
+        self.session.project.clear_topics(self.document_id, self.annotator, self.topics)
 
 
 def _place(span: SpanInfo) -> tuple[str, int, int, str]:

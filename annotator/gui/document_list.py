@@ -159,6 +159,11 @@ class DocumentListModel(QAbstractTableModel):
             return item.id
         return None
 
+    def set_order(self, key: str) -> None:
+        """An order chosen by name rather than by a column ("unsure": model unsure first)."""
+        self.sort_key, self.descending = key, False
+        self.reload()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_BY_COLUMN.get(column, "order")
         descending = order == Qt.SortOrder.DescendingOrder
@@ -172,6 +177,7 @@ class FilterBar(QWidget):
     """Search box and filters by status, entity label, topic and unreliable passages."""
 
     filterChanged = Signal(object)
+    orderChanged = Signal(str)
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +190,16 @@ class FilterBar(QWidget):
             self.status.addItem(text.capitalize(), status)
         self.label = QComboBox()
         self.topic = QComboBox()
+        self.order = QComboBox()
+        self.order.addItem("Import order", "order")
+        self.order.addItem("Model unsure first", "unsure")
+        self.order.setToolTip(
+            "Model unsure first: your unfinished documents where the latest trained model is "
+            "least sure come first (labelling them teaches it most)"
+        )
+        self.order.currentIndexChanged.connect(
+            lambda _index: self.orderChanged.emit(self.order.currentData())
+        )
         self.unreliable = QCheckBox("⚠ only")
         self.unreliable.setToolTip("Only documents with unreliable passages")
         self.disagreements = QSpinBox(minimum=0, maximum=999)
@@ -207,6 +223,7 @@ class FilterBar(QWidget):
         for widget in (self.status, self.label, self.topic, self.unreliable):
             row.addWidget(widget)
         layout.addLayout(row)
+        layout.addWidget(self.order)
         layout.addWidget(self.disagreements)
 
     def fill_labels(self) -> None:

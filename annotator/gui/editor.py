@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from annotator.core.editing import AnnotationInfo, SpanInfo
+from annotator.core.editing import AnnotationInfo, SpanInfo, TopicSuggestion
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelInfo
 from annotator.core.records import LabelKind, Layer, Status
@@ -49,6 +49,7 @@ class DocumentEditor(QObject):
         self.text = ""
         self._annotation: AnnotationInfo | None = None
         self._suggestions: list[SpanInfo] = []
+        self._topic_suggestions: list[TopicSuggestion] = []
         self._stale = False
         self.precise = False
         self.overlay: Callable[[], list[DisplaySpan]] | None = None
@@ -111,6 +112,11 @@ class DocumentEditor(QObject):
             if self.session.reviewing
             else project.suggestions(self.document_id, self.session.annotator)
         )
+        self._topic_suggestions = (
+            []
+            if self.session.reviewing
+            else project.topic_suggestions(self.document_id, self.session.annotator)
+        )
         if self._annotation is not None:
             own = [
                 (s.start, s.end)
@@ -131,6 +137,13 @@ class DocumentEditor(QObject):
         if self._stale:
             self.refresh()
         return self._suggestions
+
+    @property
+    def topic_suggestions(self) -> list[TopicSuggestion]:
+        """Topics a classifier suggests that the annotator has not decided, with scores."""
+        if self._stale:
+            self.refresh()
+        return self._topic_suggestions
 
     def _refresh_if_stale(self) -> None:
         if self._stale:
@@ -321,7 +334,7 @@ class DocumentEditor(QObject):
         self.decide_all(reject=True)
 
     def decide_all(self, *, reject: bool) -> None:
-        if self.document_id is not None and self.suggestions:
+        if self.document_id is not None and (self.suggestions or self.topic_suggestions):
             self._execute(commands.DecideAll(self.session, self.document_id, reject=reject))
 
     def move_boundary(self, which: str, direction: int) -> None:
@@ -397,8 +410,15 @@ class DocumentEditor(QObject):
         self._execute(commands.SetTopic(self.session, self.document_id, label, applies, before))
 
     def toggle_topic(self, label: str) -> None:
+        """The topic's key: applies, or undecided again; on a suggested topic, accept it."""
         current = self.annotation.topics.get(label) if self.annotation is not None else None
         self.set_topic(label, None if current is True else True)
+
+    def reject_topic(self, label: str) -> None:
+        """Shift with the topic's key: does not apply (rejects a suggested topic), or
+        undecided again."""
+        current = self.annotation.topics.get(label) if self.annotation is not None else None
+        self.set_topic(label, None if current is False else False)
 
     def set_status(self, status: Status) -> None:
         if self.document_id is not None and status != self.status():

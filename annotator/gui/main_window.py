@@ -279,10 +279,24 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, n=label.name, h=handler: h(n))
                 self.addAction(action)
                 self.label_actions.append(action)
+                if kind is LabelKind.TOPIC:
+                    self._install_topic_rejection(label.name, label.shortcut)
+
+    def _install_topic_rejection(self, label: str, shortcut: str) -> None:
+        """Shift with a topic's key: does not apply (rejects a suggested topic)."""
+        key = QKeySequence(shortcut)[0]
+        rejection = QAction(f"{label}: does not apply", self)
+        rejection.setShortcut(
+            QKeySequence(key.keyboardModifiers() | Qt.KeyboardModifier.ShiftModifier | key.key())
+        )
+        rejection.triggered.connect(lambda _=False, n=label: self.editor.reject_topic(n))
+        self.addAction(rejection)
+        self.label_actions.append(rejection)
 
     def _connect(self) -> None:
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.filters.filterChanged.connect(self._filter_changed)
+        self.filters.orderChanged.connect(self.model_actions.order_by)
         self.editor.refreshed.connect(self._update_panels)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.session.errorOccurred.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -460,6 +474,7 @@ class MainWindow(QMainWindow):
             if choice != "leave":
                 self.editor.decide_all(reject=choice == "reject")
         self.editor.set_status(Status.DONE)
+        self.model_actions.document_finished()
         self.next_unfinished()
 
     def skip(self) -> None:
@@ -472,7 +487,9 @@ class MainWindow(QMainWindow):
         editor = self.editor
         spans = editor.own_spans()
         colours = editor.colours()
-        self.topics.show_topics(editor.labels[LabelKind.TOPIC], editor.annotation)
+        self.topics.show_topics(
+            editor.labels[LabelKind.TOPIC], editor.annotation, editor.topic_suggestions
+        )
         self.unreliable.show_spans(editor.text, spans, [], colours)
         self.entities.show_spans(editor.text, spans, editor.suggestions, colours)
         self.side.setTabText(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -22,19 +23,24 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.listing import DocumentFilter, count_documents
 from annotator.core.model_registry import (
+    LATEST,
     TrainedModel,
     delete_model,
     latest_model,
     list_models,
 )
 from annotator.core.pipelines import installed_pipelines
-from annotator.core.records import LabelKind
+from annotator.core.records import LabelKind, Status
 from annotator.gui.training_window import CurveWindow, TrainingWindow, TrainOptionsDialog
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
     from annotator.gui.main_window import MainWindow
+
+
+RETRAIN_SETTING = "retrain_every"
 
 
 class ModelActions:
@@ -52,8 +58,88 @@ class ModelActions:
             ("train_curve", "&Learning curve…", self.curve),
             ("pretag_latest", "&Pre-tag with the latest model", self.pretag_latest),
             ("models", "&Models…", self.show_models),
+            ("order_unsure", "List documents the model is &unsure of first", self.order_unsure),
+            ("retrain", "&Retrain in the background…", self.ask_retrain),
         ):
             menu.addAction(self.window.action(name, text, slot))
+
+    # Model unsure first ----------------------------------------------------------------------
+
+    def order_unsure(self) -> None:
+        combo = self.window.filters.order
+        combo.setCurrentIndex(combo.findData("unsure"))
+
+    def order_by(self, key: str) -> None:
+        """Order the list; "unsure" first scores the documents with the latest model."""
+        if key != "unsure":
+            self.window.model.set_order(key)
+            return
+        self.window.operations.rank_with(
+            LATEST, lambda: self.window.model.set_order("unsure"), self._order_failed
+        )
+
+    def _order_failed(self) -> None:
+        combo = self.window.filters.order
+        combo.blockSignals(True)
+        combo.setCurrentIndex(combo.findData("order"))
+        combo.blockSignals(False)
+        self.window.model.set_order("order")
+
+    # Retraining in the background ---------------------------------------------------------
+
+    def retrain_every(self) -> int:
+        value = self.project.get_setting(RETRAIN_SETTING, 0)
+        return value if isinstance(value, int) else 0
+
+    def ask_retrain(self) -> None:
+        value, ok = QInputDialog.getInt(
+            self.window,
+            "Retrain in the background",
+            "Train a new model after every N documents you finish (0: never).\nIt learns "
+            "from your finished documents with the default settings (20% held out, at most "
+            "10 minutes); pre-tag with it from the Model menu when it is ready.",
+            self.retrain_every(),
+            0,
+            100_000,
+        )
+        if ok:
+            self.project.set_setting(RETRAIN_SETTING, value)
+
+    def document_finished(self) -> None:
+        """Start a background training once N more documents are done than the latest model
+        learned from (N from the project's setting; 0 is off)."""
+        every = self.retrain_every()
+        if not every or (self.running is not None and self.running.running):
+            return
+        annotator = self.window.session.annotator
+        finished = count_documents(self.project, DocumentFilter(annotator, status=Status.DONE))
+        try:
+            latest = latest_model(self.project)
+        except AnnotatorError:
+            seen = 0
+        else:
+            seen = latest.train_documents + latest.dev_documents
+            if latest.annotator != annotator:
+                seen = 0
+        if finished - seen < every:
+            return
+        window = TrainingWindow(self.project, {"annotator": annotator}, self.window)
+        window.pretag_requested.connect(self._pretag_new)
+        window.finished_training.connect(self._retrained)
+        self.running = window
+        window.start()
+        self.window.statusBar().showMessage(
+            f"Training a new model on your {finished:,} finished documents in the background "
+            "(Model ▸ Train shows it).",
+            8000,
+        )
+
+    def _retrained(self, model: TrainedModel) -> None:
+        self.window.statusBar().showMessage(
+            f"A new model is ready: F1 {model.f1:.1f}. Model ▸ Pre-tag with the latest model "
+            "uses it.",
+            15000,
+        )
 
     def stop(self) -> None:
         """Closing the app cancels a training (its window waits for the process to end)."""

@@ -6,6 +6,7 @@ the user what it did (and what it skipped and why) and refreshes the views throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +179,25 @@ class Operations:
                 model, batch_size=batch, progress=progress, cancel=cancel
             ),
             self._pretagged,
+        )
+
+    def rank_with(
+        self, model: str | Path, then: Callable[[], None], failed: Callable[[], None]
+    ) -> None:
+        """Score the documents by how unsure the model is, in the background, then ``then``;
+        ``failed`` when it could not (no model yet, a tagger without probabilities)."""
+        from annotator.core.uncertainty import rank
+
+        def warn(message: str) -> None:
+            QMessageBox.warning(self.window, "Model unsure first", message)
+            failed()
+
+        self.task = run_in_background(
+            self.window,
+            "Scoring documents",
+            lambda progress, cancel: rank(self.project, model, progress=progress, cancel=cancel),
+            lambda _report: then(),
+            warn,
         )
 
     def _pretagged(self, report: PretagReport) -> None:

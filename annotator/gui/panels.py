@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.editing import AnnotationInfo, SpanInfo
+from annotator.core.editing import AnnotationInfo, SpanInfo, TopicSuggestion
 from annotator.core.labels import LabelInfo
 from annotator.core.records import Layer
 from annotator.gui.colours import ink_on, over
@@ -47,26 +47,51 @@ class TopicsPanel(QWidget):
         self.list = QListWidget()
         self.list.itemClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
-        hint = QLabel("Click or press the key to toggle; Shift+click: does not apply.")
+        hint = QLabel(
+            "Click or press the key: applies (accepts a suggested topic). Shift+click or "
+            "Shift with the key: does not apply (rejects it). Shift+A / Shift+X decide all."
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.list)
         self._state: dict[str, bool | None] = {}
 
-    def show_topics(self, labels: list[LabelInfo], annotation: AnnotationInfo | None) -> None:
+    def show_topics(
+        self,
+        labels: list[LabelInfo],
+        annotation: AnnotationInfo | None,
+        suggested: list[TopicSuggestion] | None = None,
+    ) -> None:
+        """Each topic's decision; an undecided topic a model suggests shows its score, on a
+        pale version of the topic's colour, as entity suggestions do."""
         decided = annotation.topics if annotation is not None else {}
+        scores = {s.label: s.score for s in suggested or []}
         self._state = {label.name: decided.get(label.name) for label in labels}
         self.list.clear()
         for label in labels:
             state = decided.get(label.name)
-            mark = {True: "☑", False: "☒", None: "☐"}[state]
+            score = scores.get(label.name) if state is None else None
+            mark = {True: "☑", False: "☒", None: "◇" if score is not None else "☐"}[state]
             key = f"   [{label.shortcut}]" if label.shortcut else ""
-            item = QListWidgetItem(f"{mark}  {label.name}{key}")
+            suggestion = f"   suggested {score:.2f}" if score is not None else ""
+            item = QListWidgetItem(f"{mark}  {label.name}{suggestion}{key}")
             item.setData(Qt.ItemDataRole.UserRole, label.name)
-            item.setToolTip(label.description)
+            item.setToolTip(
+                label.description
+                + (
+                    f"\nA model suggests this topic (score {score:.2f}): the key or a click "
+                    "accepts it, Shift rejects it."
+                    if score is not None
+                    else ""
+                )
+            )
+            colour = QColor(label.colour)
             if state is True:
-                item.setBackground(QBrush(QColor(label.colour)))
-                item.setForeground(QBrush(ink_on(QColor(label.colour))))
+                item.setBackground(QBrush(colour))
+                item.setForeground(QBrush(ink_on(colour)))
+            elif score is not None:
+                colour.setAlpha(90)
+                item.setBackground(QBrush(colour))
             self.list.addItem(item)
 
     def state(self, label: str) -> bool | None:

@@ -127,6 +127,7 @@ class TrainingWindow(QWidget):
     """Live progress of one training, then its scores and what to do with the model."""
 
     pretag_requested = Signal(object)
+    finished_training = Signal(object)
 
     def __init__(self, project: Project, options: dict[str, Any], parent: QWidget) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -197,6 +198,7 @@ class TrainingWindow(QWidget):
         self.table.show()
         self._finish()
         self.pretag_button.show()
+        self.finished_training.emit(model)
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)

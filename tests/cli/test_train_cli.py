@@ -42,6 +42,15 @@ def test_train_then_list_pretag_with_latest_and_delete(tmp_path: Path) -> None:
     tagged = runner.invoke(app, ["pretag", str(project), "--model", "latest"])
     assert tagged.exit_code == 0, tagged.output
     assert "en_annotator_news@" in tagged.output and "tagged 30 documents" in tagged.output
+    unsure = runner.invoke(app, ["unsure", str(project), "--annotator", "alice", "--top", "3"])
+    assert unsure.exit_code == 0, unsure.output
+    listed_ids = [
+        int(line.split("#")[1].split()[0]) for line in unsure.output.splitlines() if "#" in line
+    ]
+    with Project.open(project) as opened:
+        finished = {d.id for d in opened.documents()[:24]}
+    assert len(listed_ids) == 3 and not finished & set(listed_ids)
+    assert "scored 30 documents" in " ".join(unsure.output.split())
     deleted = runner.invoke(app, ["models", str(project), "--delete", model.name])
     assert deleted.exit_code == 0 and model.name in deleted.output
     assert "No trained models yet" in runner.invoke(app, ["models", str(project)]).output

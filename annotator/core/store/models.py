@@ -234,6 +234,8 @@ class Topic(Base):
     applies: Mapped[bool] = mapped_column(Boolean, default=True)
     adjudicated_by: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
     taken_from: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
+    #: A text classifier's confidence that the topic applies (its suggestions only).
+    score: Mapped[float | None] = mapped_column(Float)
 
     annotation: Mapped[Annotation] = relationship(back_populates="topics")
     label: Mapped[Label] = relationship()
@@ -271,6 +273,19 @@ class ReviewCount(Base):
     annotators: Mapped[str] = mapped_column(String)
     disagreements: Mapped[int] = mapped_column(Integer, default=0)
     unsettled: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ModelUncertainty(Base):
+    """How unsure a model is about a document (0 sure, 1 a coin toss), for the order "model
+    unsure first"; one row per model, so one model's figures never replace another's."""
+
+    __tablename__ = "model_uncertainty"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
+    uncertainty: Mapped[float] = mapped_column(Float)
 
 
 class EditLog(Base):

@@ -41,6 +41,15 @@ SPAN_COLUMNS = (
 _NAMED = "JOIN labels AS l ON l.id = s.label_id JOIN annotators AS c ON c.id = s.created_by"
 
 
+def annotation_id(conn: Connection, document_id: int, annotator: str) -> int | None:
+    """The set of this annotator (by name) on the document, if they have one."""
+    return conn.exec_driver_sql(
+        "SELECT a.id FROM annotations AS a JOIN annotators AS n ON n.id = a.annotator_id "
+        "WHERE a.document_id = ? AND n.name = ?",
+        (document_id, annotator),
+    ).scalar()
+
+
 def open_suggestions(
     conn: Connection, document_id: int, annotation_id: int | None
 ) -> list[tuple[Any, ...]]:
@@ -190,3 +199,137 @@ def text_sample(conn: Connection, documents: int, characters: int) -> list[str]:
             (characters, documents),
         )
     ]
+
+
+def drop_superseded_topics(conn: Connection, model_id: int, document_ids: Sequence[int]) -> int:
+    """Other models' topic suggestions on these documents, as :func:`drop_superseded` does for
+    spans; a person's decision lives in their own set, so nothing decided is lost."""
+    removed = 0
+    for part in chunks(list(document_ids)):
+        removed += conn.exec_driver_sql(
+            "DELETE FROM topics WHERE id IN (SELECT t.id FROM topics AS t "
+            "JOIN annotations AS m ON m.id = t.annotation_id "
+            "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
+            f"WHERE m.annotator_id != ? AND m.document_id IN ({marks(len(part))}) "
+            "AND NOT EXISTS (SELECT 1 FROM annotations AS p JOIN annotators AS pn "
+            "ON pn.id = p.annotator_id AND pn.kind = 'human' "
+            "WHERE p.document_id = m.document_id AND p.status = 'done'))",
+            (model_id, *part),
+        ).rowcount
+    return max(removed, 0)
+
+
+def add_topic_scores(conn: Connection, rows: Sequence[tuple[int, int, float]]) -> None:
+    """Rows of (set id, topic label id, score): a classifier's view of every topic, applying
+    where its score reaches one half."""
+    if not rows:  # an empty parameter list would be taken as a single statement
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO topics (annotation_id, label_id, applies, score) VALUES (?, ?, ? >= 0.5, ?) "
+        "ON CONFLICT DO NOTHING",
+        [(set_id, label_id, score, score) for set_id, label_id, score in rows],
+    )
+
+
+def open_topic_suggestions(
+    conn: Connection, document_id: int, annotation_id: int | None
+) -> list[tuple[str, float]]:
+    """(topic, score) a model says applies and the set ``annotation_id`` has not decided,
+    highest score first; one line per topic when several models suggest it."""
+    return [
+        (row[0], row[1])
+        for row in conn.exec_driver_sql(
+            "SELECT l.name, max(t.score) FROM topics AS t "
+            "JOIN annotations AS m ON m.id = t.annotation_id AND m.document_id = ? "
+            "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
+            "JOIN labels AS l ON l.id = t.label_id "
+            "WHERE t.applies = 1 AND t.score IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM topics AS h WHERE h.annotation_id = ? AND h.label_id = t.label_id) "
+            "GROUP BY l.name ORDER BY max(t.score) DESC, l.name",
+            (document_id, annotation_id),
+        )
+    ]
+
+
+def unscored_page(
+    conn: Connection, model_id: int, after_document: int, limit: int
+) -> list[tuple[int, str]]:
+    """(id, text) of the next documents this model has not yet said how sure it is about."""
+    return [
+        (row[0], row[1])
+        for row in conn.exec_driver_sql(
+            "SELECT d.id, d.text FROM documents AS d WHERE d.id > ? AND NOT EXISTS "
+            "(SELECT 1 FROM model_uncertainty AS u WHERE u.document_id = d.id "
+            "AND u.annotator_id = ?) ORDER BY d.id LIMIT ?",
+            (after_document, model_id, limit),
+        )
+    ]
+
+
+def set_uncertainty(conn: Connection, model_id: int, rows: Sequence[tuple[int, float]]) -> None:
+    """Rows of (document id, uncertainty) for this model, replacing its earlier figures."""
+    if not rows:
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO model_uncertainty (document_id, annotator_id, uncertainty) "
+        "VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET uncertainty = excluded.uncertainty",
+        [(document_id, model_id, value) for document_id, value in rows],
+    )
+
+
+def uncertainty_of(conn: Connection, model: str, document_ids: Sequence[int]) -> dict[int, float]:
+    """The figures of the model named ``model`` for these documents, where it has one."""
+    found: dict[int, float] = {}
+    for part in chunks(list(document_ids)):
+        found.update(
+            conn.exec_driver_sql(
+                "SELECT u.document_id, u.uncertainty FROM model_uncertainty AS u "
+                "JOIN annotators AS n ON n.id = u.annotator_id AND n.name = ? "
+                f"WHERE u.document_id IN ({marks(len(part))})",
+                (model, *part),
+            ).all()
+        )
+    return found
+
+
+def decide_topics(
+    conn: Connection, document_id: int, annotation_id: int, reject: bool
+) -> list[str]:
+    """Decide every open topic suggestion of the document in one statement: applies, or (when
+    rejecting) does not apply. Returns the topics decided."""
+    label_ids = [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "INSERT INTO topics (annotation_id, label_id, applies) "
+            "SELECT DISTINCT ?, t.label_id, ? FROM topics AS t "
+            "JOIN annotations AS m ON m.id = t.annotation_id AND m.document_id = ? "
+            "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
+            "WHERE t.applies = 1 AND t.score IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM topics AS h WHERE h.annotation_id = ? AND h.label_id = t.label_id) "
+            "RETURNING label_id",
+            (annotation_id, not reject, document_id, annotation_id),
+        )
+    ]
+    return topic_names(conn, label_ids)
+
+
+def topic_names(conn: Connection, label_ids: Sequence[int]) -> list[str]:
+    names: list[str] = []
+    for part in chunks(list(label_ids)):
+        names += [
+            row[0]
+            for row in conn.exec_driver_sql(
+                f"SELECT name FROM labels WHERE id IN ({marks(len(part))}) ORDER BY name",
+                tuple(part),
+            )
+        ]
+    return names
+
+
+def clear_topics(conn: Connection, annotation_id: int, labels: Sequence[str]) -> None:
+    """Make these topics undecided again in one statement (undo of deciding them all)."""
+    conn.exec_driver_sql(
+        f"DELETE FROM topics WHERE annotation_id = ? AND label_id IN (SELECT id FROM labels "
+        f"WHERE kind = 'topic' AND name IN ({marks(len(labels))}))",
+        (annotation_id, *labels),
+    )
