@@ -52,6 +52,13 @@ tagged = {name: count for name, count in stats["annotators"].items() if name.sta
 assert list(tagged.values()) == [{"done": 7}], stats
 print("the packaged pipeline (.tar.gz) pre-tagged all 7 sample articles")'
 
+# Model ▸ Train in the bundle: spaCy's training runs in a child of the bundled binary itself.
+"$bundled" train "$work/alice.annotator" --annotator alice --max-minutes 1 >"$work/train.log" 2>&1 \
+  || { cat "$work/train.log"; exit 1; }
+grep -q "Trained on" "$work/train.log" || { cat "$work/train.log"; exit 1; }
+"$bundled" pretag "$work/alice.annotator" --model latest
+echo "the bundle trains a model and pre-tags with it"
+
 "$bundled" doctor --json | .venv/bin/python -c '
 import json, sys
 found = json.load(sys.stdin)

@@ -43,14 +43,19 @@ def project_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def window(qtbot, project_file: Path) -> Iterator[object]:
+def open_window(qtbot, project_file: Path, annotator: str) -> Iterator[object]:
+    """The real main window on the project, shown and active, as the user would have it."""
     from annotator.gui.main_window import MainWindow, open_session
 
-    main = MainWindow(open_session(project_file, "tester"))
+    main = MainWindow(open_session(project_file, annotator))
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
     main.activateWindow()
     yield main
     main.close()
+
+
+@pytest.fixture
+def window(qtbot, project_file: Path) -> Iterator[object]:
+    yield from open_window(qtbot, project_file, "tester")

@@ -16,6 +16,7 @@ from annotator.core.model_registry import list_models
 from annotator.core.project import Project
 from annotator.core.records import LabelKind
 from annotator.gui.training_window import CurveWindow, TrainingWindow, TrainOptionsDialog
+from tests.gui.conftest import open_window
 from tests.sample_style import make_articles, write_articles
 
 ARTICLES = make_articles(40)
@@ -32,15 +33,7 @@ def project_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, project_file: Path) -> Iterator[object]:
-    from annotator.gui.main_window import MainWindow, open_session
-
-    main = MainWindow(open_session(project_file, "researcher"))
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    yield main
-    main.close()
+    yield from open_window(qtbot, project_file, "researcher")
 
 
 def answer_options(max_minutes: float) -> None:

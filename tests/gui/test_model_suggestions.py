@@ -17,6 +17,7 @@ from annotator.core.project import Project
 from annotator.core.records import LabelKind, Status
 from annotator.gui.model_actions import RETRAIN_SETTING
 from tests.core.test_uncertainty import trained  # noqa: F401  the module's trained project
+from tests.gui.conftest import open_window
 
 
 @pytest.fixture
@@ -30,15 +31,7 @@ def project_file(trained: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.fixture
 def window(qtbot, project_file: Path) -> Iterator[object]:
-    from annotator.gui.main_window import MainWindow, open_session
-
-    main = MainWindow(open_session(project_file, "alice"))
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    yield main
-    main.close()
+    yield from open_window(qtbot, project_file, "alice")
 
 
 def open_document(qtbot, window, document_id: int) -> None:
