@@ -94,6 +94,7 @@ EXTRA_GPE = [
     "Laos",
     "South Korea",
     "North Korea",
+    "Korea",
     "Taiwan",
     "Bolivia",
     "Venezuela",

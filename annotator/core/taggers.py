@@ -222,6 +222,8 @@ def _dominant_script(project: Project) -> str | None:
 
 
 def _script(char: str) -> str:
+    if char.isascii():  # most letters of most projects: no name lookup needed
+        return LATIN
     name = unicodedata.name(char, "")
     if name.startswith(("CJK", "HIRAGANA", "KATAKANA")):
         return "CJK"
