@@ -71,7 +71,8 @@ LABEL_KEYS = (
         "Make the selection an entity of that label; with a span "
         "selected, relabel it. Hold Ctrl while selecting for character precision (no snapping)",
     ),
-    ("Ctrl+1 … Ctrl+9", "Toggle a topic of the document"),
+    ("Ctrl+1 … Ctrl+9", "Toggle a topic of the document (accepts a suggested topic)"),
+    ("Ctrl+Shift+1 … Ctrl+Shift+9", "The topic does not apply (rejects a suggested topic)"),
     ("Alt+1 … Alt+9", "Mark the selection unreliable with that reason"),
 )
 

@@ -10,6 +10,7 @@ import pytest
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.listing import DocumentFilter, list_document_ids
+from annotator.core.model_registry import list_models
 from annotator.core.project import Project
 from annotator.core.records import Status
 from annotator.core.store.suggestions import unscored_page
@@ -79,6 +80,8 @@ def test_a_trained_text_classifier_suggests_topics_with_scores_and_accepting_one
 ) -> None:
     report = project.pretag("latest")
 
+    [model] = list_models(project)
+    assert {row.label for row in model.per_label} == {"GPE", "trade", "diplomacy"}
     assert set(report.topics) <= {"trade", "diplomacy"} and report.topics
     assert "Topic suggestions" in report.summary()
     open_document = project.documents()[30].id

@@ -6,7 +6,9 @@ spaCy keeps only what it trains on: token-aligned entities (with knowledge-base 
   so a partial answer (binary judgements, links) does not teach "no entity" for what it left
   open, nor does a model suggestion the annotator did not decide; spans a human rejected go
   to ``doc.spans["incorrect_spans"]``, as Prodigy's ``data-to-spacy`` does;
-- ``doc.cats`` holds only the topics the annotator decided;
+- ``doc.cats`` holds the topics the annotator decided; once they said that some topic applies,
+  the project's other topics do not (picking an article's topics is a judgement on all of
+  them, as in Prodigy's choice answers); a document with no topic decision has no cats;
 - unreliable passages in ``doc.spans["sc"]``, other span groups under their own keys.
 Everything else a round trip needs (title, meta, annotator, status, exact offsets and notes,
 attributes, kept fields, relations and their unlabelled ends) travels in ``doc.user_data`` under
@@ -61,6 +63,13 @@ _RECORD_VERSION = 2
 _QUOTE_LIMIT = 60
 
 
+def _cats(item: ExportItem) -> dict[str, float]:
+    decided = {t.label: 1.0 if t.applies else 0.0 for t in item.topics}
+    if 1.0 not in decided.values():
+        return decided
+    return {label: decided.get(label, 0.0) for label in item.topic_labels} | decided
+
+
 def build_doc(item: ExportItem, nlp: Language) -> tuple[Doc, list[ExportProblem]]:
     """Turn one export item into a training ``Doc``, reporting every span it cannot keep as is.
 
@@ -77,7 +86,7 @@ def build_doc(item: ExportItem, nlp: Language) -> tuple[Doc, list[ExportProblem]
 
     if item.annotated:
         _set_entities(doc, item, problem)
-        doc.cats = {t.label: 1.0 if t.applies else 0.0 for t in item.topics}
+        doc.cats = _cats(item)
     exact = [_span_entry(s) for s in item.spans if _needs_entry(s)]
     for key, layer in ((SPANS_KEY, Layer.UNRELIABLE), *_group_keys(item)):
         chosen = sorted(
@@ -124,6 +133,7 @@ def build_doc(item: ExportItem, nlp: Language) -> tuple[Doc, list[ExportProblem]
             "extra": item.extra,
             "document_extra": item.document_extra,
             "spans": exact,
+            "topics": {t.label: t.applies for t in item.topics},
             "relations": [
                 [_key(item.spans[r.head]), _key(item.spans[r.child]), r.label, r.extra]
                 for r in item.relations
@@ -305,7 +315,12 @@ def _document(doc: Doc, path: Path, line: int) -> DocumentRecord:
             )
             spans.append(_restored(found, entries, widened=True))
     spans += [_from_entry(e) for e in entries.values() if e["key"][0] == Layer.ARGUMENT.value]
-    topics = [TopicRecord(label, score >= 0.5) for label, score in doc.cats.items()]
+    decided = record.get("topics")  # ours: the decisions, not the implied "does not apply"
+    topics = (
+        [TopicRecord(label, bool(applies)) for label, applies in decided.items()]
+        if isinstance(decided, dict)
+        else [TopicRecord(label, score >= 0.5) for label, score in doc.cats.items()]
+    )
     relations = _relations(record.get("relations", []), spans)
     document = DocumentRecord(
         text=doc.text,

@@ -160,9 +160,20 @@ def test_crlf_and_several_documents_round_trip(tmp_path: Path) -> None:
 
 
 def test_cats_hold_only_the_topics_the_annotator_decided(nlp: Language) -> None:
-    item = make_item("Text.", topics=[TopicRecord("sport"), TopicRecord("economy", False)])
+    item = make_item(
+        "Text.", topics=[TopicRecord("economy", False)], topic_labels=["sport", "economy", "health"]
+    )
     doc, _ = docbin.build_doc(item, nlp)
-    assert doc.cats == {"sport": 1.0, "economy": 0.0}
+    assert doc.cats == {"economy": 0.0}
+    assert docbin.build_doc(make_item("Text."), nlp)[0].cats == {}
+
+
+def test_once_a_topic_applies_the_other_topics_do_not(nlp: Language) -> None:
+    item = make_item(
+        "Text.", topics=[TopicRecord("sport")], topic_labels=["sport", "economy", "health"]
+    )
+    doc, _ = docbin.build_doc(item, nlp)
+    assert doc.cats == {"sport": 1.0, "economy": 0.0, "health": 0.0}
 
 
 def test_misaligned_entity_is_reported_and_its_tokens_are_missing(nlp: Language) -> None:
