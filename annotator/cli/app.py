@@ -207,10 +207,20 @@ def pretag(
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Texts per nlp.pipe batch.")] = 64,
     n_process: Annotated[int, typer.Option(min=1, help="Processes for nlp.pipe.")] = 1,
+    unfinished_only: Annotated[
+        bool,
+        typer.Option("--unfinished-only", help="Leave documents somebody marked done as they are."),
+    ] = False,
 ) -> None:
     """Store a spaCy pipeline's entities as suggestions (never touching anyone's spans)."""
     with _open(project, create=False) as opened, progress_bar("Pre-tagging") as bar:
-        result = opened.pretag(model, batch_size=batch_size, n_process=n_process, progress=bar)
+        result = opened.pretag(
+            model,
+            batch_size=batch_size,
+            n_process=n_process,
+            unfinished_only=unfinished_only,
+            progress=bar,
+        )
     console.print(result.summary())
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.records import Status
+from annotator.core.store.suggestions import open_count_sql
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -67,12 +68,7 @@ ENTITY_COUNT = (
 UNRELIABLE_COUNT = (
     "(SELECT count(*) FROM spans AS s WHERE s.annotation_id = a.id AND s.layer = 'unreliable')"
 )
-SUGGESTION_COUNT = (
-    "(SELECT count(*) FROM annotations AS m JOIN annotators AS mn ON mn.id = m.annotator_id "
-    "AND mn.kind = 'model' JOIN spans AS s ON s.annotation_id = m.id "
-    "WHERE m.document_id = d.id AND NOT EXISTS (SELECT 1 FROM spans AS h "
-    "WHERE h.annotation_id = a.id AND h.origin_span_id = s.id))"
-)
+SUGGESTION_COUNT = open_count_sql("a.id", "d.id")
 TOPICS = (
     "(SELECT group_concat(l.name, ', ') FROM topics AS t JOIN labels AS l ON l.id = t.label_id "
     "WHERE t.annotation_id = a.id AND t.applies = 1)"

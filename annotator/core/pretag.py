@@ -40,6 +40,8 @@ class PretagReport:
     version: str
     documents: int = 0
     already_tagged: int = 0
+    #: Documents somebody finished, left untagged on purpose.
+    finished_left: int = 0
     spans_added: int = 0
     #: Earlier models' suggestions nobody had decided, replaced by this model's.
     replaced: int = 0
@@ -74,7 +76,13 @@ class PretagReport:
         labels = ", ".join(f"{label} {count:,}" for label, count in sorted(self.labels.items()))
         text = (
             f"{self.model} {self.version} tagged {self.documents:,} documents "
-            f"({self.already_tagged:,} were already tagged): {self.spans_added:,} suggestions"
+            f"({self.already_tagged:,} were already tagged"
+            + (
+                f", {self.finished_left:,} finished ones left as they are"
+                if self.finished_left
+                else ""
+            )
+            + f"): {self.spans_added:,} suggestions"
             + (f" ({labels})." if labels else ".")
         )
         if self.topics:
@@ -112,10 +120,12 @@ def pretag(
     nlp: Language | None = None,
     batch_size: int = 64,
     n_process: int = 1,
+    unfinished_only: bool = False,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
 ) -> PretagReport:
-    """Tag every document this pipeline has not tagged; see the module docstring."""
+    """Tag every document this pipeline has not tagged (with ``unfinished_only``, none that
+    somebody marked done: their suggestions are no use any more); see the module docstring."""
     nlp = nlp if nlp is not None else load_pipeline(model)
     check_covers(project, nlp)
     if not any(
@@ -136,7 +146,7 @@ def pretag(
     while True:
         reporter.check_cancelled()
         with project.engine.connect() as conn:
-            page = store.untagged_page(conn, model_id, last_id, PAGE_SIZE)
+            page = store.untagged_page(conn, model_id, last_id, PAGE_SIZE, unfinished_only)
         if not page:
             break
         last_id = page[-1][0]
@@ -162,5 +172,8 @@ def pretag(
             report.spans_added += store.add_suggestions(conn, rows)
         report.documents += len(ids)
         reporter.report(report.documents, total, f"Tagged {report.documents:,} documents")
-    report.already_tagged = total - report.documents
+    if unfinished_only:
+        with project.engine.connect() as conn:
+            report.finished_left = store.finished_untagged_count(conn, model_id)
+    report.already_tagged = total - report.documents - report.finished_left
     return report

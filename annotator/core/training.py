@@ -140,7 +140,7 @@ def train(
             stopped=result["stopped"],
             base=base,
             scores=_overall(result["scores"]),
-            per_label=_per_label(result["scores"], _applied_topics(data)),
+            per_label=_per_label(result["scores"], set(labels)),
             fraction=fraction,
             folder=target,
         )
@@ -250,7 +250,9 @@ def _labels(data: Path) -> tuple[set[str], set[str]]:
     others: set[str] = set()
     for doc in DocBin().from_disk(data / "train.spacy").get_docs(spacy.blank("xx").vocab):
         entities.update(e.label_ for e in doc.ents)
-        others.update(doc.cats)
+        # The export implies "does not apply" for a project's other topics: the model still
+        # learns them, but it learned what a topic is only where one applied.
+        others.update(label for label, value in doc.cats.items() if value >= 0.5)
         for group in doc.spans.values():
             others.update(span.label_ for span in group)
     return entities, entities | others
@@ -361,26 +363,13 @@ def _overall(scores: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def _applied_topics(data: Path) -> set[str]:
-    """Topics some exported document says apply. The export implies "does not apply" for a
-    project's other topics, so spaCy scores those too, always 0: not worth a row."""
-    from spacy.tokens import DocBin
-    from spacy.vocab import Vocab
-
-    applied: set[str] = set()
-    for name in ("train.spacy", "dev.spacy"):
-        for doc in DocBin().from_disk(data / name).get_docs(Vocab()):
-            applied.update(label for label, value in doc.cats.items() if value >= 0.5)
-    return applied
-
-
-def _per_label(scores: dict[str, Any], applied_topics: set[str]) -> list[LabelScore]:
-    """Precision, recall and F1 per entity label, per topic that ever applied and per
-    passage label."""
+def _per_label(scores: dict[str, Any], learned: set[str]) -> list[LabelScore]:
+    """Precision, recall and F1 per entity label, per topic and per passage label; a topic
+    that never applied in the training documents has no row (spaCy scores it 0)."""
     rows = []
     for key in ("ents_per_type", "cats_f_per_type", "spans_sc_per_type"):
         for label, values in sorted((scores.get(key) or {}).items()):
-            if key == "cats_f_per_type" and label not in applied_topics:
+            if key == "cats_f_per_type" and label not in learned:
                 continue
             rows.append(
                 LabelScore(

@@ -56,7 +56,7 @@ class ModelActions:
         for name, text, slot in (
             ("train", "&Train a model…", self.train),
             ("train_curve", "&Learning curve…", self.curve),
-            ("pretag_latest", "&Pre-tag with the latest model", self.pretag_latest),
+            ("pretag_latest", "&Pre-tag open documents with the latest model", self.pretag_latest),
             ("models", "&Models…", self.show_models),
             ("order_unsure", "List documents the model is &unsure of first", self.order_unsure),
             ("retrain", "&Retrain in the background…", self.ask_retrain),
@@ -201,7 +201,7 @@ class ModelActions:
         window.start()
 
     def _pretag_new(self, model: TrainedModel) -> None:
-        self.window.operations.pretag_with(model.pipeline)
+        self.window.operations.pretag_with(model.pipeline, unfinished_only=True)
 
     def pretag_latest(self) -> None:
         try:
@@ -209,7 +209,7 @@ class ModelActions:
         except AnnotatorError as exc:
             QMessageBox.information(self.window, "No model yet", str(exc))
             return
-        self.window.operations.pretag_with(model.pipeline)
+        self.window.operations.pretag_with(model.pipeline, unfinished_only=True)
 
     def show_models(self) -> None:
         ModelsDialog(self.project, self.window).exec()

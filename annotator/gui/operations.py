@@ -170,13 +170,19 @@ class Operations:
             return
         self.pretag_with(dialog.chosen_model(), dialog.batch.value())
 
-    def pretag_with(self, model: str | Path | None, batch: int = 64) -> None:
+    def pretag_with(
+        self, model: str | Path | None, batch: int = 64, *, unfinished_only: bool = False
+    ) -> None:
         """Pre-tag in the background: every document this pipeline has not tagged (the done
-        ones keep the suggestions they were finished with)."""
+        ones keep the suggestions they were finished with), or only the unfinished ones."""
         self._run(
             "Pre-tagging",
             lambda progress, cancel: self.project.pretag(
-                model, batch_size=batch, progress=progress, cancel=cancel
+                model,
+                batch_size=batch,
+                unfinished_only=unfinished_only,
+                progress=progress,
+                cancel=cancel,
             ),
             self._pretagged,
         )

@@ -193,3 +193,17 @@ def test_a_retrained_model_with_the_same_name_tags_every_document_again(
 
     assert (again.documents, again.already_tagged) == (2, 0)
     assert again.model != project.pretag(str(trained_pipeline)).model
+
+
+def test_unfinished_only_leaves_finished_documents_untagged(
+    project: Project, trained_pipeline: Path
+) -> None:
+    project.set_status(1, "alice", Status.DONE)
+
+    report = project.pretag(str(trained_pipeline), unfinished_only=True)
+
+    assert (report.documents, report.finished_left, report.already_tagged) == (1, 1, 0)
+    assert "1 finished ones left as they are" in report.summary()
+    assert project.suggestions(1, "bob") == []
+    later = project.pretag(str(trained_pipeline))
+    assert (later.documents, later.already_tagged) == (1, 1)

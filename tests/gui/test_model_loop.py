@@ -110,6 +110,8 @@ def test_label_train_curve_pretag_correct_retrain_from_the_app(
 
     first.pretag_button.click()
     qtbot.waitUntil(lambda: window.operations.pretag_report is not None, timeout=60_000)
+    said = window.operations.pretag_report.text()
+    assert "tagged 10 documents" in said and "30 finished ones left as they are" in said
     window.operations.pretag_report.close()
     open_id = window.model.row_data(30).id
     with Project.open(project_file) as project:

@@ -32,6 +32,17 @@ _UNDECIDED = (
     'OR (hs.rejected = 1 AND hs.start = s.start AND hs."end" = s."end" '
     "AND hs.label_id = s.label_id)))"
 )
+
+
+def open_count_sql(set_id: str, document_id: str) -> str:
+    """A scalar subquery counting the open suggestions of the set ``set_id`` on the document
+    ``document_id`` (column expressions of the enclosing query): the document list's figure,
+    by the same definition the editor shows."""
+    suggested = _SUGGESTED.replace("h.document_id", document_id)
+    undecided = _UNDECIDED.replace("h.id", set_id)
+    return f"(SELECT count(*) FROM {suggested} WHERE {undecided})"
+
+
 #: The columns ``editing.span_from_row`` reads, for a span ``s`` with label ``l`` and creator
 #: ``c``.
 SPAN_COLUMNS = (
@@ -119,19 +130,37 @@ def spans_by_id(conn: Connection, span_ids: Sequence[int]) -> list[tuple[Any, ..
 # Writing a model's suggestions (pre-tagging) ---------------------------------------------
 
 
+#: Documents ``d`` a person has marked done.
+_FINISHED = (
+    "EXISTS (SELECT 1 FROM annotations AS p JOIN annotators AS pn ON pn.id = p.annotator_id "
+    "AND pn.kind = 'human' WHERE p.document_id = d.id AND p.status = 'done')"
+)
+
+
 def untagged_page(
-    conn: Connection, model_id: int, after_document: int, limit: int
+    conn: Connection, model_id: int, after_document: int, limit: int, unfinished_only: bool
 ) -> list[tuple[int, str]]:
-    """(id, text) of the next documents after ``after_document`` this model has no set on."""
+    """(id, text) of the next documents after ``after_document`` this model has no set on
+    (and, with ``unfinished_only``, that nobody has marked done)."""
+    skip_finished = f"AND NOT {_FINISHED} " if unfinished_only else ""
     return [
         (row[0], row[1])
         for row in conn.exec_driver_sql(
             "SELECT d.id, d.text FROM documents AS d WHERE d.id > ? AND NOT EXISTS "
             "(SELECT 1 FROM annotations AS a WHERE a.document_id = d.id "
-            "AND a.annotator_id = ?) ORDER BY d.id LIMIT ?",
+            f"AND a.annotator_id = ?) {skip_finished}ORDER BY d.id LIMIT ?",
             (after_document, model_id, limit),
         )
     ]
+
+
+def finished_untagged_count(conn: Connection, model_id: int) -> int:
+    """How many documents a person has marked done and this model has not tagged."""
+    return conn.exec_driver_sql(
+        f"SELECT count(*) FROM documents AS d WHERE {_FINISHED} AND NOT EXISTS "
+        "(SELECT 1 FROM annotations AS a WHERE a.document_id = d.id AND a.annotator_id = ?)",
+        (model_id,),
+    ).scalar_one()
 
 
 def drop_superseded(conn: Connection, model_id: int, document_ids: Sequence[int]) -> int:
