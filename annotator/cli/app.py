@@ -238,9 +238,15 @@ def language(
     """Show or set the project's language: how its texts are tokenized, and which pre-taggers
     cover it."""
     with _open(project, create=False) as opened:
-        if code is not None:
-            opened.set_language(code)
-        console.print(f"{project.name}: {opened.language}", highlight=False)
+        before = opened.language
+        if code is None:
+            console.print(f"{project.name}: {before}", highlight=False)
+            return
+        opened.set_language(code)
+    if code == before:
+        console.print(f"{project.name} is already in {code}.", highlight=False)
+    else:
+        console.print(f"{project.name}: language changed from {before} to {code}.", highlight=False)
 
 
 @app.command()

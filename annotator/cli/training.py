@@ -261,4 +261,4 @@ def unsure(
         highlight=False,
     )
     for row in rows:
-        console.print(f"  {figures.get(row.id, 0):.2f}  #{row.id}  {row.title}", highlight=False)
+        console.print(f"  {figures.get(row.id, 0):.3f}  #{row.id}  {row.title}", highlight=False)

@@ -6,6 +6,8 @@ score as it goes. Scores are percentages, so the y axis is always 0-100.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -24,7 +26,11 @@ class LineChart(QWidget):
         self.series: dict[str, list[tuple[float, float]]] = {}
         self.colours: dict[str, str] = {}
         self.x_range: tuple[float, float] | None = None
+        #: Where the x axis is labelled (the curve's shares); otherwise round steps.
+        self.x_ticks: list[float] | None = None
         self.x_format = "{:g}"
+        #: Series drawn dashed, e.g. topics beside entity labels, which may share colours.
+        self.dashed: set[str] = set()
         self.setMinimumSize(420, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -67,7 +73,7 @@ class LineChart(QWidget):
             )
             painter.setPen(grid)
         painter.setPen(text)
-        for x in self._x_ticks(low, high):
+        for x in self.x_ticks or nice_ticks(low, high):
             px = self._px(plot, x, low, high)
             painter.drawText(
                 QRectF(px - 40, plot.bottom() + 4, 80, 16),
@@ -82,11 +88,16 @@ class LineChart(QWidget):
         painter.save()
         painter.translate(12, plot.center().y())
         painter.rotate(-90)
-        painter.drawText(QRectF(-80, -10, 160, 16), Qt.AlignmentFlag.AlignHCenter, self.y_title)
+        half = plot.height() / 2 + MARGIN_TOP
+        painter.drawText(
+            QRectF(-half, -10, 2 * half, 16), Qt.AlignmentFlag.AlignHCenter, self.y_title
+        )
         painter.restore()
         for index, (name, points) in enumerate(self.series.items()):
             colour = self.colours.get(name) or PALETTE[index % len(PALETTE)]
             pen = QPen(QColor(colour), 2)
+            if name in self.dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             path = QPainterPath()
             for number, (x, y) in enumerate(points):
@@ -121,9 +132,20 @@ class LineChart(QWidget):
         return (low, high) if high > low else (low - 1, high + 1)
 
     @staticmethod
-    def _x_ticks(low: float, high: float) -> list[float]:
-        return [low + (high - low) * i / 4 for i in range(5)]
-
-    @staticmethod
     def _px(plot: QRectF, x: float, low: float, high: float) -> float:
         return plot.left() + plot.width() * (x - low) / (high - low)
+
+
+def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round values between ``low`` and ``high`` (steps of 1, 2 or 5 times a power of ten),
+    at most ``most`` of them: "100, 200, 300", never "72.5, 145, 217.5"."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    step = 10 ** math.floor(math.log10(span / most))
+    for factor in (1, 2, 5, 10):
+        if span / (step * factor) <= most:
+            step *= factor
+            break
+    first = math.ceil(low / step) * step
+    return [first + step * i for i in range(int((high - first) / step + 1e-9) + 1)]

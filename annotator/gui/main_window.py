@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
             edit.addAction(self.action(name, text, slot))
         edit.addSeparator()
         edit.addAction(self.action("schemes", "Label &schemes…", self.edit_schemes))
-        edit.addAction(self.action("language", "Project &language…", self.edit_language))
+        edit.addAction(self.action("language", "Project languag&e…", self.edit_language))
         edit.addAction(
             self.action(
                 "guidelines", "&Guidelines", lambda: self.side.setCurrentWidget(self.guidelines)

@@ -33,7 +33,12 @@ from annotator.core.model_registry import (
 )
 from annotator.core.pipelines import installed_pipelines
 from annotator.core.records import LabelKind, Status
-from annotator.gui.training_window import CurveWindow, TrainingWindow, TrainOptionsDialog
+from annotator.gui.training_window import (
+    CurveWindow,
+    TrainingWindow,
+    TrainOptionsDialog,
+    place_beside,
+)
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -47,6 +52,9 @@ class ModelActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.running: TrainingWindow | CurveWindow | None = None
+        self.indicator = QLabel()
+        self.indicator.hide()
+        window.statusBar().addPermanentWidget(self.indicator)
 
     @property
     def project(self) -> Project:
@@ -126,8 +134,7 @@ class ModelActions:
         window = TrainingWindow(self.project, {"annotator": annotator}, self.window)
         window.pretag_requested.connect(self._pretag_new)
         window.finished_training.connect(self._retrained)
-        self.running = window
-        window.start()
+        self._start(window, show=False)
         self.window.statusBar().showMessage(
             f"Training a new model on your {finished:,} finished documents in the background "
             "(Model ▸ Train shows it).",
@@ -140,6 +147,20 @@ class ModelActions:
             "uses it.",
             15000,
         )
+
+    def _start(self, window: TrainingWindow | CurveWindow, *, show: bool) -> None:
+        """One training window at a time: the last one's results give way to the new run.
+        While it runs, the status bar says so, since the window may be behind the article."""
+        if self.running is not None:
+            self.running.close()
+        self.running = window
+        self.indicator.setText(f"{window.windowTitle()}… (Model menu shows it)")
+        self.indicator.show()
+        window.job.finished.connect(self.indicator.hide)
+        if show:
+            place_beside(window, self.window)
+            window.show()
+        window.start()
 
     def stop(self) -> None:
         """Closing the app cancels a training (its window waits for the process to end)."""
@@ -182,9 +203,7 @@ class ModelActions:
             return
         window = TrainingWindow(self.project, options, self.window)
         window.pretag_requested.connect(self._pretag_new)
-        self.running = window
-        window.show()
-        window.start()
+        self._start(window, show=True)
 
     def curve(self) -> None:
         if self._busy():
@@ -195,10 +214,7 @@ class ModelActions:
         colours = {
             label.name: label.colour for kind in LabelKind for label in self.project.labels(kind)
         }
-        window = CurveWindow(self.project, options, colours, self.window)
-        self.running = window
-        window.show()
-        window.start()
+        self._start(CurveWindow(self.project, options, colours, self.window), show=True)
 
     def _pretag_new(self, model: TrainedModel) -> None:
         self.window.operations.pretag_with(model.pipeline, unfinished_only=True)

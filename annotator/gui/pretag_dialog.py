@@ -35,16 +35,30 @@ HOW_TO_GET_MORE = (
 )
 
 
+SHOWN_LABELS = 4
+
+
 def describe(tagger: TaggerInfo) -> str:
-    """One line per tagger: what it is, its language and labels."""
+    """One short line per tagger, its name first (the list is read by its start): what it
+    is, its language, its first labels and how good it is; :func:`details` has the rest."""
     names = {
         Source.BUILT_IN: "Built-in tagger (no download)",
         Source.TRAINED: f"Your model {tagger.name}",
     }
     title = names.get(tagger.source, tagger.name)
-    labels = ", ".join(tagger.labels) or "labels not declared"
-    text = f"{title} — {'/'.join(tagger.languages)}: {labels}"
-    return f"{text} ({tagger.note})" if tagger.note else text
+    labels = ", ".join(tagger.labels[:SHOWN_LABELS]) or "labels not declared"
+    if len(tagger.labels) > SHOWN_LABELS:
+        labels += f" +{len(tagger.labels) - SHOWN_LABELS}"
+    text = f"{title} — {'/'.join(tagger.languages)} — {labels}"
+    return f"{text} — {tagger.note}" if tagger.note else text
+
+
+def details(tagger: TaggerInfo) -> str:
+    lines = [
+        f"{tagger.name} ({tagger.source.value}), language {', '.join(tagger.languages)}",
+        "Labels: " + (", ".join(tagger.labels) or "not declared"),
+    ]
+    return "\n".join([*lines, tagger.note] if tagger.note else lines)
 
 
 class PretagDialog(QDialog):
@@ -65,6 +79,7 @@ class PretagDialog(QDialog):
         for tagger in taggers:
             item = QStandardItem(describe(tagger))
             item.setData(tagger.name, MODEL_ROLE)
+            item.setToolTip(details(tagger))
             if not tagger.available:
                 item.setEnabled(False)
             elif not tagger.covers(language):
@@ -72,6 +87,7 @@ class PretagDialog(QDialog):
                 item.setText(f"{describe(tagger)} — not for this project's language ({language})")
             items.appendRow(item)
         self.model.setModel(items)
+        self.model.view().setMinimumWidth(self.model.view().sizeHintForColumn(0) + 24)
         usable = [row for row in range(items.rowCount()) if items.item(row).isEnabled()]
         self.model.setCurrentIndex(usable[0] if usable else -1)
         browse = QPushButton("Folder…")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError, Cancelled
 from annotator.core.model_registry import LabelScore, TrainedModel, headline_f1
+from annotator.core.records import LabelKind
 from annotator.core.training import (
     DEFAULT_MAX_MINUTES,
     CurvePoint,
@@ -161,7 +162,7 @@ class TrainingWindow(QWidget):
         self.cancel_button.clicked.connect(self._cancel)
         self.close_button.clicked.connect(self.close)
         self.pretag_button.clicked.connect(lambda: self.pretag_requested.emit(self.model))
-        self.resize(620, 460)
+        self.resize(720, 640)
 
     def start(self) -> None:
         self.job.start()
@@ -230,11 +231,13 @@ class CurveWindow(QWidget):
         self.setWindowTitle("Learning curve")
         self.project = project
         self.colours = colours
+        self.topics = {label.name for label in project.labels(LabelKind.TOPIC)}
         self.points: list[CurvePoint] = []
         self.status = QLabel("Training on 25% of the finished documents…")
         self.status.setWordWrap(True)
         self.chart = LineChart("share of the finished documents (%)", "F1 on held-out documents")
         self.chart.x_range = (25, 100)
+        self.chart.x_ticks = [25, 50, 75, 100]
         self.cancel_button = QPushButton("Cancel")
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -253,7 +256,7 @@ class CurveWindow(QWidget):
         self.job.failed.connect(self.status.setText)
         self.job.finished.connect(self.cancel_button.hide)
         self.cancel_button.clicked.connect(self.job.cancel)
-        self.resize(640, 420)
+        self.resize(760, 480)
 
     def start(self) -> None:
         self.job.start()
@@ -268,6 +271,7 @@ class CurveWindow(QWidget):
         for done in self.points:
             for row in done.per_label:
                 series.setdefault(row.label, []).append((100 * done.fraction, 100 * row.f1))
+        self.chart.dashed = {label for label in series if label in self.topics}
         self.chart.set_series(series, self.colours)
         remaining = [f for f in (0.25, 0.5, 0.75, 1.0) if f > point.fraction]
         if remaining:
@@ -300,3 +304,13 @@ def fill_scores(table: QTableWidget, rows: list[LabelScore]) -> None:
         for column, value in enumerate(values):
             table.setItem(index, column, QTableWidgetItem(value))
     table.resizeColumnsToContents()
+
+
+def place_beside(window: QWidget, parent: QWidget) -> None:
+    """Put a tool window over the main window's right half, fully on its screen: a window
+    placed by the platform alone may open partly below the screen's edge."""
+    screen = parent.screen().availableGeometry()
+    frame = parent.frameGeometry()
+    x = min(frame.center().x(), screen.right() - window.width())
+    y = min(frame.top() + 40, screen.bottom() - window.height())
+    window.move(max(screen.left(), x), max(screen.top(), y))

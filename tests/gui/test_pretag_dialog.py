@@ -26,7 +26,7 @@ def test_an_english_project_offers_the_built_in_tagger_and_greys_out_natasha(qtb
 
     offered = rows(dialog)
 
-    assert offered[BUILT_IN][1] and "en: " in offered[BUILT_IN][0]
+    assert offered[BUILT_IN][1] and " — en — " in offered[BUILT_IN][0]
     assert not offered["natasha"][1]
     assert "not for this project's language (en)" in offered["natasha"][0]
     assert dialog.chosen_model() is None
