@@ -79,8 +79,9 @@ class TrainedModel:
 
 
 def headline_f1(scores: dict[str, float]) -> float:
-    """The F1 a model is summed up by, in percent: entities', else topics', else passages'."""
-    for key in ("ents_f", "cats_macro_f", "spans_sc_f", "cats_score"):
+    """The F1 a model is summed up by, in percent: entities', else topics' (micro: a topic
+    that never applies in the held-out documents has no F1 to average), else passages'."""
+    for key in ("ents_f", "cats_micro_f", "spans_sc_f", "cats_score"):
         if key in scores:
             return 100 * scores[key]
     return 0.0

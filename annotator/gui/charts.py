@@ -95,7 +95,7 @@ class LineChart(QWidget):
         painter.restore()
         for index, (name, points) in enumerate(self.series.items()):
             colour = self.colours.get(name) or PALETTE[index % len(PALETTE)]
-            pen = QPen(QColor(colour), 2)
+            pen = QPen(QColor(colour).darker(140), 2)  # label colours are pale backgrounds
             if name in self.dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)

@@ -124,6 +124,16 @@ class TrainOptionsDialog(QDialog):
         return None if text in ("", NO_BASE) else text
 
 
+#: What the live chart draws: spaCy's F1 per kind of annotation. Its single training score
+#: weighs in the topics' AUC, which is 0 whenever a topic never applies in the held-out
+#: documents, so it would sit far below every per-label figure.
+SCORE_SERIES = (
+    ("ents_f", "entities F1"),
+    ("cats_micro_f", "topics F1"),
+    ("spans_sc_f", "passages F1"),
+)
+
+
 class TrainingWindow(QWidget):
     """Live progress of one training, then its scores and what to do with the model."""
 
@@ -138,7 +148,7 @@ class TrainingWindow(QWidget):
         self.status = QLabel("Preparing the training data…")
         self.status.setWordWrap(True)
         self.latest = QLabel("")
-        self.chart = LineChart("step", "score on held-out documents")
+        self.chart = LineChart("step", "F1 on held-out documents")
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["label", "precision", "recall", "F1"])
         self.table.hide()
@@ -181,11 +191,19 @@ class TrainingWindow(QWidget):
             self.latest.setText(f"Step {event.step:,} · {event.seconds:.0f} s")
         elif event.kind == "eval":
             losses = ", ".join(f"{k} {v:.1f}" for k, v in event.losses.items())
-            self.latest.setText(
-                f"Step {event.step:,}, epoch {event.epoch} · loss {losses} · score "
-                f"{100 * event.score:.1f} · {event.seconds:.0f} s"
+            scores = ", ".join(
+                f"{name} {100 * event.scores[key]:.1f}"
+                for key, name in SCORE_SERIES
+                if isinstance(event.scores.get(key), (int, float))
             )
-            self.chart.add_point("score", event.step, 100 * event.score)
+            self.latest.setText(
+                f"Step {event.step:,}, epoch {event.epoch} · loss {losses} · {scores} · "
+                f"{event.seconds:.0f} s"
+            )
+            for key, name in SCORE_SERIES:
+                value = event.scores.get(key)
+                if isinstance(value, (int, float)):
+                    self.chart.add_point(name, event.step, 100 * value)
 
     def _trained(self, model: TrainedModel) -> None:
         self.model = model

@@ -93,7 +93,7 @@ def test_training_from_the_menu_keeps_the_window_responsive_and_ends_with_scores
     assert training.table.rowCount() == 2
     labels = {training.table.item(r, 0).text() for r in range(2)}
     assert labels == {"GPE", "PERSON"}
-    assert training.chart.series["score"]
+    assert training.chart.series["entities F1"]
     with Project.open(labelled) as project:
         assert [m.name for m in list_models(project)] == [training.model.name]
 
