@@ -116,6 +116,9 @@ class ImportReport:
                 row = {"file": str(item.path), "line": item.line, "reason": item.reason}
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
+    #: Set when the project's texts are in another script than its language.
+    language_advice: str | None = None
+
     def summary_lines(self) -> list[str]:
         """The account of the import, most important first, for the CLI and the app."""
         lines = [
@@ -133,6 +136,8 @@ class ImportReport:
             )
             + "."
         ]
+        if self.language_advice:
+            lines.append(self.language_advice)
         sets = [f"{self.sets_added:,} new"]
         for count, what in (
             (self.sets_updated, "updated from the file"),

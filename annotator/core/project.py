@@ -145,10 +145,13 @@ class Project(EditingMixin):
         """Import files and folders; options as ``annotator.core.importing.import_paths``."""
         from annotator.core.collection import collection_paused
         from annotator.core.importing import import_paths
+        from annotator.core.taggers import language_advice
 
         with collection_paused():
             report = import_paths(self, paths, **options)
         self.checkpoint()
+        if report.documents_added:
+            report.language_advice = language_advice(self)
         return report
 
     def checkpoint(self) -> None:

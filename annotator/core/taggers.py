@@ -153,6 +153,28 @@ def pipeline_languages(nlp: Language) -> tuple[str, ...]:
     return (str(nlp.meta.get("lang") or nlp.lang),)
 
 
+def script_mismatch(project: Project) -> tuple[str, str] | None:
+    """(script, likely language) when the documents are written mostly in another script than
+    the project's language: its language was left at the default, say."""
+    written_in = _dominant_script(project)
+    if written_in is None or written_in == SCRIPTS.get(project.language, LATIN):
+        return None
+    return written_in, _likely_language(written_in)
+
+
+def language_advice(project: Project) -> str | None:
+    """What to do about a :func:`script_mismatch`, for an import's report and refusals."""
+    mismatch = script_mismatch(project)
+    if mismatch is None:
+        return None
+    script, likely = mismatch
+    return (
+        f"Its documents are written mostly in {script.title()} script, but its language is "
+        f"{_name(project.language)}: set the project's language (annotator language "
+        f"{project.path} {likely}, or Edit ▸ Project language in the app) before pre-tagging."
+    )
+
+
 def check_covers(project: Project, nlp: Language) -> None:
     """Refuse a tagger that does not cover the project's language, or whose language's
     script is not the one the documents are written in; the message names what would work."""
@@ -161,26 +183,18 @@ def check_covers(project: Project, nlp: Language) -> None:
         return
     shown = _shown_name(nlp)
     language = project.language
-    written_in = _dominant_script(project)
-    mismatch = written_in is not None and written_in != SCRIPTS.get(language, LATIN)
-    likely = _likely_language(written_in) if mismatch else language
-    set_language = (
-        f"Its documents are written mostly in {str(written_in).title()} script: set the "
-        f"project's language first (annotator language {project.path} {likely}, or Edit ▸ "
-        "Project language in the app). "
-        if mismatch
-        else ""
-    )
+    mismatch = script_mismatch(project)
+    likely = mismatch[1] if mismatch else language
+    advice = f"{language_advice(project)} " if mismatch else ""
     if language not in languages:
         raise AnnotatorError(
             f"{shown.capitalize()} covers {_names(languages)}; this project's language is "
-            f"{_name(language)}. {set_language}{_what_covers(likely, project)}"
+            f"{_name(language)}. {advice}{_what_covers(likely, project)}"
         )
     if mismatch:
         raise AnnotatorError(
             f"{shown.capitalize()} covers {_names(languages)}, the project's language, and "
-            f"would find nothing real in its texts. {set_language}"
-            f"{_what_covers(likely, project)}"
+            f"would find nothing real in its texts. {advice}{_what_covers(likely, project)}"
         )
 
 

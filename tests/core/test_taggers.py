@@ -114,3 +114,16 @@ def test_every_tagger_is_listed_with_its_languages_and_labels() -> None:
     )
     assert set(natasha.labels) == {"PERSON", "ORG", "GPE", "LOC"}
     assert natasha.covers("ru") and not natasha.covers("en")
+
+
+def test_importing_cyrillic_texts_into_an_english_project_says_to_set_the_language(
+    tmp_path: Path,
+) -> None:
+    with Project.open(tmp_path / "ru.annotator") as project:
+        report = project.import_paths(write_texts(tmp_path / "ru", RUSSIAN))
+        assert project.language == "en"
+    advice = report.summary_lines()[1]
+    assert "Cyrillic" in advice and f"annotator language {tmp_path / 'ru.annotator'} ru" in advice
+    with Project.open(tmp_path / "en.annotator") as project:
+        english = project.import_paths(write_texts(tmp_path / "en", (ENGLISH,)))
+    assert english.language_advice is None
