@@ -11,6 +11,7 @@ page at a time, so memory stays flat and a cancelled run keeps the pages it fini
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,36 +143,52 @@ def pretag(
     label_ids: dict[str, int] = {}
     topic_ids = {label.name: label.id for label in project.labels(LabelKind.TOPIC)}
     total = project.document_count()
-    last_id = 0
-    while True:
-        reporter.check_cancelled()
-        with project.engine.connect() as conn:
-            page = store.untagged_page(conn, model_id, last_id, PAGE_SIZE, unfinished_only)
-        if not page:
-            break
-        last_id = page[-1][0]
-        ids = [document_id for document_id, _text in page]
-        docs = nlp.pipe((text for _id, text in page), batch_size=batch_size, n_process=n_process)
-        found, cats = [], []
-        for doc in docs:
-            found.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
-            cats.append(doc.cats)
+    ids: list[int] = []
+
+    def texts() -> Iterator[str]:
+        """The untagged documents' texts, read a page at a time as the pipeline asks."""
+        last_id = 0
+        while True:
+            with project.engine.connect() as conn:
+                page = store.untagged_page(conn, model_id, last_id, PAGE_SIZE, unfinished_only)
+            if not page:
+                return
+            last_id = page[-1][0]
+            for document_id, text in page:
+                ids.append(document_id)
+                yield text
+
+    def write(done: list[tuple[int, list[tuple[int, int, str]], dict[str, float]]]) -> None:
+        page_ids = [document_id for document_id, _ents, _cats in done]
         with project.writer.begin() as conn:
             now = now_text()
-            report.replaced += store.drop_superseded(conn, model_id, ids)
-            report.replaced_topics += store.drop_superseded_topics(conn, model_id, ids)
-            sets = store.add_model_sets(conn, model_id, ids, now)
-            store.add_topic_scores(conn, report.count_topics(sets, ids, cats, topic_ids))
+            report.replaced += store.drop_superseded(conn, model_id, page_ids)
+            report.replaced_topics += store.drop_superseded_topics(conn, model_id, page_ids)
+            sets = store.add_model_sets(conn, model_id, page_ids, now)
+            scores = [cats for _id, _ents, cats in done]
+            store.add_topic_scores(conn, report.count_topics(sets, page_ids, scores, topic_ids))
             rows = []
-            for document_id, ents in zip(ids, found, strict=True):
+            for document_id, ents, _cats in done:
                 for start, end, label in ents:
                     if label not in label_ids:
                         label_ids[label] = ensure_label_id(conn, LabelKind.ENTITY, label)
                     report.labels[label] = report.labels.get(label, 0) + 1
                     rows.append((sets[document_id], start, end, label_ids[label], model_id, now))
             report.spans_added += store.add_suggestions(conn, rows)
-        report.documents += len(ids)
+        report.documents += len(done)
         reporter.report(report.documents, total, f"Tagged {report.documents:,} documents")
+
+    # One nlp.pipe over the whole run: its worker processes (n_process > 1) start once.
+    done: list[tuple[int, list[tuple[int, int, str]], dict[str, float]]] = []
+    for index, doc in enumerate(nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)):
+        ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        done.append((ids[index], ents, doc.cats))
+        if len(done) == PAGE_SIZE:
+            write(done)
+            done = []
+            reporter.check_cancelled()
+    if done:
+        write(done)
     if unfinished_only:
         with project.engine.connect() as conn:
             report.finished_left = store.finished_untagged_count(conn, model_id)

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import spacy
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.pipelines import load_pipeline, locate_pipeline
@@ -205,3 +206,65 @@ def test_zip_with_an_unsupported_compression_gives_a_clear_error(tmp_path: Path)
     with pytest.raises(AnnotatorError, match=r"en_odd-1\.0\.0-py3-none-any\.whl cannot be"):
         load_pipeline(odd)
     assert unpacked_folders() == []
+
+
+def small_english_style_pipeline(folder: Path) -> Path:
+    """Like spaCy's small pipelines: a shared tok2vec for the tagger, and an entity recognizer
+    with a tok2vec of its own. Trained for a few steps here, saved and loaded by path."""
+    from spacy.training import Example
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe("tagger")
+    own_tok2vec = {
+        "@architectures": "spacy.HashEmbedCNN.v2",
+        "pretrained_vectors": None,
+        "width": 64,
+        "depth": 2,
+        "embed_size": 500,
+        "window_size": 1,
+        "maxout_pieces": 3,
+        "subword_features": True,
+    }
+    nlp.add_pipe(
+        "ner",
+        config={
+            "model": {
+                "@architectures": "spacy.TransitionBasedParser.v2",
+                "state_type": "ner",
+                "extra_state_tokens": False,
+                "hidden_width": 32,
+                "maxout_pieces": 2,
+                "use_upper": True,
+                "nO": None,
+                "tok2vec": own_tok2vec,
+            }
+        },
+    )
+    doc = nlp.make_doc("Anna visited Cairo .")
+    examples = [
+        Example.from_dict(
+            doc, {"tags": ["N", "V", "N", "P"], "entities": ["U-PER", "O", "U-GPE", "O"]}
+        )
+    ]
+    nlp.initialize(lambda: examples)
+    for _ in range(40):
+        nlp.update(examples)
+    nlp.to_disk(folder)
+    return folder
+
+
+def test_word_taggers_and_an_unused_tok2vec_are_left_out_with_the_same_entities(
+    tmp_path: Path,
+) -> None:
+    folder = small_english_style_pipeline(tmp_path / "small")
+    full = spacy.load(folder)
+
+    loaded = load_pipeline(folder)
+
+    assert full.pipe_names == ["tok2vec", "tagger", "ner"]
+    assert loaded.pipe_names == ["ner"]
+    texts = ["Anna visited Cairo .", "Cairo welcomed Anna ."]
+    assert [[(e.start_char, e.end_char, e.label_) for e in full(t).ents] for t in texts] == [
+        [(e.start_char, e.end_char, e.label_) for e in loaded(t).ents] for t in texts
+    ]
