@@ -170,11 +170,21 @@ def _trained_table(trained: list[TrainedModel]) -> Table:
             model.name,
             model.annotator,
             f"{model.train_documents:,} + {model.dev_documents:,} held out",
-            ", ".join(model.labels),
+            _some(model.labels),
             f"{headline_f1(model.scores):.1f}",
             model.stopped,
         )
     return table
+
+
+SHOWN_LABELS = 8
+
+
+def _some(labels: list[str] | tuple[str, ...]) -> str:
+    """The first labels and how many more: a row stays a line or two in an 80-column terminal."""
+    shown = ", ".join(labels[:SHOWN_LABELS])
+    more = len(labels) - SHOWN_LABELS
+    return f"{shown} +{more}" if more > 0 else shown
 
 
 def _taggers_table(taggers: list[TaggerInfo]) -> Table:
@@ -193,7 +203,7 @@ def _taggers_table(taggers: list[TaggerInfo]) -> Table:
             tagger.name,
             tagger.source.value,
             ", ".join(tagger.languages),
-            ", ".join(tagger.labels),
+            _some(tagger.labels),
             tagger.note,
         )
     return table
