@@ -16,6 +16,7 @@ from annotator.core.model_registry import list_models
 from annotator.core.project import Project
 from annotator.gui.training_window import CurveWindow, TrainingWindow, TrainOptionsDialog
 from tests.core.test_training import label_all, write_articles
+from tests.gui.conftest import open_window
 
 
 @pytest.fixture
@@ -30,14 +31,7 @@ def labelled(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, labelled: Path) -> Iterator[object]:
-    from annotator.gui.main_window import MainWindow, open_session
-
-    main = MainWindow(open_session(labelled, "tester"))
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    yield from open_window(qtbot, labelled, "tester")
 
 
 def accept_options(max_minutes: float) -> None:
