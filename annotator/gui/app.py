@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import getpass
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -72,8 +73,29 @@ def set_identity(app: QApplication) -> None:
     app.setWindowIcon(QIcon(str(resource_path("icons") / "annotator.svg")))
 
 
+NO_DISPLAY = (
+    "No display found: neither DISPLAY nor WAYLAND_DISPLAY is set, so the window cannot open. "
+    "Start Annotator from a desktop session, or on a server under a virtual display "
+    "(xvfb-run annotator), or use the command line, which needs no display (annotator --help)."
+)
+
+
+def missing_display() -> str | None:
+    """Why no window can open here, before Qt aborts the process with its own message: on
+    Linux without a display server, unless a platform (offscreen, say) was chosen."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return NO_DISPLAY
+
+
 def run(project: Path | None = None) -> int:
     setup_logging()
+    reason = missing_display()
+    if reason is not None and QApplication.instance() is None:
+        print(reason, file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv)
     set_identity(app)
     from annotator.gui.main_window import MainWindow, open_session

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -60,6 +61,10 @@ class ReasonDialog(QDialog):
         self.note.setPlaceholderText("Optional note: why, and where the facts are")
         self.note.setTabChangesFocus(True)
         buttons = ok_cancel(self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip("Ctrl+Return")
+        # Return writes a new line in the note; Ctrl+Return submits from anywhere.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.accept)
         form = QFormLayout(self)
         form.addRow("Passage", QPlainTextEdit(excerpt, readOnly=True, maximumHeight=70))
         form.addRow("Reason", self.reason)

@@ -55,6 +55,11 @@ class Diagnosis:
 
 def qt_platform(timeout: float = 20) -> str:
     """The platform plugin Qt loads here, or why it cannot load one."""
+    from annotator.gui.app import missing_display
+
+    reason = missing_display()
+    if reason is not None:
+        return reason
     try:
         probe = subprocess.run(probe_command(), capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -11,13 +11,14 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -173,6 +174,21 @@ class DocumentListModel(QAbstractTableModel):
         self.reload()
 
 
+class SearchBox(QLineEdit):
+    """The search field: Return runs the search at once and is not the window's Return (mark
+    done and go on), which would otherwise fire while the user is typing a query."""
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+
 class FilterBar(QWidget):
     """Search box and filters by status, entity label, topic and unreliable passages."""
 
@@ -182,7 +198,7 @@ class FilterBar(QWidget):
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.search = QLineEdit(placeholderText="Search titles and texts (Ctrl+F)")
+        self.search = SearchBox(placeholderText="Search titles and texts (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.addItem("Any status", None)
@@ -213,6 +229,7 @@ class FilterBar(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.emit_filter)
         self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._search_now)
         for combo in (self.status, self.label, self.topic):
             combo.currentIndexChanged.connect(self.emit_filter)
         self.unreliable.toggled.connect(self.emit_filter)
@@ -225,6 +242,10 @@ class FilterBar(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.order)
         layout.addWidget(self.disagreements)
+
+    def _search_now(self) -> None:
+        self._debounce.stop()
+        self.emit_filter()
 
     def fill_labels(self) -> None:
         project = self.session.project

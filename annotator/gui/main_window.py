@@ -545,10 +545,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"The project's language is now {chosen}.", 5000)
 
     def switch_annotator(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, "Annotator", "Annotate as:", text=self.session.annotator
+        """Choose among the project's annotators, or type a new name."""
+        names = sorted(a.name for a in self.session.project.annotators() if a.kind == "human")
+        if self.session.annotator not in names:
+            names.insert(0, self.session.annotator)
+        name, ok = QInputDialog.getItem(
+            self,
+            "Annotator",
+            "Annotate as (choose, or type a new name):",
+            names,
+            names.index(self.session.annotator),
+            True,
         )
-        if ok and name.strip():
+        if ok and name.strip() and name.strip() != self.session.annotator:
             self.review.stop()
             self.clock.switch(None)
             self.session.set_annotator(name.strip())
