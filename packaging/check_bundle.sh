@@ -48,8 +48,9 @@ quietly .venv/bin/python -m spacy package "$work/model/model-last" "$work/packag
 "$bundled" stats "$work/news.annotator" --json | .venv/bin/python -c '
 import json, sys
 stats = json.load(sys.stdin)
-tagged = {name: count for name, count in stats["annotators"].items() if name.startswith("en_trained@")}
-assert list(tagged.values()) == [{"done": 7}], stats
+tagged = {name: model for name, model in stats["models"].items() if name.startswith("en_trained@")}
+assert [model["documents"] for model in tagged.values()] == [7], stats
+assert not any(name.startswith("en_trained@") for name in stats["annotators"]), stats
 print("the packaged pipeline (.tar.gz) pre-tagged all 7 sample articles")'
 
 # Model ▸ Train in the bundle: spaCy's training runs in a child of the bundled binary itself.

@@ -330,14 +330,15 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Documents, statuses per annotator, and counts per entity, topic, reliability label and
-    relation type, and knowledge-base links. Reads the file as it is, changing nothing."""
+    relation type, and knowledge-base links, of people's work; models (taggers) and their
+    open suggestions apart. Reads the file as it is, changing nothing."""
     from annotator.core.stats import file_stats
 
     result = file_stats(project.expanduser())
     if as_json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
+    from rich.table import Column, Table
 
     console.print(f"[bold]{result.documents:,}[/] documents in {project}")
     table = Table("annotator", "new", "in progress", "done", "skipped", "rejected", "active time")
@@ -352,8 +353,22 @@ def stats(
             f"{minutes:.1f} min",
         )
     console.print(table)
+    if result.models:
+        table = Table(
+            Column("model", no_wrap=True),
+            "documents",
+            "suggestions",
+            "open",
+            title="models (pre-taggers)",
+        )
+        for name, figures in result.models.items():
+            table.add_row(
+                name, f"{figures.documents:,}", f"{figures.suggestions:,}", f"{figures.open:,}"
+            )
+        console.print(table)
     for title, counts in (
         ("entities", result.entities),
+        ("open model suggestions", result.open_suggestions),
         ("topics", result.topics),
         ("unreliable passages", result.unreliable),
         ("relations", result.relations),
@@ -362,6 +377,10 @@ def stats(
         for label, count in counts.items():
             table.add_row(label, f"{count:,}")
         console.print(table)
+    console.print(
+        f"suggestions open: {result.suggestions_open:,} (not entities until accepted)",
+        highlight=False,
+    )
     if result.links:
         console.print(f"{result.links:,} entities carry a knowledge-base link")
 
