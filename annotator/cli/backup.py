@@ -6,6 +6,7 @@ line costs other commands (``stats``, ``--version``) nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -27,29 +28,57 @@ def backup_now(
     """Back the project up now."""
     from annotator.core import backup
 
-    console.print(f"Backed up to {backup.make_backup(project)}")
+    console.print(f"Backed up to {backup.make_backup(project)}", soft_wrap=True, highlight=False)
 
 
 @backup_app.command("list")
 @reports_errors
 def backup_list(
     project: Annotated[Path, typer.Argument(help="The project whose backups to list.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list of path, taken and size (bytes).")
+    ] = False,
 ) -> None:
-    """The project's backups, newest first."""
+    """The project's backups, newest first, each with the full path `backup restore` takes.
+
+    In a terminal a table (long paths fold, never cut); piped, one tab-separated line per
+    backup (taken, size, path).
+    """
     from annotator.core import backup
 
     found = backup.list_backups(project)
-    if not found:
-        console.print(f"No backups of {project} yet (they are in {backup.backup_folder(project)}).")
+    if as_json:
+        rows = [
+            {"path": str(item.path), "taken": item.taken.isoformat(), "size": item.size}
+            for item in found
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
-    table = Table("taken", "size", "file")
-    for item in found:
-        table.add_row(
-            f"{item.taken:%Y-%m-%d %H:%M:%S}", f"{item.size / 1e6:.1f} MB", str(item.path)
+    if not found:
+        console.print(
+            f"No backups of {project} yet (they are in {backup.backup_folder(project)}).",
+            soft_wrap=True,
+            highlight=False,
         )
+        return
+    if not console.is_terminal:
+        for item in found:
+            print(f"{item.taken:%Y-%m-%d %H:%M:%S}\t{_size(item.size)}\t{item.path}")
+        return
+    from rich.table import Column, Table
+
+    table = Table(
+        Column("taken", no_wrap=True),
+        Column("size", no_wrap=True, justify="right"),
+        Column("file", overflow="fold"),
+    )
+    for item in found:
+        table.add_row(f"{item.taken:%Y-%m-%d %H:%M:%S}", _size(item.size), str(item.path))
     console.print(table)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
 
 
 @backup_app.command("restore")
@@ -65,6 +94,10 @@ def backup_restore(
     from annotator.core import backup
 
     replaced = backup.restore_backup(source, target, overwrite=overwrite)
-    console.print(f"Restored {source.name} to {target}.")
+    console.print(f"Restored {source.name} to {target}.", soft_wrap=True, highlight=False)
     if replaced is not None:
-        console.print(f"The project it replaced was backed up to {replaced}.")
+        console.print(
+            f"The project it replaced was backed up to {replaced}.",
+            soft_wrap=True,
+            highlight=False,
+        )

@@ -79,7 +79,7 @@ def test_stats_reads_the_project_without_the_store_spacy_or_qt(project: Path) ->
 
 def test_backup_list_loads_neither_the_store_nor_spacy_nor_qt(project: Path) -> None:
     packages, output = imported_packages(["backup", "list", str(project)], project.parent)
-    assert "news-" in output and "MB" in output  # the table of the one backup
+    assert "news-" in output and "MB" in output  # the line of the one backup
     assert packages.isdisjoint(NEVER | {"sqlalchemy"}), packages & (NEVER | {"sqlalchemy"})
 
 
