@@ -422,7 +422,7 @@ def agreement(
     from annotator.core.agreement_html import render_html
 
     if out is not None and out.exists() and not overwrite:
-        raise AnnotatorError(f"{out} exists; pass --overwrite to replace it.")
+        raise AnnotatorError(f"{out} exists; use --overwrite to replace it.")
     names = [n.strip() for n in annotators.split(",") if n.strip()] if annotators else None
     with _open(project, create=False) as opened:
         report = measure(opened, names)

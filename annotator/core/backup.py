@@ -117,7 +117,7 @@ def restore_backup(backup: Path, target: Path, *, overwrite: bool = False) -> Pa
     if target.exists():
         if not overwrite:
             raise ProjectError(
-                f"{target} exists; restore to a new file, or pass overwrite to replace it "
+                f"{target} exists; restore to a new file, or use --overwrite to replace it "
                 "(it is backed up first)."
             )
         replaced = make_backup(target)

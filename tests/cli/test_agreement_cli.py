@@ -91,7 +91,7 @@ def test_tables_are_printed_and_an_existing_report_is_not_overwritten(
     out.write_text("keep me", encoding="utf-8")
     result = runner.invoke(app, ["agreement", str(project_file), "--out", str(out)])
     assert result.exit_code == 1
-    assert "--overwrite" in result.output
+    assert "use --overwrite to replace it" in " ".join(result.output.split())
     assert out.read_text(encoding="utf-8") == "keep me"
     result = runner.invoke(
         app,

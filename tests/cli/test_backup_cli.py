@@ -86,3 +86,14 @@ def test_backup_list_in_a_narrow_terminal_folds_paths_instead_of_cutting_them(
     folded = "".join(cell[3].strip() for cell in cells)
     expected = json.loads(runner.invoke(app, ["backup", "list", str(project), "--json"]).output)
     assert folded == "".join(row["path"] for row in expected)
+
+
+def test_restore_onto_an_existing_project_names_the_flag_that_replaces_it(project: Path) -> None:
+    before = snapshot(project)
+    [newest, _older] = json.loads(
+        runner.invoke(app, ["backup", "list", str(project), "--json"]).output
+    )
+    result = runner.invoke(app, ["backup", "restore", newest["path"], str(project)])
+    assert result.exit_code == 1
+    assert "use --overwrite to replace it" in " ".join(result.output.split())
+    assert snapshot(project) == before
