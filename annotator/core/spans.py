@@ -64,8 +64,14 @@ def validate_spans(text: str, spans: Sequence[SpanRecord]) -> None:
         )
 
 
+#: Punctuation that belongs to the entity it ends ("80%", "5‰", "40°").
+_KEPT_PUNCTUATION = frozenset("%‰‱°′″")
+
+
 def _is_trimmable(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char).startswith("P")
+    return char.isspace() or (
+        unicodedata.category(char).startswith("P") and char not in _KEPT_PUNCTUATION
+    )
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -91,7 +97,8 @@ def snap(text: str, start: int, end: int, tokens: TokenBounds) -> tuple[int, int
     """Trim the selection, then widen it to the tokens it touches.
 
     A selection that starts or ends inside a word takes the whole word, the way Prodigy and
-    INCEpTION behave; whitespace-only selections are refused.
+    INCEpTION behave; whitespace-only selections are refused. Punctuation inside a token the
+    selection touches stays ("U.S.", "80%"): only the sloppy edges of the selection go.
     """
     check_bounds(len(text), start, end)
     start, end = trim(text, start, end)
@@ -104,4 +111,6 @@ def snap(text: str, start: int, end: int, tokens: TokenBounds) -> tuple[int, int
         if token_start < end <= token_end:
             snapped_end = token_end
             break
-    return trim(text, snapped_start, snapped_end)
+    while snapped_end > snapped_start and text[snapped_end - 1].isspace():
+        snapped_end -= 1
+    return snapped_start, snapped_end

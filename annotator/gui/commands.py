@@ -194,6 +194,84 @@ class DecideSuggestion(EditCommand):
         self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
 
 
+class AcceptSuggestion(EditCommand):
+    """A label key on a suggestion: make it the person's own under that label (its own or
+    another). Accepting and relabelling are one undo step."""
+
+    def __init__(
+        self, session: ProjectSession, document_id: int, suggestion: SpanInfo, label: str
+    ) -> None:
+        what = (
+            f"Accept suggestion {label}"
+            if label == suggestion.label
+            else f"Accept {suggestion.label} as {label}"
+        )
+        super().__init__(session, document_id, what)
+        self.suggestion = suggestion
+        self.label = label
+        self.created: SpanInfo | None = None
+
+    def apply(self) -> None:
+        project = self.session.project
+        made = project.accept_suggestion(self.suggestion.id, self.annotator)
+        if self.label != made.label:
+            try:
+                made = project.update_span(made.id, self.annotator, label=self.label)
+            except AnnotatorError:
+                project.delete_span(made.id, self.annotator)
+                raise
+        if self.created is not None:
+            self.session.remap(self.created.id, made.id)
+        else:
+            self.created = made
+
+    def revert(self) -> None:
+        assert self.created is not None
+        self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
+
+
+class AddOverSuggestions(EditCommand):
+    """A new entity where the model guessed otherwise: the overlapping suggestions are
+    rejected and the span added as one undo step, as in Prodigy's ner.correct."""
+
+    def __init__(
+        self,
+        session: ProjectSession,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        snap: bool,
+        overlapping: list[SpanInfo],
+    ) -> None:
+        super().__init__(session, document_id, f"Add entity {label}")
+        self.add = AddSpan(session, document_id, start, end, label, snap=snap)
+        self.steps: list[EditCommand] = [
+            *(DecideSuggestion(session, document_id, s, reject=True) for s in overlapping),
+            self.add,
+        ]
+
+    @property
+    def created(self) -> SpanInfo | None:
+        return self.add.created
+
+    def apply(self) -> None:
+        done: list[EditCommand] = []
+        try:
+            for step in self.steps:
+                step.apply()
+                done.append(step)
+        except AnnotatorError:
+            for step in reversed(done):
+                step.revert()
+            raise
+
+    def revert(self) -> None:
+        for step in reversed(self.steps):
+            step.revert()
+
+
 class DecideAll(EditCommand):
     """Accepting (or rejecting) every open suggestion of a document, entities and topics:
     set-based statements, one undo step. Redo decides again and maps the new spans onto the

@@ -117,13 +117,6 @@ class DocumentEditor(QObject):
             if self.session.reviewing
             else project.topic_suggestions(self.document_id, self.session.annotator)
         )
-        if self._annotation is not None:
-            own = [
-                (s.start, s.end)
-                for s in self._annotation.spans
-                if s.layer is Layer.ENTITY and not s.rejected
-            ]
-            self._suggestions = [s for s in self._suggestions if not _overlaps_any(s, own)]
 
     @property
     def annotation(self) -> AnnotationInfo | None:
@@ -246,34 +239,57 @@ class DocumentEditor(QObject):
         return True
 
     def apply_label(self, label: str) -> None:
-        """A label key: relabel the selected span, or make the selection an entity."""
+        """A label key: relabel the selected span, take a suggestion under this label, or
+        make the selected text an entity (replacing the model's guesses there). Always one
+        undo step."""
         if self.document_id is None:
             return
-        selected = self.view.selected_span_id()
-        span = self.span(selected) if selected is not None else None
+        span = self._selected()
         if span is not None and span.layer is Layer.ENTITY:
             if self.is_suggestion(span.id):
-                accept = commands.DecideSuggestion(
-                    self.session, self.document_id, span, reject=False
-                )
-                if not self._execute(accept) or accept.created is None:
-                    return
-                self._patch([span.id], [accept.created], select=accept.created.id)
-                span = accept.created
-            if label != span.label:
+                self._accept_as(span, label)
+            elif label != span.label:
                 self._relabel(span, label)
             return
         start, end = self.view.selection_cp()
         if start == end:
             self.message.emit("Select some text first, or click a span to relabel it.")
             return
-        self._remove_overlapping_suggestions(start, end)
-        command = commands.AddSpan(
-            self.session, self.document_id, start, end, label, snap=not self.precise
+        try:
+            snapped = (
+                (start, end)
+                if self.precise
+                else self.session.project.snapped_range(self.text, start, end)
+            )
+        except AnnotatorError as exc:
+            self.message.emit(str(exc))
+            return
+        guesses = [s for s in self.suggestions if s.layer is Layer.ENTITY]
+        same = next((s for s in guesses if (s.start, s.end) in {(start, end), snapped}), None)
+        if same is not None:
+            self.view.clear_selection()
+            self._accept_as(same, label)
+            return
+        low, high = snapped
+        overlapping = [s for s in guesses if s.start < high and s.end > low]
+        command = commands.AddOverSuggestions(
+            self.session,
+            self.document_id,
+            start,
+            end,
+            label,
+            snap=not self.precise,
+            overlapping=overlapping,
         )
         if self._execute(command) and command.created is not None:
             self.view.clear_selection()
-            self._patch([], [command.created], select=command.created.id)
+            self._patch([s.id for s in overlapping], [command.created], select=command.created.id)
+
+    def _accept_as(self, suggestion: SpanInfo, label: str) -> None:
+        assert self.document_id is not None
+        command = commands.AcceptSuggestion(self.session, self.document_id, suggestion, label)
+        if self._execute(command) and command.created is not None:
+            self._patch([suggestion.id], [command.created], select=command.created.id)
 
     def _relabel(self, span: SpanInfo, label: str) -> None:
         assert self.document_id is not None
@@ -282,17 +298,6 @@ class DocumentEditor(QObject):
         )
         if self._execute(command) and command.result is not None:
             self._patch([span.id], [command.result], select=command.result.id)
-
-    def _remove_overlapping_suggestions(self, start: int, end: int) -> None:
-        """A human span replaces the model's overlapping guesses, as in Prodigy's ner.correct."""
-        assert self.document_id is not None
-        for suggestion in list(self.suggestions):
-            if suggestion.start < end and suggestion.end > start:
-                self._execute(
-                    commands.DecideSuggestion(
-                        self.session, self.document_id, suggestion, reject=True
-                    )
-                )
 
     def pick_label(self) -> None:
         picker = LabelPicker(self.labels[LabelKind.ENTITY], self.window)
@@ -434,7 +439,3 @@ class DocumentEditor(QObject):
         target = spans[index % len(spans)]
         self.view.select_span(target.id)
         self.view.scroll_to_cp(target.start)
-
-
-def _overlaps_any(span: SpanInfo, ranges: list[tuple[int, int]]) -> bool:
-    return any(span.start < end and span.end > start for start, end in ranges)

@@ -38,6 +38,23 @@ def test_snap_widens_to_words_and_refuses_whitespace() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "selected", "kept"),
+    [
+        ("Trade grew by 80% this year.", "80%", "80%"),
+        ("Officials in the U.S. said so.", "U.S.", "U.S."),
+        ("Talks with Nepal, India and China.", "Nepal,", "Nepal"),
+        ("It was 40° in Delhi.", "40°", "40°"),
+    ],
+)
+def test_snap_keeps_punctuation_that_belongs_to_the_entity(
+    text: str, selected: str, kept: str
+) -> None:
+    start = text.index(selected)
+    low, high = snap(text, start, start + len(selected), full_bounds(text))
+    assert text[low:high] == kept
+
+
+@pytest.mark.parametrize(
     ("spans", "message"),
     [
         ([SpanRecord(-1, 3, "X")], "negative"),

@@ -161,6 +161,15 @@ class Span(Base):
             "annotation_id", "layer", "span_group", "start", "end", "label_id", name="identity"
         ),
         Index("ix_spans_label", "label_id"),
+        Index("ix_spans_origin", "origin_span_id"),
+        Index(
+            "ix_spans_live_entities",
+            "annotation_id",
+            "start",
+            "end",
+            sqlite_where=text("layer = 'entity' AND rejected = 0"),
+            postgresql_where=text("layer = 'entity' AND rejected = false"),
+        ),
         Index(
             "ix_spans_unlabelled",
             "annotation_id",

@@ -23,14 +23,21 @@ _SUGGESTED = (
     "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model'"
 )
 #: ... that ``h`` holds no decision on. ``h.id`` may be NULL (a person with no set yet): then
-#: every suggestion is open.
+#: every suggestion is open. Three questions, each answered by one index seek: a span copied
+#: from it (``ix_spans_origin``), a rejection of the same span read from a file (the identity
+#: index), and a live entity of the person over the same words. A person's live entities never
+#: overlap each other, so the only candidate for the last is the one starting last before the
+#: suggestion ends (``ix_spans_live_entities``).
 _UNDECIDED = (
-    "s.rejected = 0 AND NOT EXISTS (SELECT 1 FROM spans AS hs WHERE hs.annotation_id = h.id "
-    "AND (hs.origin_span_id = s.id "
-    "OR (hs.layer = 'entity' AND s.layer = 'entity' AND hs.rejected = 0 "
-    'AND hs.start < s."end" AND s.start < hs."end") '
-    'OR (hs.rejected = 1 AND hs.start = s.start AND hs."end" = s."end" '
-    "AND hs.label_id = s.label_id)))"
+    "s.rejected = 0 "
+    "AND NOT EXISTS (SELECT 1 FROM spans AS hs WHERE hs.origin_span_id = s.id "
+    "AND hs.annotation_id = h.id) "
+    "AND NOT EXISTS (SELECT 1 FROM spans AS hs WHERE hs.annotation_id = h.id "
+    "AND hs.layer = s.layer AND hs.span_group = s.span_group AND hs.start = s.start "
+    'AND hs."end" = s."end" AND hs.label_id = s.label_id AND hs.rejected = 1) '
+    "AND (s.layer != 'entity' OR coalesce((SELECT hs.\"end\" FROM spans AS hs "
+    "WHERE hs.annotation_id = h.id AND hs.layer = 'entity' AND hs.rejected = 0 "
+    'AND hs.start < s."end" ORDER BY hs.start DESC LIMIT 1), -1) <= s.start)'
 )
 
 
