@@ -1,4 +1,5 @@
-"""Starting the desktop app: the annotator's name on first run, then the project to open."""
+"""Starting the desktop app: the annotator's name on first run, the user's theme, then the
+project to open."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from annotator.core import settings
 from annotator.core.desktop import APP_ID
 from annotator.core.errors import AnnotatorError
 from annotator.gui.collector import GuiThreadCollector
+from annotator.gui.colours import apply_theme
 
 
 def ask_annotator_name() -> str:
@@ -73,6 +75,18 @@ def set_identity(app: QApplication) -> None:
     app.setWindowIcon(QIcon(str(resource_path("icons") / "annotator.svg")))
 
 
+def follow_theme(app: QApplication) -> None:
+    """The user's theme now, and again each time the system's colour scheme changes while
+    they follow the system (dark at night, light by day)."""
+    apply_theme(app, settings.user_settings().theme)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: system_scheme_changed(app))
+
+
+def system_scheme_changed(app: QApplication) -> None:
+    if settings.user_settings().theme == "system":
+        apply_theme(app, "system")
+
+
 NO_DISPLAY = (
     "No display found: neither DISPLAY nor WAYLAND_DISPLAY is set, so the window cannot open. "
     "Start Annotator from a desktop session, or on a server under a virtual display "
@@ -98,6 +112,7 @@ def run(project: Path | None = None) -> int:
         return 1
     app = QApplication.instance() or QApplication(sys.argv)
     set_identity(app)
+    follow_theme(app)
     from annotator.gui.main_window import MainWindow, open_session
 
     name = ask_annotator_name()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -27,6 +28,7 @@ from annotator.core.project import Project
 from annotator.core.records import LabelKind, Layer, Status
 from annotator.gui import open_suggestions
 from annotator.gui.activity import ActivityClock
+from annotator.gui.colours import apply_theme
 from annotator.gui.dialogs import ask_language
 from annotator.gui.document_list import DocumentListModel, FilterBar
 from annotator.gui.editor import DocumentEditor
@@ -37,13 +39,14 @@ from annotator.gui.operations import Operations
 from annotator.gui.panels import GuidelinesPanel, SpanListPanel, TopicsPanel
 from annotator.gui.review import ReviewController
 from annotator.gui.session import ProjectSession
-from annotator.gui.shortcuts import REVIEW_ACTIONS, by_action, sheet_html
+from annotator.gui.settings_dialog import SettingsDialog
+from annotator.gui.shortcuts import REVIEW_ACTIONS, ShortcutSheet, by_action, sheet_html
 from annotator.gui.span_view import SpanView
+from annotator.gui.window_geometry import place_window, window_record
 from annotator.gui.workers import QuietTask
 
 UNFINISHED = {Status.NEW, Status.IN_PROGRESS}
 MAX_RECENT = 8
-BACKUP_EVERY_S = 30 * 60
 GETTING_STARTED = """<h3>Getting started</h3>
 <ol><li>Pick an article in the list on the left.</li>
 <li>Model suggestions have dashed outlines: press <b>A</b> to accept the selected one,
@@ -59,7 +62,6 @@ class MainWindow(QMainWindow):
     def __init__(self, session: ProjectSession) -> None:
         super().__init__()
         self.session = session
-        self.resize(1360, 860)
         self.view = SpanView()
         self.editor = DocumentEditor(session, self.view, self)
         self.model = DocumentListModel(session)
@@ -82,7 +84,10 @@ class MainWindow(QMainWindow):
         self._rows_timer.timeout.connect(self._refresh_rows)
         self.clock = ActivityClock(self, self._record_time)
         self.backup_task: QuietTask | None = None
-        self._backup_timer = QTimer(self, interval=BACKUP_EVERY_S * 1000)
+        self.settings_dialog: SettingsDialog | None = None
+        self.shortcut_sheet: ShortcutSheet | None = None
+        self.backup_every_s = settings.user_settings().backup_minutes * 60
+        self._backup_timer = QTimer(self, interval=self.backup_every_s * 1000)
         self._backup_timer.timeout.connect(self.back_up)
         self._backup_timer.start()
         self._build_layout()
@@ -129,9 +134,10 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         for widget in (left, centre, self.side):
             self.splitter.addWidget(widget)
-        self.view.setMinimumWidth(480)
-        left.setMinimumWidth(260)
-        self.side.setMinimumWidth(220)
+        # Small enough that all three fit a 1024-pixel window; the side panel's minimum is its
+        # own minimumSizeHint (tab bar and widest page), so no page is ever cut off.
+        self.view.setMinimumWidth(360)
+        left.setMinimumWidth(240)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([390, 720, 380])
         self.splitter.setStretchFactor(0, 0)
@@ -165,7 +171,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action("open", "&Open project…", ops.open_project, ("Ctrl+O",)))
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
-        file_menu.addAction(self.action("import_files", "&Import files…", ops.import_files))
+        file_menu.addAction(
+            self.action("import_files", "&Import files…", ops.import_files, ("Ctrl+I",))
+        )
         file_menu.addAction(self.action("import_folder", "Import &folder…", ops.import_folder))
         file_menu.addAction(self.action("pretag", "&Pre-tag…", ops.pretag))
         file_menu.addAction(self.action("export", "&Export…", ops.export))
@@ -202,6 +210,9 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.action("schemes", "Label &schemes…", self.edit_schemes))
         edit.addAction(self.action("language", "Project languag&e…", self.edit_language))
+        preferences = self.action("settings", "Se&ttings…", self.edit_settings, ("Ctrl+,",))
+        preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit.addAction(preferences)
         edit.addAction(
             self.action(
                 "guidelines", "&Guidelines", lambda: self.side.setCurrentWidget(self.guidelines)
@@ -369,8 +380,9 @@ class MainWindow(QMainWindow):
         if self.backup_task is not None and self.backup_task.thread.isRunning():
             return
         path = self.session.project.path
+        every = self.backup_every_s
         self.backup_task = QuietTask(
-            self, lambda _progress, _cancel: backup_if_older_than(path, BACKUP_EVERY_S)
+            self, lambda _progress, _cancel: backup_if_older_than(path, every)
         )
         self.backup_task.start()
 
@@ -557,16 +569,48 @@ class MainWindow(QMainWindow):
             names.index(self.session.annotator),
             True,
         )
-        if ok and name.strip() and name.strip() != self.session.annotator:
-            self.review.stop()
-            self.clock.switch(None)
-            self.session.set_annotator(name.strip())
+        if ok and name.strip():
+            self.annotate_as(name.strip())
             settings.update_settings(annotator=name.strip())
-            self.editor.document_id = None
-            self._documents_changed()
+
+    def annotate_as(self, name: str) -> None:
+        """Go on as another person: review mode ends and the list shows their statuses."""
+        if name == self.session.annotator:
+            return
+        self.review.stop()
+        self.clock.switch(None)
+        self.session.set_annotator(name)
+        self.editor.document_id = None
+        self._documents_changed()
+
+    def edit_settings(self) -> None:
+        """Window-modal but not blocking: the choices apply when OK or Apply is pressed."""
+        self.settings_dialog = SettingsDialog(settings.user_settings(), self)
+        self.settings_dialog.applied.connect(self.apply_user_settings)
+        self.settings_dialog.open()
+
+    def apply_user_settings(self, chosen: settings.UserSettings) -> None:
+        """Show the stored choices at once: theme, text size, who annotates, backups."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, chosen.theme)
+        self.view.set_font_size(chosen.font_size)
+        self.annotate_as(chosen.annotator)
+        self.backup_every_s = chosen.backup_minutes * 60
+        self._backup_timer.setInterval(self.backup_every_s * 1000)
+        if self.editor.document_id is not None:
+            # Panel rows mix label colours with the palette's base when they are built.
+            self._update_panels()
+        self.statusBar().showMessage("Settings saved.", 4000)
 
     def show_shortcuts(self) -> None:
-        self._show_help("Keyboard shortcuts", sheet_html())
+        """The F1 sheet, with this project's label keys; it stays open beside the work."""
+        project = self.session.project
+        labels = {kind: project.labels(kind) for kind in LabelKind}
+        if self.shortcut_sheet is not None:
+            self.shortcut_sheet.close()
+        self.shortcut_sheet = ShortcutSheet(sheet_html(labels), self)
+        self.shortcut_sheet.show()
 
     def show_getting_started(self) -> None:
         self._show_help("Getting started", GETTING_STARTED)
@@ -594,11 +638,17 @@ class MainWindow(QMainWindow):
             return
 
     def _restore_settings(self) -> None:
+        """The window as the user left it, if that still fits a screen; the text size."""
         values = settings.load_settings()
-        geometry = values.get("geometry")
-        if isinstance(geometry, str):
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-        self.view.set_font_size(int(values.get("font_size", 12)))
+        place_window(self, values.get("window"))
+        sizes = values.get("splitter")
+        if (
+            isinstance(sizes, list)
+            and len(sizes) == self.splitter.count()
+            and all(isinstance(size, int) and size > 0 for size in sizes)
+        ):
+            self.splitter.setSizes(sizes)
+        self.view.set_font_size(settings.user_settings().font_size)
 
     def _remember_recent(self, path: Path) -> None:
         values = settings.load_settings()
@@ -612,8 +662,12 @@ class MainWindow(QMainWindow):
     def switch_session(self, session: ProjectSession) -> None:
         """Replace the open project; the window is rebuilt around the new session."""
         self.successor = MainWindow(session)
-        self.successor.setGeometry(self.geometry())
-        self.successor.show()
+        self.successor.setGeometry(self.normalGeometry())
+        self.successor.splitter.setSizes(self.splitter.sizes())
+        if self.isMaximized():
+            self.successor.showMaximized()
+        else:
+            self.successor.show()
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -622,13 +676,10 @@ class MainWindow(QMainWindow):
         self.search_task.stop()
         if self.backup_task is not None:
             self.backup_task.stop()
-        if self.review.count_task is not None:
-            self.review.count_task.stop()
+        self.review.stop_tasks()
         self.guidelines.flush()
         self.clock.stop()
-        settings.update_settings(
-            geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        )
+        settings.update_settings(window=window_record(self), splitter=self.splitter.sizes())
         self.session.close()
         super().closeEvent(event)
 

@@ -2,12 +2,20 @@
 
 The main window registers its actions from this table and the F1 sheet and the README are
 written from it, so the three never disagree. Label keys (1-9 for entities, Ctrl+1-9 for
-topics, Alt+1-9 for reliability reasons) come from the project's label schemes.
+topics, Alt+1-9 for reliability reasons) come from the project's label schemes; the sheet
+lists them by name, since "1 … 9" alone does not say which key is which label.
 """
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from annotator.core.labels import LabelInfo
+from annotator.core.records import LabelKind
 
 
 @dataclass(frozen=True)
@@ -90,14 +98,65 @@ def by_action() -> dict[str, Shortcut]:
     return {shortcut.action: shortcut for shortcut in SHORTCUTS}
 
 
-def sheet_html() -> str:
-    """The F1 sheet."""
-    rows = [
-        f"<tr><td><b>{' / '.join(s.keys)}</b></td><td>{s.description}</td></tr>" for s in SHORTCUTS
-    ]
-    rows += [f"<tr><td><b>{keys}</b></td><td>{text}</td></tr>" for keys, text in LABEL_KEYS]
-    return (
-        "<h3>Keyboard shortcuts</h3><table cellspacing='6'>" + "".join(rows) + "</table>"
+#: The project's label keys on the sheet: heading, and what the key does with the label.
+LABEL_SECTIONS = (
+    (LabelKind.ENTITY, "Entity labels", "{name}"),
+    (LabelKind.TOPIC, "Topics", "Topic {name} applies (Shift too: does not apply)"),
+    (LabelKind.RELIABILITY, "Unreliable passages", "Mark the selection unreliable: {name}"),
+)
+
+
+def _row(keys: str, text: str) -> str:
+    keys, text = html.escape(keys, quote=False), html.escape(text, quote=False)
+    return f"<tr><td><b>{keys}</b></td><td>{text}</td></tr>"
+
+
+def _table(rows: list[str]) -> str:
+    return "<table cellspacing='4'>" + "".join(rows) + "</table>"
+
+
+def sheet_html(labels: Mapping[LabelKind, Sequence[LabelInfo]] | None = None) -> str:
+    """The F1 sheet: the project's own label keys by name first (what people look up most),
+    then the workspace's fixed keys."""
+    parts = ["<h3>Keyboard shortcuts</h3>"]
+    for kind, heading, template in LABEL_SECTIONS:
+        keyed = [label for label in (labels or {}).get(kind, []) if label.shortcut]
+        if keyed:
+            rows = [_row(str(label.shortcut), template.format(name=label.name)) for label in keyed]
+            parts.append(f"<h4>{heading}</h4>" + _table(rows))
+    parts.append("<h4>Label keys</h4>" + _table([_row(keys, text) for keys, text in LABEL_KEYS]))
+    rows = [_row(" / ".join(s.keys), s.description) for s in SHORTCUTS]
+    parts.append("<h4>Workspace</h4>" + _table(rows))
+    parts.append(
         "<p>Select text with the mouse or Shift+arrows, then press a label's key. Click a span "
         "to select it. Every edit is saved at once; Ctrl+Z undoes it.</p>"
     )
+    return "".join(parts)
+
+
+class ShortcutSheet(QDialog):
+    """The F1 sheet as a window that scrolls and fits inside the main window, so the whole
+    list can be read on a small screen; not modal, so it can stay open while working."""
+
+    def __init__(self, sheet: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setHtml(sheet)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        self.fit_into(parent)
+
+    def fit_into(self, parent: QWidget) -> None:
+        """As tall as the sheet needs, never taller or wider than 90% of the parent window."""
+        width = min(640, int(parent.width() * 0.9))
+        document = self.browser.document()
+        document.setTextWidth(width - 40)
+        wanted = int(document.size().height()) + 90
+        self.resize(width, min(wanted, int(parent.height() * 0.9)))
+        centre = parent.frameGeometry().center()
+        self.move(centre.x() - self.width() // 2, centre.y() - self.height() // 2)

@@ -7,7 +7,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
 from annotator.core.labels import PALETTE
-from annotator.gui.colours import contrast, highlight_fill, ink_on, over, readable_on
+from annotator.gui.colours import (
+    contrast,
+    highlight_fill,
+    ink_on,
+    over,
+    readable_on,
+    theme_palette,
+)
 from annotator.gui.document_list import STATUS_COLOUR
 
 USER_PICKS = ("#123456", "#000000", "#ffffff", "#ff0000", "#808080", "#ffffe0")
@@ -29,7 +36,23 @@ def dark_palette() -> QPalette:
     return palette
 
 
-PALETTES = {"light": light_palette, "dark": dark_palette}
+PALETTES = {
+    "light": light_palette,
+    "dark": dark_palette,
+    "theme-light": lambda: theme_palette(dark=False),
+    "theme-dark": lambda: theme_palette(dark=True),
+}
+TEXT_ON = (
+    (QPalette.ColorRole.Text, QPalette.ColorRole.Base),
+    (QPalette.ColorRole.Text, QPalette.ColorRole.AlternateBase),
+    (QPalette.ColorRole.WindowText, QPalette.ColorRole.Window),
+    (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Button),
+    (QPalette.ColorRole.HighlightedText, QPalette.ColorRole.Highlight),
+    (QPalette.ColorRole.ToolTipText, QPalette.ColorRole.ToolTipBase),
+    (QPalette.ColorRole.PlaceholderText, QPalette.ColorRole.Base),
+    (QPalette.ColorRole.Link, QPalette.ColorRole.Base),
+    (QPalette.ColorRole.LinkVisited, QPalette.ColorRole.Base),
+)
 
 
 def test_contrast_matches_the_wcag_reference_values() -> None:
@@ -59,6 +82,19 @@ def test_status_colours_read_on_the_list_background(mode: str) -> None:
     base = PALETTES[mode]().color(QPalette.ColorRole.Base)
     for colour in STATUS_COLOUR.values():
         assert contrast(readable_on(QColor(colour), base), base) >= 4.5
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_theme_palettes_keep_every_text_readable(dark: bool) -> None:
+    """The Settings dialog's light and dark themes: text on each of its backgrounds reads at
+    4.5:1; disabled text, which WCAG exempts, still at 3:1."""
+    palette = theme_palette(dark)
+    for text, background in TEXT_ON:
+        assert contrast(palette.color(text), palette.color(background)) >= 4.5, text
+    disabled = QPalette.ColorGroup.Disabled
+    for text, background in TEXT_ON[:4]:
+        pair = palette.color(disabled, text), palette.color(disabled, background)
+        assert contrast(*pair) >= 3, text
 
 
 def test_dark_palette_pane_paints_a_readable_fill(qtbot, window) -> None:
