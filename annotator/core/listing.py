@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.records import Status
+from annotator.core.store import search as search_store
 from annotator.core.store.suggestions import open_count_sql
 
 if TYPE_CHECKING:
@@ -111,18 +112,10 @@ def _where(
     if flt.search and flt.search.strip():
         if build_index:
             ensure_search_index(project)
-        clauses.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-        params.append(fts_query(flt.search))
+        clause, values = search_store.search_clause(flt.search)
+        clauses.append(clause)
+        params += values
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def fts_query(text: str) -> str:
-    """Turn what a user types into an FTS5 query: every word must occur, as a prefix.
-
-    Quoting each word keeps punctuation (hyphens, apostrophes) from being read as FTS syntax.
-    """
-    words = [w.replace('"', '""') for w in text.split()]
-    return " ".join(f'"{w}"*' for w in words)
 
 
 # The unique index on content hashes holds every document id: scanning it instead of the
@@ -191,7 +184,8 @@ def list_document_ids(
 
     A list of 100,000 ids is a few hundred kilobytes; reading rows by id keeps every page of
     a long list as fast as the first, where OFFSET would scan all rows before it. With
-    ``build_index`` off, a search covers only what the background indexer has done so far.
+    ``build_index`` off, a search reads the index as far as the background indexer has
+    come and scans the texts beyond it.
     """
     if sort not in SORT_KEYS:
         raise AnnotatorError(f"Cannot sort documents by '{sort}'.")
@@ -257,24 +251,18 @@ def ensure_search_index(
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
 ) -> int:
-    """Index documents imported since the last search; returns how many were added."""
+    """Index documents imported since the last search; returns how many were added. A chunk
+    per transaction, so an edit waits for one chunk at most."""
     reporter = Reporter(progress, cancel)
+    with project.engine.connect() as conn:
+        done = search_store.indexed_up_to(conn)
+        total = search_store.documents_after(conn, done)
     added = 0
     while True:
         reporter.check_cancelled()
         with project.writer.begin() as conn:
-            done = conn.exec_driver_sql(
-                "SELECT coalesce(max(rowid), 0) FROM documents_fts_docsize"
-            ).scalar_one()
-            total = conn.exec_driver_sql(
-                "SELECT count(*) FROM documents WHERE id > ?", (done,)
-            ).scalar_one()
-            if total == 0:
-                return added
-            result = conn.exec_driver_sql(
-                "INSERT INTO documents_fts (rowid, title, text) SELECT id, coalesce(title, ''), "
-                "text FROM documents WHERE id > ? ORDER BY id LIMIT ?",
-                (done, INDEX_CHUNK),
-            )
-            added += result.rowcount
-        reporter.report(added, added + total - min(total, INDEX_CHUNK), "Indexing for search")
+            count, done = search_store.index_after(conn, done, INDEX_CHUNK)
+        if count == 0:
+            return added
+        added += count
+        reporter.report(added, max(total, added), "Indexing for search")

@@ -151,3 +151,40 @@ def test_edits_and_background_indexing_do_not_lock_each_other_out(
         assert errors == []
         assert project.status_count("alice", Status.DONE) == 59
         assert count_documents(project, DocumentFilter("alice", search="power")) == 1500
+
+
+def test_search_finds_documents_the_index_has_not_reached_yet(
+    project_path: Path, tmp_path: Path
+) -> None:
+    from annotator.core.listing import ensure_search_index
+
+    (tmp_path / "old.txt").write_text("Tea prices\n\nTea from Ilam sold well.", encoding="utf-8")
+    (tmp_path / "new.txt").write_text("Power deal\n\nIlam's 50% share of tea.", encoding="utf-8")
+    with Project.open(project_path) as project:
+        project.import_paths([tmp_path / "old.txt"])
+        ensure_search_index(project)
+        project.import_paths([tmp_path / "new.txt"])
+        found = list_document_ids(
+            project, DocumentFilter("alice", search="ilam tea"), build_index=False
+        )
+        assert found == [1, 2]
+        percent = DocumentFilter("alice", search="50%")
+        assert list_document_ids(project, percent, build_index=False) == [2]
+
+
+def test_indexing_reports_progress_against_one_total(project_path: Path, tmp_path: Path) -> None:
+    import json
+
+    from annotator.core.listing import INDEX_CHUNK, ensure_search_index
+
+    count = INDEX_CHUNK * 3 + 7
+    rows = "\n".join(json.dumps({"text": f"Article {i} about Nepal."}) for i in range(count))
+    (tmp_path / "many.jsonl").write_text(rows, encoding="utf-8")
+    reports: list[tuple[int, int]] = []
+    with Project.open(project_path) as project:
+        project.import_paths([tmp_path / "many.jsonl"])
+        added = ensure_search_index(project, lambda p: reports.append((p.done, p.total)))
+        assert added == count
+        assert [total for _, total in reports] == [count] * 4
+        assert [done for done, _ in reports] == [100, 200, 300, count]
+        assert count_documents(project, DocumentFilter("alice", search="nepal")) == count
