@@ -56,6 +56,12 @@ press another key to relabel it, <b>Delete</b> to remove it.</li>
 <li>Select a dubious passage and press <b>U</b> (or <b>Alt+1</b>…) to mark it unreliable.</li>
 <li>Toggle topics with <b>Ctrl+1</b>…<b>Ctrl+9</b>, then press <b>Enter</b>: done, next.</li>
 </ol><p>Everything is saved as you go. File ▸ Export writes the training set.</p>"""
+EMPTY_PROJECT = """<h3>No articles yet</h3>
+<p><b>File ▸ Import files…</b> (Ctrl+I) or <b>File ▸ Import folder…</b> brings articles in:
+plain text, HTML, JSONL, CSV, spaCy DocBin, brat, CoNLL.</p>
+<p>Then <b>File ▸ Pre-tag…</b> lets a spaCy pipeline (the built-in tagger, or one you have
+installed) suggest the entities: accept them with <b>A</b>, reject them with <b>X</b>.</p>
+<p><b>Help ▸ Getting started</b> walks through the rest.</p>"""
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +79,7 @@ class MainWindow(QMainWindow):
         self.links = LinksPanel()
         self.guidelines = GuidelinesPanel(session.project.set_guidelines)
         self.title = QLabel()
+        self.empty_hint = QLabel(EMPTY_PROJECT)
         self.annotator_button = QPushButton()
         self.status_label = QLabel()
         self.progress_label = QLabel()
@@ -123,6 +130,11 @@ class MainWindow(QMainWindow):
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600; padding: 4px 12px;")
         centre_layout.addWidget(self.title)
         centre_layout.addWidget(self.view, 1)
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setMargin(24)
+        self.empty_hint.hide()
+        centre_layout.addWidget(self.empty_hint, 1)
         self.side = QTabWidget()
         self.side.addTab(self.topics, "Topics")
         self.side.addTab(self.unreliable, "Unreliable")
@@ -278,7 +290,7 @@ class MainWindow(QMainWindow):
         project = self.session.project
         handlers = {
             LabelKind.ENTITY: self.editor.apply_label,
-            LabelKind.TOPIC: self.editor.toggle_topic,
+            LabelKind.TOPIC: self.topic_key,
             LabelKind.RELIABILITY: lambda name: self.editor.mark_unreliable(name),
         }
         for kind, handler in handlers.items():
@@ -300,9 +312,22 @@ class MainWindow(QMainWindow):
         rejection.setShortcut(
             QKeySequence(key.keyboardModifiers() | Qt.KeyboardModifier.ShiftModifier | key.key())
         )
-        rejection.triggered.connect(lambda _=False, n=label: self.editor.reject_topic(n))
+        rejection.triggered.connect(lambda _=False, n=label: self.topic_key(n, reject=True))
         self.addAction(rejection)
         self.label_actions.append(rejection)
+
+    def topic_key(self, label: str, reject: bool = False) -> None:
+        """A topic's key; with the Topics tab out of sight, the status bar says what it did,
+        since nothing else on screen would."""
+        if reject:
+            self.editor.reject_topic(label)
+        else:
+            self.editor.toggle_topic(label)
+        annotation = self.editor.annotation
+        if self.topics.isVisible() or annotation is None:
+            return
+        state = {True: "applied", False: "does not apply", None: "cleared"}
+        self.statusBar().showMessage(f"Topic '{label}' {state[annotation.topics.get(label)]}", 4000)
 
     def _connect(self) -> None:
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -396,8 +421,16 @@ class MainWindow(QMainWindow):
         project = self.session.project
         if recount or not hasattr(self, "_documents"):
             self._documents = project.document_count()
+            self._show_empty_hint()
         done = project.status_count(self.session.annotator, Status.DONE)
         self.progress_label.setText(f"{done:,} of {self._documents:,} done")
+
+    def _show_empty_hint(self) -> None:
+        """A project without articles says how to begin instead of showing a blank pane."""
+        empty = self._documents == 0
+        self.empty_hint.setVisible(empty)
+        self.title.setVisible(not empty)
+        self.view.setVisible(not empty)
 
     def _documents_changed(self) -> None:
         self.index_for_search()
