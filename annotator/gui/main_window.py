@@ -660,7 +660,8 @@ class MainWindow(QMainWindow):
         self.filters.search.selectAll()
 
     def zoom(self, step: int) -> None:
-        size = max(8, min(32, int(settings.load_settings().get("font_size", 12)) + step))
+        sizes = settings.FONT_SIZES
+        size = max(sizes.start, min(sizes.stop - 1, settings.user_settings().font_size + step))
         settings.update_settings(font_size=size)
         self.view.set_font_size(size)
 

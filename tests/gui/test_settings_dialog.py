@@ -153,3 +153,13 @@ def test_an_explicit_theme_ignores_the_system_scheme(qtbot, window, monkeypatch)
     system_scheme_changed(QApplication.instance())
     QApplication.processEvents()
     assert not is_dark(window.view.palette())
+
+
+def test_zoom_keys_and_the_dialog_share_one_text_size(qtbot, window) -> None:
+    settings.update_settings(font_size="huge")
+    window.zoom(1)
+    assert settings.user_settings().font_size == 13
+    assert window.view.font().pointSize() == 13
+    dialog = open_dialog(qtbot, window)
+    assert dialog.font_size.value() == 13
+    dialog.reject()
