@@ -39,13 +39,20 @@ LINE_HEIGHT = 185
 MAX_LINE_CHARACTERS = 82
 MARGIN = 34
 BADGE_POINT_SIZE_RATIO = 0.62
+#: Badges keep this far inside the text column's edges (the margin holds the passage bars).
+BADGE_INSET = 2
+#: What a badge adds to the label: a model's guess asks, what all compared annotators agree on
+#: is ticked.
+BADGE_SUFFIX = {"suggestion": "?", "agreed": " ✓"}
+ITALIC_BADGES = ("suggestion", "review", "group")
 
 
 @dataclass(frozen=True)
 class DisplaySpan:
     """A span as the pane draws it. ``kind``: 'entity', 'suggestion', 'unreliable', 'review'
-    (a disagreement still to settle), 'group' (a span of another span group) or 'related' (an
-    end of the relation or link chosen in the Links panel)."""
+    (a disagreement still to settle), 'agreed' (what every compared annotator has, not yet in
+    gold), 'group' (a span of another span group) or 'related' (an end of the relation or link
+    chosen in the Links panel)."""
 
     id: int
     start: int
@@ -336,7 +343,7 @@ class SpanView(QTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         geometry = [(span, self.span_rects(span)) for span in visible]
         for span, rects in geometry:
-            if span.kind in ("entity", "suggestion"):
+            if span.kind in ("entity", "suggestion", "agreed"):
                 self._paint_fill(painter, span, rects)
         painter.end()
         super().paintEvent(event)
@@ -345,17 +352,18 @@ class SpanView(QTextEdit):
         for span, rects in geometry:
             if span.kind == "unreliable":
                 self._paint_unreliable(painter, span, rects)
+        badges = self._place_badges(geometry)
         for span, rects in geometry:
             if span.kind != "unreliable" and rects:
                 self._paint_outline(painter, span, rects)
-                self._paint_badge(painter, span, rects[-1])
+                self._paint_badge(painter, span, badges[span.id])
         for span, rects in geometry:
             if span.id == self._selected and span.kind == "unreliable":
                 self._paint_outline(painter, span, rects)
         painter.end()
 
     def _fill_colour(self, span: DisplaySpan) -> QColor:
-        strength = 0.3 if span.kind == "suggestion" else 0.7
+        strength = {"suggestion": 0.3, "agreed": 0.45}.get(span.kind, 0.7)
         return highlight_fill(QColor(span.colour), self.palette(), strength)
 
     def _mark_colour(self, span: DisplaySpan) -> QColor:
@@ -376,6 +384,8 @@ class SpanView(QTextEdit):
             pen = QPen(colour, 1.4, Qt.PenStyle.DashLine)
         elif span.kind in ("review", "group"):
             pen = QPen(colour, 2.0, Qt.PenStyle.DotLine)
+        elif span.kind == "agreed":
+            pen = QPen(colour, 1.2)
         elif span.kind == "related":
             pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.6)
         elif selected:
@@ -390,21 +400,57 @@ class SpanView(QTextEdit):
         for rect in rects:
             painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 4, 4)
 
-    def _badge_font(self) -> QFont:
+    def _badge_font(self, italic: bool = False) -> QFont:
+        """Italic for what is not (yet) the annotator's own: guesses, disagreements, groups."""
         font = QFont(self.font())
         font.setPointSizeF(max(6.5, self.font().pointSizeF() * BADGE_POINT_SIZE_RATIO))
         font.setBold(True)
+        font.setItalic(italic)
         return font
 
-    def _paint_badge(self, painter: QPainter, span: DisplaySpan, last: QRectF) -> None:
+    @staticmethod
+    def _badge_text(span: DisplaySpan) -> str:
+        return span.label + BADGE_SUFFIX.get(span.kind, "")
+
+    def badge_rects(self) -> dict[int, QRectF]:
+        """Where the badges of the spans on screen go, by span id (viewport coordinates)."""
+        return self._place_badges([(span, self.span_rects(span)) for span in self._visible_spans()])
+
+    def _place_badges(self, geometry: list[tuple[DisplaySpan, list[QRectF]]]) -> dict[int, QRectF]:
+        """Each badge sits under the end of its span, moved inward where it would reach past
+        the text column (a short span at the start of a line, a long label) and stacked below
+        a neighbour's badge it would cover: a label that is clipped or hidden is a label lost.
+        """
+        metrics = {italic: QFontMetricsF(self._badge_font(italic)) for italic in (False, True)}
+        dx = -self.horizontalScrollBar().value()
+        left_edge = self.document().documentMargin() - BADGE_INSET + dx
+        right_edge = max(left_edge, self.viewport().width() - BADGE_INSET)
+        ends = sorted(
+            ((span, rects[-1]) for span, rects in geometry if span.kind != "unreliable" and rects),
+            key=lambda pair: (round(pair[1].bottom()), pair[1].right(), pair[0].id),
+        )
+        placed: dict[int, QRectF] = {}
+        nearby: list[QRectF] = []
+        for span, last in ends:
+            font_metrics = metrics[span.kind in ITALIC_BADGES]
+            width = font_metrics.horizontalAdvance(self._badge_text(span)) + 8
+            height = font_metrics.height() + 1
+            x = min(last.right() - width + 2, right_edge - width)
+            x = max(x, left_edge)
+            box = QRectF(x, last.bottom() + 2, width, height)
+            nearby = [other for other in nearby if other.bottom() > box.top()]
+            while hit := [o for o in nearby if box.intersects(o.adjusted(-1, 0, 1, 1))]:
+                beside = max(other.right() for other in hit) + 2
+                if beside < last.right() and beside + width <= right_edge:
+                    box.moveLeft(beside)  # still under its span, after the neighbour's badge
+                else:
+                    box.moveTopLeft(QPointF(x, box.top() + height + 1))
+            nearby.append(box)
+            placed[span.id] = box
+        return placed
+
+    def _paint_badge(self, painter: QPainter, span: DisplaySpan, box: QRectF) -> None:
         """The label under the end of the span, in the gap between lines (displaCy-like)."""
-        font = self._badge_font()
-        font.setItalic(span.kind in ("suggestion", "review", "group"))
-        text = span.label + ("?" if span.kind == "suggestion" else "")
-        metrics = QFontMetricsF(font)
-        width = metrics.horizontalAdvance(text) + 8
-        height = metrics.height() + 1
-        box = QRectF(last.right() - width + 2, last.bottom() + 2, width, height)
         colour = QColor(span.colour)
         if span.kind == "related":
             colour = self.palette().color(QPalette.ColorRole.Highlight)
@@ -414,9 +460,9 @@ class SpanView(QTextEdit):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(box, 3, 3)
-        painter.setFont(font)
+        painter.setFont(self._badge_font(span.kind in ITALIC_BADGES))
         painter.setPen(ink_on(colour))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._badge_text(span))
 
     def _paint_unreliable(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
         """A wavy underline in the reason's colour and a bar in the left margin."""
