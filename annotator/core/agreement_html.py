@@ -6,10 +6,13 @@ mailed to a colleague. The chart is inline SVG.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from annotator.core.agreement import AgreementReport, PairReport
 from annotator.core.agreement_math import PRF
+
+Chart = Callable[[PairReport], str]
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #1b1b1b;
@@ -42,20 +45,34 @@ def _prf_table(title: str, rows: dict[str, PRF]) -> str:
     )
 
 
+def chart_rows(pair: PairReport) -> list[tuple[str, float, float]]:
+    """(label, exact F1, overlap F1) per label, then micro: what the F1 chart shows."""
+    labels = [label for label in pair.exact if label != "(micro)"] + ["(micro)"]
+    return [
+        (
+            label,
+            pair.exact[label].f1 or 0.0,
+            pair.overlap.get(label, pair.exact[label]).f1 or 0.0,
+        )
+        for label in labels
+    ]
+
+
 def f1_chart(pair: PairReport, width: int = 560) -> str:
     """Horizontal bars of F1 per label, exact match solid and overlap match light behind it."""
-    labels = [label for label in pair.exact if label != "(micro)"] + ["(micro)"]
-    label_width, bar_width, row = 110, width - 170, 22
-    height = row * len(labels) + 30
+    rows = chart_rows(pair)
+    # Room for the longest label (about 8 px a character at 12 px), bars keep their length.
+    label_width = max(110, 16 + 8 * max(len(label) for label, _exact, _overlap in rows))
+    bar_width, row = width - 170, 22
+    width = label_width + bar_width + 60
+    height = row * len(rows) + 30
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'role="img" aria-label="F1 per label, {escape(pair.candidate)} against '
         f'{escape(pair.reference)}">'
     ]
-    for index, label in enumerate(labels):
+    for index, (label, exact, overlap) in enumerate(rows):
         y = 10 + index * row
-        exact = pair.exact[label].f1 or 0.0
-        overlap = pair.overlap.get(label, pair.exact[label]).f1 or 0.0
         parts.append(f'<text x="0" y="{y + 14}">{escape(label)}</text>')
         parts.append(
             f'<rect x="{label_width}" y="{y + 2}" width="{overlap * bar_width:.1f}" '
@@ -77,7 +94,7 @@ def f1_chart(pair: PairReport, width: int = 560) -> str:
     return "".join(parts)
 
 
-def _pair_section(pair: PairReport) -> str:
+def _pair_section(pair: PairReport, chart: Chart) -> str:
     topics = "".join(
         f"<tr><td>{escape(label)}</td><td>{number(kappa)}</td></tr>"
         for label, kappa in pair.topic_kappa.items()
@@ -85,7 +102,7 @@ def _pair_section(pair: PairReport) -> str:
     passages = pair.unreliable_overlap
     return (
         f"<h2>{escape(pair.candidate)} against {escape(pair.reference)}</h2>"
-        f"{f1_chart(pair)}"
+        f"{chart(pair)}"
         f"<p>Entities, token-level Cohen's κ: <b>{number(pair.token_kappa)}</b></p>"
         f"{_prf_table('Entities, exact span match', pair.exact)}"
         f"{_prf_table('Entities, overlap match', pair.overlap)}"
@@ -115,7 +132,9 @@ def _matrix(report: AgreementReport) -> str:
     )
 
 
-def render_html(report: AgreementReport, title: str) -> str:
+def render_html(report: AgreementReport, title: str, chart: Chart = f1_chart) -> str:
+    """The whole report; ``chart`` draws each pair's F1 chart (inline SVG in the file, an
+    image painted by Qt in the app, whose rich text cannot lay out SVG)."""
     alpha = "".join(
         f"<tr><td>{escape(label)}</td><td>{number(value)}</td></tr>"
         for label, value in report.topic_alpha.items()
@@ -130,6 +149,6 @@ def render_html(report: AgreementReport, title: str) -> str:
         "<h2>Topics, Krippendorff's α (nominal, all annotators)</h2>"
         "<table><thead><tr><th>topic</th><th>α</th></tr></thead>"
         f"<tbody>{alpha}</tbody></table>"
-        + "".join(_pair_section(pair) for pair in report.pairs)
+        + "".join(_pair_section(pair, chart) for pair in report.pairs)
         + "</body></html>"
     )

@@ -1,7 +1,8 @@
-"""A small line chart painted with QPainter (Qt Charts is not part of PySide6-Essentials).
+"""Small charts painted with QPainter (Qt Charts is not part of PySide6-Essentials).
 
-Used for the learning curve (F1 per label against the share of documents) and a training's
-score as it goes. Scores are percentages, so the y axis is always 0-100.
+The line chart shows the learning curve (F1 per label against the share of documents) and a
+training's score as it goes; scores are percentages, so its y axis is always 0-100. The F1
+bars are the agreement report's per-label chart.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_RIGHT = 44, 36, 12, 130
@@ -149,3 +150,87 @@ def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
             break
     first = math.ceil(low / step) * step
     return [first + step * i for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+#: The agreement report's bars, as in its HTML file: exact match dark, overlap match light.
+EXACT_COLOUR, OVERLAP_COLOUR = "#2f6fad", "#b9d3ee"
+
+
+class F1Bars:
+    """Horizontal bars of F1 per label, exact match in front of overlap match, painted into an
+    image: the in-app report is rich text, which lays out tables but no SVG, so its chart is
+    drawn here instead of by the HTML file's inline SVG."""
+
+    ROW, BAR_HEIGHT, LABEL_WIDTH, VALUE_WIDTH, LEGEND = 22, 16, 120, 90, 24
+
+    def __init__(self, rows: list[tuple[str, float, float]], width: int = 560) -> None:
+        self.rows = rows
+        self.width = width
+
+    @property
+    def bar_width(self) -> float:
+        return self.width - self.LABEL_WIDTH - self.VALUE_WIDTH
+
+    @property
+    def height(self) -> int:
+        return self.ROW * len(self.rows) + self.LEGEND + 6
+
+    def bar_rects(self) -> list[tuple[str, QRectF, QRectF]]:
+        """(label, exact bar, overlap bar) per row; a bar's width is its F1 times the full."""
+        rects = []
+        for index, (label, exact, overlap) in enumerate(self.rows):
+            y = 4 + index * self.ROW + (self.ROW - self.BAR_HEIGHT) / 2
+            rects.append(
+                (
+                    label,
+                    QRectF(self.LABEL_WIDTH, y, exact * self.bar_width, self.BAR_HEIGHT),
+                    QRectF(self.LABEL_WIDTH, y, overlap * self.bar_width, self.BAR_HEIGHT),
+                )
+            )
+        return rects
+
+    def paint(self, painter: QPainter, text: QColor) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = painter.fontMetrics()
+        for (label, exact_bar, overlap_bar), (_label, exact, overlap) in zip(
+            self.bar_rects(), self.rows, strict=True
+        ):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.fillRect(overlap_bar, QColor(OVERLAP_COLOUR))
+            painter.fillRect(exact_bar, QColor(EXACT_COLOUR))
+            painter.setPen(text)
+            row = QRectF(0, exact_bar.top() - 3, self.LABEL_WIDTH - 8, self.BAR_HEIGHT + 6)
+            painter.drawText(
+                row,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(row.width())),
+            )
+            painter.drawText(
+                QRectF(
+                    self.LABEL_WIDTH + self.bar_width + 6, row.top(), self.VALUE_WIDTH, row.height()
+                ),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"{exact:.2f} / {overlap:.2f}",
+            )
+        legend = QRectF(
+            self.LABEL_WIDTH, self.height - self.LEGEND, self.width - self.LABEL_WIDTH, self.LEGEND
+        )
+        painter.setPen(text)
+        painter.drawText(
+            legend,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            "dark: exact match · light: overlap match (values: exact / overlap)",
+        )
+
+    def image(self, text: QColor, font: QFont, scale: float = 1.0) -> QImage:
+        """The chart on a transparent image, ``scale`` times as many pixels for sharp screens."""
+        image = QImage(
+            int(self.width * scale), int(self.height * scale), QImage.Format.Format_ARGB32
+        )
+        image.fill(Qt.GlobalColor.transparent)
+        image.setDevicePixelRatio(scale)
+        painter = QPainter(image)
+        painter.setFont(font)
+        self.paint(painter, text)
+        painter.end()
+        return image
