@@ -21,6 +21,7 @@ from annotator.core.progress import Reporter
 from annotator.core.records import GOLD, LAYER_KIND, LabelKind, Layer
 from annotator.core.review import Kind, SpanItem, TopicItem, compare_spans, compare_topics
 from annotator.core.store.bulk import ensure_label_id, now_text
+from annotator.core.store.review import unsettled_total
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -420,3 +421,9 @@ def update_count(project: Project, review: DocumentReview) -> None:
                 review.unsettled,
             ),
         )
+
+
+def unsettled_in_project(project: Project, annotators: Sequence[str]) -> int:
+    """Disagreements still open across the project (as last counted), for the status bar."""
+    with project.engine.connect() as conn:
+        return unsettled_total(conn, ",".join(annotators))

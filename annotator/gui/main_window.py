@@ -141,6 +141,9 @@ class MainWindow(QMainWindow):
         self.side.addTab(self.entities, "Entities")
         self.side.addTab(self.links, "Links")
         self.side.addTab(self.guidelines, "Guidelines")
+        # Tabs run down the window's right edge: six of them (with review mode's) never fit
+        # across a side panel of a 1024-pixel window, and scroll arrows would hide the last.
+        self.side.setTabPosition(QTabWidget.TabPosition.East)
         self.side.setUsesScrollButtons(False)
         self.side.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self.splitter = QSplitter()
@@ -252,7 +255,9 @@ class MainWindow(QMainWindow):
         view.addAction(self.action("zoom_out", "&Smaller text", lambda: self.zoom(-1)))
         review = self.menuBar().addMenu("&Review")
         rc = self.review
-        review.addAction(self.action("review_mode", "&Review mode", rc.toggle))
+        mode = self.action("review_mode", "&Review mode", rc.toggle)
+        mode.setCheckable(True)
+        review.addAction(mode)
         review.addSeparator()
         for name, text, slot in (
             ("next_disagreement", "&Next disagreement", lambda: rc.step(1)),
@@ -279,8 +284,10 @@ class MainWindow(QMainWindow):
         self._install_label_keys()
 
     def set_review_actions(self, enabled: bool) -> None:
+        """The review keys work only in review mode, whose menu item shows it is on."""
         for name in REVIEW_ACTIONS:
             self.actions_by_name[name].setEnabled(enabled)
+        self.actions_by_name["review_mode"].setChecked(enabled)
 
     def _install_label_keys(self) -> None:
         """Keys of the project's labels: entities, topics and reliability reasons."""
@@ -545,8 +552,6 @@ class MainWindow(QMainWindow):
         )
         self.links.show_entries(editor.text, editor.relations(), spans)
         self.side.setTabText(self.side.indexOf(self.links), f"Links ({self.links.count()})")
-        # Every tab stays in sight as counts grow (no scroll arrows hiding the last ones).
-        self.side.setMinimumWidth(self.side.tabBar().sizeHint().width() + 8)
         status = editor.status().value.replace("_", " ")
         self.status_label.setText(f"Status: {status}")
 

@@ -2,9 +2,12 @@
 
 While reviewing, the open annotation is the gold set (annotator ``gold``): the pane shows it as
 usual, so hand edits work as ever, and overlays every open disagreement with a dotted outline
-in the colour of its kind and a badge naming each annotator's version. The reviewer takes one
-version (Q, W, E for the first, second, third annotator), both (B) or neither (0); J and K move
-between disagreements. Every settle is one undo step.
+in the colour of its kind and a badge naming each annotator's version, and everything all
+compared annotators agree on (not yet in gold) with a ticked badge. The side list names the
+words in question and each version, grouped by kind. The reviewer takes one version (Q, W, E
+for the first, second, third annotator), both (B) or neither (0); J and K move between
+disagreements. Every settle is one undo step. The agreement figures of the document are
+measured off the GUI thread: they tokenize the text.
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ from annotator.core.adjudication import (
     ReviewItem,
     count_disagreements,
     review_document,
+    unsettled_in_project,
     update_count,
 )
-from annotator.core.agreement import agreement
+from annotator.core.agreement import AgreementReport, agreement
 from annotator.core.agreement_html import number
 from annotator.core.errors import AnnotatorError
-from annotator.core.records import Status
+from annotator.core.records import Layer, Status
 from annotator.core.review import Kind
 from annotator.gui import commands
 from annotator.gui.dialogs import ok_cancel
@@ -56,20 +60,89 @@ KIND_TEXT = {
     Kind.BOUNDARIES: "different boundaries",
     Kind.ONLY_SOME: "only some have it",
 }
+TOPICS_SECTION = "topics"
+#: The list's sections, in the order a reviewer works through them.
+SECTIONS = (
+    KIND_TEXT[Kind.LABEL],
+    KIND_TEXT[Kind.BOUNDARIES],
+    KIND_TEXT[Kind.ONLY_SOME],
+    TOPICS_SECTION,
+)
 TAKE_KEYS = ("Q", "W", "E")
+#: Ids of the pane's review overlay count down from here, clear of the spans of the Links
+#: panel's marks (small negative ids) and of stored spans (positive).
+OVERLAY_ID_BASE = -1_000_000
+QUOTE_LIMIT = 40
 
 
-def version_text(item: ReviewItem, name: str) -> str:
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """The words in question on one line, shortened in the middle of a long passage."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    half = (limit - 1) // 2
+    return f"{flat[:half].rstrip()}…{flat[-half:].lstrip()}"
+
+
+def version_text(item: ReviewItem, name: str, text: str = "") -> str:
+    """One annotator's version: a topic's decision, or the labels (with their words where the
+    boundaries differ, which is the point of that kind)."""
     if item.layer == TOPIC_LAYER:
         value = item.topic.get(name)
         return "applies" if value else ("does not apply" if value is False else "–")
     spans = item.spans.get(name, ())
+    if item.kind is Kind.BOUNDARIES and text:
+        return " + ".join(f"{s.label} “{quote(text[s.start : s.end], 24)}”" for s in spans) or "–"
     return " + ".join(span.label for span in spans) or "–"
 
 
-def summary(item: ReviewItem) -> str:
+def badge_text(item: ReviewItem) -> str:
+    """What the pane's badge says: each annotator's label, short enough to sit under words."""
     names = item.topic if item.layer == TOPIC_LAYER else item.spans
-    return " | ".join(f"{name} {version_text(item, name)}" for name in names)
+    return " · ".join(f"{name} {version_text(item, name)}" for name in names)
+
+
+def row_text(item: ReviewItem, text: str) -> str:
+    """A list row: the words (or the topic), then each version, e.g. 'Tibet — alice: – · bob:
+    GPE', and the decision once settled."""
+    names = item.topic if item.layer == TOPIC_LAYER else item.spans
+    what = item.label if item.layer == TOPIC_LAYER else quote(text[item.start : item.end])
+    if item.layer == Layer.UNRELIABLE.value:
+        what = f"passage “{what}”"
+    versions = " · ".join(f"{name}: {version_text(item, name, text)}" for name in names)
+    settled = f"  → {item.decision}" if item.decision else ""
+    return f"{what} — {versions}{settled}"
+
+
+def section_of(item: ReviewItem) -> str:
+    return TOPICS_SECTION if item.layer == TOPIC_LAYER else KIND_TEXT[item.kind]
+
+
+def figures_text(report: AgreementReport | None, review: DocumentReview) -> str:
+    """The document's agreement figures: per pair of annotators, then topics."""
+    lines = []
+    for pair in report.pairs if report is not None else ():
+        lines.append(
+            f"{pair.candidate} vs {pair.reference}: entities F1 "
+            f"{number(pair.exact['(micro)'].f1, 2)} exact, "
+            f"{number(pair.overlap['(micro)'].f1, 2)} overlap, token κ "
+            f"{number(pair.token_kappa, 2)}; passages char κ "
+            f"{number(pair.unreliable_char_kappa, 2)}"
+        )
+    topics = [item for item in review.items if item.layer == TOPIC_LAYER]
+    agreed = sum(item.kind is Kind.SAME for item in topics)
+    lines.append(f"topics: agree on {agreed} of {len(topics)} decided")
+    return "<br>".join(escape(line) for line in lines)
+
+
+def measure_document(
+    project: Project, annotators: list[str], document_id: int
+) -> tuple[int, AgreementReport | None]:
+    """The open document's agreement (a worker's job: it tokenizes the text)."""
+    try:
+        return document_id, agreement(project, annotators, [document_id])
+    except AnnotatorError:
+        return document_id, None
 
 
 def human_annotators(project: Project) -> list[str]:
@@ -127,16 +200,17 @@ class ReviewPanel(QWidget):
         layout = QVBoxLayout(self)
         for widget in (self.header, self.figures, self.list, self.keys):
             layout.addWidget(widget)
-        self._indexes: list[int] = []
+        #: The review item of each list row; None for a section heading.
+        self._indexes: list[int | None] = []
 
     def show_review(
-        self, review: DocumentReview, reviewer: str, figures: str, current: int | None
+        self, review: DocumentReview, reviewer: str, text: str, current: int | None
     ) -> None:
+        """List the disagreements under a heading per kind, open ones in bold."""
         self.header.setText(
             f"<b>{review.disagreements}</b> disagreements, <b>{review.unsettled}</b> open · "
             f"comparing {escape(', '.join(review.annotators))} · reviewer {escape(reviewer)}"
         )
-        self.figures.setText(figures)
         keys = " · ".join(
             f"<b>{key}</b> {escape(name)}"
             for key, name in zip(TAKE_KEYS, review.annotators, strict=False)
@@ -144,24 +218,49 @@ class ReviewPanel(QWidget):
         self.keys.setText(
             f"Take: {keys} · <b>B</b> both · <b>0</b> neither · <b>J</b>/<b>K</b> next/previous"
         )
+        sections: dict[str, list[int]] = {name: [] for name in SECTIONS}
+        for index, item in enumerate(review.items):
+            if item.kind is not Kind.SAME:
+                sections[section_of(item)].append(index)
         self.list.blockSignals(True)
         self.list.clear()
         self._indexes = []
-        for index, item in enumerate(review.items):
-            if item.kind is Kind.SAME and item.decision is None:
+        for name, indexes in sections.items():
+            if not indexes:
                 continue
-            where = item.label if item.layer == TOPIC_LAYER else item.layer
-            state = f"→ {item.decision}" if item.decision else "open"
-            row = QListWidgetItem(f"[{KIND_TEXT[item.kind]}] {where}: {summary(item)}   {state}")
-            if item.open:
+            still_open = sum(review.items[i].open for i in indexes)
+            self._add_heading(f"{name.capitalize()} — {still_open} open of {len(indexes)}")
+            for index in indexes:
+                item = review.items[index]
+                row = QListWidgetItem(row_text(item, text))
                 font = row.font()
-                font.setBold(True)
+                font.setBold(item.open)
                 row.setFont(font)
-            self.list.addItem(row)
-            self._indexes.append(index)
+                self.list.addItem(row)
+                self._indexes.append(index)
         if current in self._indexes:
             self.list.setCurrentRow(self._indexes.index(current))
         self.list.blockSignals(False)
+
+    def _add_heading(self, text: str) -> None:
+        heading = QListWidgetItem(text)
+        heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setForeground(self.palette().placeholderText())
+        self.list.addItem(heading)
+        self._indexes.append(None)
+
+    def rows(self) -> list[tuple[str, bool]]:
+        """(text, is a heading) of every row, top to bottom."""
+        return [
+            (self.list.item(row).text(), self._indexes[row] is None)
+            for row in range(self.list.count())
+        ]
+
+    def show_figures(self, text: str) -> None:
+        self.figures.setText(text)
 
     def mark_current(self, index: int) -> None:
         if index in self._indexes:
@@ -171,7 +270,9 @@ class ReviewPanel(QWidget):
 
     def _row_changed(self, row: int) -> None:
         if 0 <= row < len(self._indexes):
-            self.itemChosen.emit(self._indexes[row])
+            index = self._indexes[row]
+            if index is not None:
+                self.itemChosen.emit(index)
 
 
 class ReviewController(QObject):
@@ -181,10 +282,17 @@ class ReviewController(QObject):
         super().__init__(window)
         self.window = window
         self.panel = ReviewPanel()
+        self.status = QLabel()
         self.current: int | None = None
         self._review: DocumentReview | None = None
         self._stale = True
         self.count_task: QuietTask | None = None
+        self.figures_task: QuietTask | None = None
+        self._figures: dict[int, str] = {}
+        self._measure_next: int | None = None
+        #: The pane's overlay: span id to review item and the item's span id.
+        self._overlay_items: dict[int, int] = {}
+        self._overlay_ids: dict[int, int] = {}
         self.panel.itemChosen.connect(self.choose)
         window.session.documentChanged.connect(self._document_changed)
         window.editor.refreshed.connect(self._update_panel)
@@ -201,6 +309,7 @@ class ReviewController(QObject):
             self.stop()
         else:
             self.start()
+        self.window.set_review_actions(self.session.reviewing)
 
     def start(self, annotators: list[str] | None = None) -> bool:
         project = self.session.project
@@ -218,11 +327,13 @@ class ReviewController(QObject):
         self.session.compared = list(annotators)
         self.current = None
         self._stale = True
+        self._figures = {}
         self.window.editor.overlay = self.overlay_spans
         self.window.side.insertTab(0, self.panel, "Review")
-        self.window.side.setUsesScrollButtons(True)
         self.window.side.setCurrentWidget(self.panel)
         self.window.filters.disagreements.show()
+        self.window.statusBar().insertPermanentWidget(0, self.status)
+        self.status.show()
         self.session.set_annotator(GOLD)
         self.window.set_review_actions(True)
         self._reopen()
@@ -234,19 +345,25 @@ class ReviewController(QObject):
         reviewer = self.session.reviewer
         if reviewer is None:
             return
-        if self.count_task is not None:
-            self.count_task.stop()
+        self.stop_tasks()
         self.session.reviewer = None
         self.session.compared = []
         self.window.editor.overlay = None
         self.window.side.removeTab(self.window.side.indexOf(self.panel))
-        self.window.side.setUsesScrollButtons(False)
         self.window.filters.disagreements.setValue(0)
         self.window.filters.disagreements.hide()
+        self.window.statusBar().removeWidget(self.status)
         self.window.set_review_actions(False)
         self.session.set_annotator(reviewer)
         self._reopen()
         self.window.view.setFocus()
+
+    def stop_tasks(self) -> None:
+        """Stop counting and measuring (leaving review mode, closing the window)."""
+        self._measure_next = None
+        for task in (self.count_task, self.figures_task):
+            if task is not None:
+                task.stop()
 
     def _reopen(self) -> None:
         """Show the open document again, now as the other annotation (gold or the person's)."""
@@ -256,12 +373,27 @@ class ReviewController(QObject):
 
     def _count_all(self) -> None:
         project, names = self.session.project, list(self.session.compared)
+        self.status.setText(f"Reviewing {', '.join(names)} → gold: counting disagreements…")
         self.count_task = QuietTask(
             self,
             lambda progress, cancel: count_disagreements(project, names, progress, cancel),
         )
         self.count_task.finished.connect(self.window.filters.emit_filter)
+        self.count_task.finished.connect(self._show_state)
         self.count_task.start()
+
+    def _show_state(self) -> None:
+        """The status bar: whose work is compared and how many disagreements are left."""
+        if not self.session.reviewing:
+            return
+        if self.count_task is not None and self.count_task.thread.isRunning():
+            return
+        names = list(self.session.compared)
+        left = unsettled_in_project(self.session.project, names)
+        plural = "" if left == 1 else "s"
+        self.status.setText(
+            f"Reviewing {', '.join(names)} → gold: {left:,} disagreement{plural} left"
+        )
 
     # The open document --------------------------------------------------------------------
 
@@ -281,40 +413,47 @@ class ReviewController(QObject):
             self._stale = True
 
     def overlay_spans(self) -> list[DisplaySpan]:
+        """Open disagreements (dotted, a badge per version) and what everyone agrees on but
+        gold does not hold yet (the label's colour, a ticked badge), so the pane shows the
+        whole document from the moment it opens, not only after Return adopts the agreements.
+        """
+        self._overlay_items, self._overlay_ids = {}, {}
         review = self.review()
         if review is None:
             return []
-        return [
-            DisplaySpan(
-                -(index + 1),
-                item.start,
-                item.end,
-                summary(item),
-                KIND_COLOUR[item.kind],
-                "review",
-            )
-            for index, item in enumerate(review.items)
-            if item.open and item.layer != TOPIC_LAYER
-        ]
+        colours = self.window.editor.colours()
+        in_gold = [(s.layer.value, s.start, s.end) for s in self.window.editor.own_spans()]
+        shown: list[DisplaySpan] = []
 
-    def _figures(self, review: DocumentReview) -> str:
-        try:
-            report = agreement(self.session.project, review.annotators, [review.document_id])
-        except AnnotatorError:
-            return ""
-        lines = []
-        for pair in report.pairs:
-            lines.append(
-                f"{pair.candidate} vs {pair.reference}: entities F1 "
-                f"{number(pair.exact['(micro)'].f1, 2)} exact, "
-                f"{number(pair.overlap['(micro)'].f1, 2)} overlap, token κ "
-                f"{number(pair.token_kappa, 2)}; passages char κ "
-                f"{number(pair.unreliable_char_kappa, 2)}"
+        def add(index: int, start: int, end: int, label: str, colour: str, kind: str) -> None:
+            span_id = OVERLAY_ID_BASE - len(shown)
+            self._overlay_items[span_id] = index
+            self._overlay_ids.setdefault(index, span_id)
+            shown.append(DisplaySpan(span_id, start, end, label, colour, kind))
+
+        for index, item in enumerate(review.items):
+            if item.layer == TOPIC_LAYER:
+                continue
+            if item.open:
+                add(index, item.start, item.end, badge_text(item), KIND_COLOUR[item.kind], "review")
+                continue
+            covered = any(
+                layer == item.layer and start < item.end and end > item.start
+                for layer, start, end in in_gold
             )
-        topics = [item for item in review.items if item.layer == TOPIC_LAYER]
-        agreed = sum(item.kind is Kind.SAME for item in topics)
-        lines.append(f"topics: agree on {agreed} of {len(topics)} decided")
-        return "<br>".join(escape(line) for line in lines)
+            if item.kind is not Kind.SAME or item.decision is not None or covered:
+                continue
+            kind = "agreed" if item.layer == Layer.ENTITY.value else "unreliable"
+            for span in next(iter(item.spans.values())):
+                add(
+                    index,
+                    span.start,
+                    span.end,
+                    span.label,
+                    colours.get(span.label, "#cccccc"),
+                    kind,
+                )
+        return shown
 
     def _update_panel(self) -> None:
         review = self.review()
@@ -322,8 +461,42 @@ class ReviewController(QObject):
             return
         update_count(self.session.project, review)
         self.panel.show_review(
-            review, self.session.reviewer or "", self._figures(review), self.current
+            review, self.session.reviewer or "", self.window.editor.text, self.current
         )
+        self._measure(review)
+        self._show_state()
+
+    def _measure(self, review: DocumentReview) -> None:
+        """Show the document's figures, measuring them on a worker the first time."""
+        document_id = review.document_id
+        if document_id in self._figures:
+            self.panel.show_figures(self._figures[document_id])
+            return
+        self.panel.show_figures("Measuring agreement…")
+        if self.figures_task is not None and self.figures_task.thread.isRunning():
+            self._measure_next = document_id
+            return
+        project, names = self.session.project, list(self.session.compared)
+        self.figures_task = QuietTask(
+            self, lambda _progress, _cancel: measure_document(project, names, document_id)
+        )
+        self.figures_task.worker.succeeded.connect(self._measured)
+        self.figures_task.finished.connect(self._measuring_done)
+        self.figures_task.start()
+
+    def _measured(self, result: tuple[int, AgreementReport | None]) -> None:
+        document_id, report = result
+        review = self.review()
+        if review is None or review.document_id != document_id:
+            return
+        self._figures[document_id] = figures_text(report, review)
+        self.panel.show_figures(self._figures[document_id])
+
+    def _measuring_done(self) -> None:
+        waiting, self._measure_next = self._measure_next, None
+        review = self.review()
+        if waiting is not None and review is not None and review.document_id == waiting:
+            self._measure(review)
 
     # Choosing and settling ----------------------------------------------------------------
 
@@ -335,16 +508,18 @@ class ReviewController(QObject):
         self.panel.mark_current(index)
         item = review.items[index]
         if item.layer != TOPIC_LAYER:
-            if item.open:
-                self.window.view.select_span(-(index + 1))
+            if item.open and index in self._overlay_ids:
+                self.window.view.select_span(self._overlay_ids[index])
             self.window.view.scroll_to_cp(item.start)
         else:
             self.window.side.setCurrentWidget(self.panel)
-        self.window.statusBar().showMessage(f"{KIND_TEXT[item.kind]}: {summary(item)}", 6000)
+        self.window.statusBar().showMessage(
+            f"{KIND_TEXT[item.kind]}: {row_text(item, self.window.editor.text)}", 6000
+        )
 
     def _span_clicked(self, span_id: int) -> None:
-        if span_id < 0:
-            self.choose(-span_id - 1)
+        if span_id in self._overlay_items:
+            self.choose(self._overlay_items[span_id])
 
     def step(self, direction: int) -> None:
         """J/K: the next or previous open disagreement of the document."""

@@ -83,7 +83,7 @@ def test_review_marks_each_open_disagreement_in_the_pane(qtbot, window, colleagu
         [at("Mongolia"), at("Monday"), at("40%"), at("trade grew by 40%")]
     )
     assert "<b>5</b> open" in window.review.panel.header.text()
-    assert "entities F1" in window.review.panel.figures.text()
+    qtbot.waitUntil(lambda: "entities F1" in window.review.panel.figures.text(), timeout=5000)
 
 
 def test_settling_by_keys_builds_the_gold_set(qtbot, window, colleagues) -> None:
@@ -223,3 +223,182 @@ def test_review_dialog_offers_those_who_finished_work_and_keys_go_to_the_pane(
     key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert window.session.compared == ["alice", "bob"]
     assert window.focusWidget() is window.view
+
+
+def active(qtbot, window) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+
+
+def test_review_list_names_the_words_and_each_version_grouped_by_kind(
+    qtbot, window, colleagues
+) -> None:
+    with Project.open(colleagues) as project:
+        project.add_span(1, "alice", *at("Beijing", 1), "GPE")
+        project.add_span(1, "bob", *at("in Beijing", 1), "GPE")
+    start_review(qtbot, window)
+    assert window.review.panel.rows() == [
+        ("Different label — 1 open of 1", True),
+        ("Mongolia — alice: GPE · bob: LOC", False),
+        ("Different boundaries — 1 open of 1", True),
+        ("in Beijing — alice: GPE “Beijing” · bob: GPE “in Beijing”", False),
+        ("Only some have it — 3 open of 3", True),
+        ("Monday — alice: DATE · bob: –", False),
+        ("40% — alice: – · bob: PERCENT", False),
+        ("passage “trade grew by 40%” — alice: – · bob: misleading", False),
+        ("Topics — 1 open of 1", True),
+        ("diplomacy — alice: applies · bob: does not apply", False),
+    ]
+    active(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_W)
+    qtbot.waitUntil(
+        lambda: ("Mongolia — alice: GPE · bob: LOC  → bob", False) in window.review.panel.rows(),
+        timeout=3000,
+    )
+    assert ("Different label — 0 open of 1", True) in window.review.panel.rows()
+
+
+def test_what_everyone_agrees_on_shows_as_agreed_from_the_start(qtbot, window, colleagues) -> None:
+    start_review(qtbot, window)
+    agreed = [(s.start, s.end, s.label) for s in window.view.spans() if s.kind == "agreed"]
+    assert agreed == [(*at("Nepal"), "GPE")]
+    assert gold(colleagues) == []
+    active(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert ("entity", *at("Nepal"), "GPE", "alice", "tester") in gold(colleagues)
+    window.open_document(1)
+    qtbot.waitUntil(
+        lambda: not [s for s in window.view.spans() if s.kind == "agreed"], timeout=3000
+    )
+    assert (*at("Nepal"), "GPE") in [
+        (s.start, s.end, s.label) for s in window.view.spans() if s.kind == "entity"
+    ]
+
+
+def test_review_mode_is_checked_in_the_menu_and_the_status_bar_counts_what_is_left(
+    qtbot, window, colleagues, monkeypatch
+) -> None:
+    from annotator.gui.review import AnnotatorsDialog
+
+    mode = window.actions_by_name["review_mode"]
+    assert mode.isCheckable() and not mode.isChecked()
+    monkeypatch.setattr(AnnotatorsDialog, "exec", lambda _self: 0)
+    mode.trigger()  # the reviewer cancels the choice of annotators
+    assert not mode.isChecked() and not window.session.reviewing
+    start_review(qtbot, window)
+    assert mode.isChecked()
+    status = window.review.status
+    assert status.isVisibleTo(window)
+    qtbot.waitUntil(
+        lambda: status.text() == "Reviewing alice, bob → gold: 5 disagreements left", timeout=5000
+    )
+    active(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_W)
+    qtbot.waitUntil(
+        lambda: status.text() == "Reviewing alice, bob → gold: 4 disagreements left", timeout=3000
+    )
+    key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert not mode.isChecked()
+    assert not status.isVisibleTo(window)
+
+
+def test_the_documents_figures_are_measured_off_the_gui_thread(
+    qtbot, window, colleagues, monkeypatch
+) -> None:
+    import threading
+
+    from annotator.gui import review
+
+    threads: list[threading.Thread] = []
+    measure = review.agreement
+
+    def watched(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread())
+        return measure(*args, **kwargs)
+
+    monkeypatch.setattr(review, "agreement", watched)
+    start_review(qtbot, window)
+    qtbot.waitUntil(lambda: "entities F1" in window.review.panel.figures.text(), timeout=5000)
+    assert threads and threading.main_thread() not in threads
+
+
+def test_every_side_tab_is_in_sight_in_a_1024_pixel_window(qtbot, window, colleagues) -> None:
+    from PySide6.QtCore import QRect
+
+    def tabs_in_sight() -> list[str]:
+        """Tabs lying wholly inside the tab bar and inside the window."""
+        bar = window.side.tabBar()
+        return [
+            bar.tabText(index)
+            for index in range(bar.count())
+            if bar.rect().contains(bar.tabRect(index))
+            and window.rect().contains(
+                QRect(bar.mapTo(window, bar.tabRect(index).topLeft()), bar.tabRect(index).size())
+            )
+        ]
+
+    start_review(qtbot, window)
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 640), timeout=3000)
+    assert window.side.count() == 6
+    assert tabs_in_sight() == [window.side.tabText(i) for i in range(6)]
+    window.review.stop()
+    assert len(tabs_in_sight()) == window.side.count() == 5
+
+
+def test_reviewing_three_annotators_names_and_takes_the_third(qtbot, window, colleagues) -> None:
+    with Project.open(colleagues) as project:
+        project.add_span(1, "carol", *at("Mongolia"), "ORG")
+        project.add_span(1, "carol", *at("Nepal"), "GPE")
+    assert window.review.start(["alice", "bob", "carol"])
+    qtbot.waitUntil(lambda: not window.review.count_task.thread.isRunning(), timeout=5000)
+    rows = [text for text, heading in window.review.panel.rows() if not heading]
+    assert "Mongolia — alice: GPE · bob: LOC · carol: ORG" in rows
+    assert "Monday — alice: DATE · bob: – · carol: –" in rows
+    assert "<b>E</b> carol" in window.review.panel.keys.text()
+    qtbot.waitUntil(
+        lambda: window.review.status.text().startswith("Reviewing alice, bob, carol → gold:"),
+        timeout=3000,
+    )
+    active(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_E)
+    assert ("entity", *at("Mongolia"), "ORG", "carol", "tester") in gold(colleagues)
+    qtbot.waitUntil(lambda: "carol vs bob" in window.review.panel.figures.text(), timeout=5000)
+
+
+def test_agreement_report_draws_its_chart_in_the_app(qtbot, window, colleagues, monkeypatch):
+    from PySide6.QtGui import QColor, QDesktopServices
+
+    from annotator.gui.charts import EXACT_COLOUR
+
+    window.operations.agreement_report(["alice", "bob"])
+    qtbot.waitUntil(lambda: hasattr(window.operations, "report_dialog"), timeout=10000)
+    dialog = window.operations.report_dialog
+    qtbot.addWidget(dialog)
+    shown = dialog.browser.toPlainText()
+    assert "1.00 /" not in shown and "DATE1" not in shown  # no chart as run-on text
+    assert list(dialog.bars) == ["chart:0"]
+    bars = dialog.bars["chart:0"]
+    image = dialog.browser.charts["chart:0"]
+    scale = image.devicePixelRatio()
+    rows = {label: (exact, overlap) for label, exact, overlap in bars.bar_rects()}
+    expected = {label: (e, o) for label, e, o in bars.rows}
+    # GPE: both have Nepal, only alice Mongolia (bob: LOC), so F1 2/3 either way.
+    assert expected["GPE"] == pytest.approx((2 / 3, 2 / 3))
+    exact, overlap = rows["GPE"]
+    assert exact.width() == pytest.approx(2 / 3 * bars.bar_width) == overlap.width()
+    centre = exact.center()
+    pixel = image.pixelColor(int(centre.x() * scale), int(centre.y() * scale))
+    assert pixel.name() == QColor(EXACT_COLOUR).name()
+    beyond = exact.right() + 5
+    assert image.pixelColor(int(beyond * scale), int(centre.y() * scale)).alpha() == 0
+    micro_exact, micro_overlap = rows["(micro)"]
+    assert micro_exact.width() > 0 and micro_overlap.width() >= micro_exact.width()
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    dialog.open_in_browser()
+    assert len(opened) == 1
+    assert "<svg" in Path(opened[0].toLocalFile()).read_text(encoding="utf-8")
