@@ -11,7 +11,7 @@ import gc
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -130,6 +130,15 @@ def _open(project: Path, *, create: bool, language: str | None = None) -> Projec
     return Project.open(project, create=create, language=language)
 
 
+def _creating(project: Path, language: str | None) -> AbstractContextManager[Project]:
+    """The project, created if need be, for one block of work that, failing, leaves no new
+    file behind (see ``Project.creating``)."""
+    with _collector_paused():
+        from annotator.core.project import Project
+
+    return Project.creating(project, language=language)
+
+
 @app.command("import")
 @reports_errors
 def import_command(
@@ -175,7 +184,7 @@ def import_command(
     imports nothing and the whole import is undone, naming every bad line; with
     --skip-invalid the bad records are skipped and listed, and the rest is imported.
     """
-    with _open(project, create=True, language=lang) as opened, progress_bar("Importing") as bar:
+    with _creating(project, lang) as opened, progress_bar("Importing") as bar:
         result = opened.import_paths(
             paths,
             fmt=fmt,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from annotator.core.backup import backup_folder
 from annotator.core.editing import EditingMixin
 from annotator.core.errors import LabelError, ProjectError
 from annotator.core.labels import (
@@ -111,6 +113,28 @@ class Project(EditingMixin):
         elif language is not None and language != project.language:
             project.set_language(language)
         return project
+
+    @classmethod
+    @contextmanager
+    def creating(cls, path: str | Path, *, language: str | None = None) -> Iterator[Project]:
+        """Open a project for a block of work (a first import), creating the file when it
+        does not exist; closed when the block ends.
+
+        When the block fails and the file is one it created, the file goes again, with
+        SQLite's side files and a backup folder made meanwhile: a failed first import leaves
+        nothing behind, as a failed import into an existing project changes nothing in it.
+        """
+        path = Path(path).expanduser()
+        created = not path.exists()
+        backups = backup_folder(path)
+        had_backups = backups.exists()
+        try:
+            with cls.open(path, create=True, language=language) as project:
+                yield project
+        except BaseException:
+            if created:
+                _discard(path, None if had_backups else backups)
+            raise
 
     def _initialise(self, language: str) -> None:
         """Give a new project its language and the default label schemes."""
@@ -390,6 +414,15 @@ class Project(EditingMixin):
         if text is None:
             raise ProjectError(f"There is no document with id {document_id}.")
         return text
+
+
+def _discard(path: Path, backups: Path | None) -> None:
+    """Remove a project file this process created, its SQLite side files and, when given,
+    the backup folder made for it."""
+    for leftover in (path, *(Path(f"{path}{side}") for side in ("-wal", "-shm", "-journal"))):
+        leftover.unlink(missing_ok=True)
+    if backups is not None:
+        shutil.rmtree(backups, ignore_errors=True)
 
 
 def annotator_row(

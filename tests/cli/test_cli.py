@@ -59,6 +59,28 @@ def test_failed_import_exits_non_zero_names_file_and_line_and_changes_nothing(
     assert snapshot(project) == before
 
 
+def test_failed_first_import_leaves_no_project_file_behind(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    from annotator.core.backup import backup_folder
+
+    project = tmp_path / "new.annotator"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Nepal will sell power."}\n{"text": \n', encoding="utf-8")
+    result = runner.invoke(app, ["import", str(project), str(bad)])
+    assert result.exit_code == 1
+    assert "bad.jsonl, line 2" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+    assert not backup_folder(project).exists()
+    # A new project refused before any file is read (an unknown language) leaves none either.
+    result = runner.invoke(
+        app, ["import", str(project), str(make_articles(tmp_path / "in")), "--lang", "zz"]
+    )
+    assert result.exit_code == 1
+    assert not project.exists()
+    assert not any(tmp_path.glob("new.annotator*"))
+
+
 def test_skip_invalid_writes_a_report_of_skipped_files(tmp_path: Path) -> None:
     project = tmp_path / "p.annotator"
     bad = tmp_path / "in" / "empty.txt"
