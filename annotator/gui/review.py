@@ -287,6 +287,8 @@ class ReviewController(QObject):
         self._review: DocumentReview | None = None
         self._stale = True
         self.count_task: QuietTask | None = None
+        #: Until the count is in, the status bar says so instead of a number.
+        self._counting = False
         self.figures_task: QuietTask | None = None
         self._figures: dict[int, str] = {}
         self._measure_next: int | None = None
@@ -364,6 +366,7 @@ class ReviewController(QObject):
         for task in (self.count_task, self.figures_task):
             if task is not None:
                 task.stop()
+        self.figures_task = None
 
     def _reopen(self) -> None:
         """Show the open document again, now as the other annotation (gold or the person's)."""
@@ -379,14 +382,19 @@ class ReviewController(QObject):
             lambda progress, cancel: count_disagreements(project, names, progress, cancel),
         )
         self.count_task.finished.connect(self.window.filters.emit_filter)
-        self.count_task.finished.connect(self._show_state)
+        self.count_task.finished.connect(self._counted)
+        self._counting = True
         self.count_task.start()
+
+    def _counted(self) -> None:
+        self._counting = False
+        self._show_state()
 
     def _show_state(self) -> None:
         """The status bar: whose work is compared and how many disagreements are left."""
         if not self.session.reviewing:
             return
-        if self.count_task is not None and self.count_task.thread.isRunning():
+        if self._counting:
             return
         names = list(self.session.compared)
         left = unsettled_in_project(self.session.project, names)
@@ -473,16 +481,17 @@ class ReviewController(QObject):
             self.panel.show_figures(self._figures[document_id])
             return
         self.panel.show_figures("Measuring agreement…")
-        if self.figures_task is not None and self.figures_task.thread.isRunning():
+        if self.figures_task is not None:
             self._measure_next = document_id
             return
         project, names = self.session.project, list(self.session.compared)
-        self.figures_task = QuietTask(
+        task = QuietTask(
             self, lambda _progress, _cancel: measure_document(project, names, document_id)
         )
-        self.figures_task.worker.succeeded.connect(self._measured)
-        self.figures_task.finished.connect(self._measuring_done)
-        self.figures_task.start()
+        task.worker.succeeded.connect(self._measured)
+        task.finished.connect(lambda: self._measuring_done(task))
+        self.figures_task = task
+        task.start()
 
     def _measured(self, result: tuple[int, AgreementReport | None]) -> None:
         document_id, report = result
@@ -492,7 +501,14 @@ class ReviewController(QObject):
         self._figures[document_id] = figures_text(report, review)
         self.panel.show_figures(self._figures[document_id])
 
-    def _measuring_done(self) -> None:
+    def _measuring_done(self, task: QuietTask) -> None:
+        """Let the finished task go (one per document reviewed), then measure the one the
+        reviewer moved to meanwhile."""
+        task.thread.wait()
+        task.deleteLater()
+        if task is not self.figures_task:
+            return
+        self.figures_task = None
         waiting, self._measure_next = self._measure_next, None
         review = self.review()
         if waiting is not None and review is not None and review.document_id == waiting:
