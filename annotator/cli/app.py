@@ -260,6 +260,28 @@ def language(
 
 @app.command()
 @reports_errors
+def boilerplate(
+    project: ProjectArg,
+    min_documents: Annotated[
+        int,
+        typer.Option(
+            "--min-documents",
+            min=2,
+            help="A short line in at least this many documents is the site's, not an article's.",
+        ),
+    ] = 3,
+) -> None:
+    """Find the boilerplate of scraped pages again (menus, related posts, footers): greyed in
+    the app, never suggested, exported as not judged. People's marks and unmarks stay."""
+    from annotator.core.boilerplate import detect
+
+    with _open(project, create=False) as opened:
+        report = detect(opened, min_documents=min_documents)
+    console.print(report.summary(), highlight=False)
+
+
+@app.command()
+@reports_errors
 def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output folder (spacy) or .jsonl file/folder.")],

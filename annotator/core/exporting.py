@@ -28,6 +28,7 @@ from annotator.core.records import (
     annotation_digest,
 )
 from annotator.core.store import exports as store
+from annotator.core.store.boilerplate import regions as boilerplate_regions
 from annotator.core.store.content import annotation_contents
 from annotator.core.store.imports import TASK_KEY
 from annotator.core.store.suggestions import open_ranges
@@ -76,6 +77,8 @@ class ExportReport:
     chosen_because: str | None = None
     #: Model suggestions the annotator left undecided on the exported documents.
     open_suggestions: int = 0
+    #: Exported documents with boilerplate regions.
+    boilerplate: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -113,6 +116,7 @@ def iter_export_items(
             annotation_ids = [r.annotation_id for r in rows if r.annotation_id is not None]
             contents = annotation_contents(conn, annotation_ids)
             undecided = open_ranges(conn, annotation_ids)
+            greyed = boilerplate_regions(conn, [r.document_id for r in rows])
         for row in rows:
             extra = {k: v for k, v in row.extra.items() if k != TASK_KEY}
             title = None if row.document_extra.get(DERIVED_TITLE) else row.title
@@ -156,6 +160,7 @@ def iter_export_items(
                 document_extra=row.document_extra,
                 unchanged=unchanged,
                 open_suggestions=undecided.get(row.annotation_id, []),
+                boilerplate=[(b, e) for b, e, _ in greyed.get(row.document_id, [])],
             )
 
 
@@ -238,6 +243,7 @@ def export(
             report.documents += 1
             report.unannotated += not item.annotated
             report.open_suggestions += len(item.open_suggestions)
+            report.boilerplate += bool(item.boilerplate) and item.annotated
             if report.documents % 100 == 0:
                 reporter.report(report.documents, total, f"Exported {report.documents:,}")
             yield item
@@ -256,6 +262,11 @@ def export(
             report.notes.append(
                 f"{report.open_suggestions:,} model suggestion(s) nobody accepted or rejected "
                 "were written as missing (neither entity nor 'not an entity')"
+            )
+        if report.boilerplate:
+            report.notes.append(
+                f"the boilerplate of {report.boilerplate:,} document(s) (menus, related posts) "
+                "was written as missing, unless someone labelled an entity there"
             )
     else:
         target = _target(out, fmt)

@@ -118,6 +118,8 @@ class ImportReport:
 
     #: Set when the project's texts are in another script than its language.
     language_advice: str | None = None
+    #: What finding boilerplate after the import found (None when it did not run).
+    boilerplate: str | None = None
 
     def summary_lines(self) -> list[str]:
         """The account of the import, most important first, for the CLI and the app."""
@@ -138,6 +140,8 @@ class ImportReport:
         ]
         if self.language_advice:
             lines.append(self.language_advice)
+        if self.boilerplate:
+            lines.append(self.boilerplate)
         sets = [f"{self.sets_added:,} new"]
         for count, what in (
             (self.sets_updated, "updated from the file"),

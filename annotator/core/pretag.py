@@ -20,6 +20,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.pipelines import load_pipeline, pipeline_fingerprint
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.records import LabelKind
+from annotator.core.store import boilerplate as boilerplate_store
 from annotator.core.store import suggestions as store
 from annotator.core.store.bulk import ensure_label_id, now_text
 from annotator.core.taggers import check_covers
@@ -53,6 +54,8 @@ class PretagReport:
     #: Classifier labels that are not topics of the project, with how many documents they
     #: scored: not stored, so a pipeline's own categories never enter the topic scheme.
     unknown_topics: dict[str, int] = field(default_factory=dict)
+    #: Entities the pipeline found in boilerplate (menus, related posts), not stored.
+    in_boilerplate: int = 0
 
     def count_topics(
         self,
@@ -89,6 +92,11 @@ class PretagReport:
         if self.topics:
             topics = ", ".join(f"{label} {count:,}" for label, count in sorted(self.topics.items()))
             text += f" Topic suggestions: {topics}."
+        if self.in_boilerplate:
+            text += (
+                f" {self.in_boilerplate:,} entities in boilerplate (menus, related posts) were "
+                "left out."
+            )
         if self.replaced or self.replaced_topics:
             text += (
                 f" They replace {self.replaced + self.replaced_topics:,} suggestion(s) of "
@@ -168,8 +176,13 @@ def pretag(
             scores = [cats for _id, _ents, cats in done]
             store.add_topic_scores(conn, report.count_topics(sets, page_ids, scores, topic_ids))
             rows = []
+            greyed = boilerplate_store.regions(conn, page_ids)
             for document_id, ents, _cats in done:
+                regions = greyed.get(document_id, [])
                 for start, end, label in ents:
+                    if regions and any(b < end and start < e for b, e, _ in regions):
+                        report.in_boilerplate += 1
+                        continue
                     if label not in label_ids:
                         label_ids[label] = ensure_label_id(conn, LabelKind.ENTITY, label)
                     report.labels[label] = report.labels.get(label, 0) + 1

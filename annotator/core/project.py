@@ -165,10 +165,20 @@ class Project(EditingMixin):
         """The engine for writing: every transaction takes the write lock first."""
         return self._writer
 
-    def import_paths(self, paths: Iterable[str | Path], **options: Any) -> ImportReport:
-        """Import files and folders; options as ``annotator.core.importing.import_paths``."""
+    def import_paths(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        detect_boilerplate: bool | None = None,
+        **options: Any,
+    ) -> ImportReport:
+        """Import files and folders; options as ``annotator.core.importing.import_paths``.
+        New plain articles get their boilerplate found (``detect_boilerplate``; by default the
+        user's setting), as a site's menus only show as such once several pages are in."""
+        from annotator.core.boilerplate import detect
         from annotator.core.collection import collection_paused
         from annotator.core.importing import import_paths
+        from annotator.core.settings import user_settings
         from annotator.core.taggers import language_advice
 
         with collection_paused():
@@ -176,6 +186,15 @@ class Project(EditingMixin):
         self.checkpoint()
         if report.documents_added:
             report.language_advice = language_advice(self)
+            wanted = (
+                user_settings().detect_boilerplate
+                if detect_boilerplate is None
+                else detect_boilerplate
+            )
+            # Annotated datasets from other tools are curated already: their texts stay as
+            # they came unless the researcher asks (Edit > Find boilerplate).
+            if wanted and not report.sets_added:
+                report.boilerplate = detect(self).summary()
         return report
 
     def checkpoint(self) -> None:

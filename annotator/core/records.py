@@ -301,6 +301,8 @@ class ExportItem:
     document_extra: dict[str, Any] = field(default_factory=dict)
     unchanged: bool = False
     open_suggestions: list[tuple[int, int]] = field(default_factory=list)
+    #: Boilerplate regions of the document (menus, related posts): nobody judged them.
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
     annotated: bool = True
 
 

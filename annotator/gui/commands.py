@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core import boilerplate
 from annotator.core.adjudication import ReviewItem, Settlement, settle, undo_settlement
 from annotator.core.editing import SpanInfo
 from annotator.core.errors import AnnotatorError
@@ -307,6 +308,30 @@ class DecideAll(EditCommand):
 
 def _place(span: SpanInfo) -> tuple[str, int, int, str]:
     return (span.layer.value, span.start, span.end, span.label)
+
+
+class Boilerplate(EditCommand):
+    """Grey a region out as boilerplate, or make greyed text article text again; undo puts
+    the regions back exactly."""
+
+    def __init__(
+        self, session: ProjectSession, document_id: int, start: int, end: int, *, unmark: bool
+    ) -> None:
+        super().__init__(
+            session, document_id, "Unmark boilerplate" if unmark else "Mark boilerplate"
+        )
+        self.start, self.end, self.unmark = start, end, unmark
+        self.change: boilerplate.Change | None = None
+
+    def apply(self) -> None:
+        act = boilerplate.unmark if self.unmark else boilerplate.mark
+        self.change = act(
+            self.session.project, self.document_id, self.start, self.end, self.annotator
+        )
+
+    def revert(self) -> None:
+        assert self.change is not None
+        boilerplate.undo(self.session.project, self.change)
 
 
 class SetTopic(EditCommand):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from annotator.core import boilerplate
 from annotator.core.editing import AnnotationInfo, SpanInfo, TopicSuggestion
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelInfo
@@ -27,6 +28,8 @@ from annotator.gui.span_view import DisplaySpan, SpanView
 
 log = logging.getLogger(__name__)
 WARM_UP_MS = 400
+#: Display ids of boilerplate regions (below any span's, and below the Links panel marks).
+BOILERPLATE_IDS = -1_000_000
 
 
 #: How the pane draws each layer's spans (span-group spans: dotted outlines).
@@ -50,6 +53,7 @@ class DocumentEditor(QObject):
         self._annotation: AnnotationInfo | None = None
         self._suggestions: list[SpanInfo] = []
         self._topic_suggestions: list[TopicSuggestion] = []
+        self._boilerplate: list[boilerplate.Region] = []
         self._stale = False
         self.precise = False
         self.overlay: Callable[[], list[DisplaySpan]] | None = None
@@ -107,6 +111,7 @@ class DocumentEditor(QObject):
         project = self.session.project
         self._stale = False
         self._annotation = project.annotation(self.document_id, self.session.annotator)
+        self._boilerplate = boilerplate.regions(project, self.document_id)
         self._suggestions = (
             []
             if self.session.reviewing
@@ -177,6 +182,10 @@ class DocumentEditor(QObject):
         self._colours = self.colours()
         shown = [self.display(s) for s in self.own_spans()]
         shown += [self.display(s, suggestion=True) for s in self.suggestions]
+        shown += [
+            DisplaySpan(BOILERPLATE_IDS - number, r.start, r.end, "", "#888888", "boilerplate")
+            for number, r in enumerate(self._boilerplate)
+        ]
         if self.overlay is not None:
             shown += self.overlay()
         return shown + self.marked
@@ -298,6 +307,30 @@ class DocumentEditor(QObject):
         )
         if self._execute(command) and command.result is not None:
             self._patch([span.id], [command.result], select=command.result.id)
+
+    def mark_boilerplate(self) -> None:
+        """G: the selection is the site around the article, not the article."""
+        if self.document_id is None:
+            return
+        start, end = self.view.selection_cp()
+        if start == end:
+            self.message.emit("Select the boilerplate (a menu, a footer) first.")
+            return
+        command = commands.Boilerplate(self.session, self.document_id, start, end, unmark=False)
+        if self._execute(command):
+            self.view.clear_selection()
+            self.message.emit("Marked as boilerplate: no suggestions there, not exported.")
+
+    def unmark_boilerplate(self) -> None:
+        """Shift+G: the greyed text at the cursor (or selection) is article text after all."""
+        if self.document_id is None:
+            return
+        start, end = self.view.selection_cp()
+        command = commands.Boilerplate(
+            self.session, self.document_id, start, max(end, start + 1), unmark=True
+        )
+        if self._execute(command):
+            self.message.emit("Unmarked: this text is article text again.")
 
     def pick_label(self) -> None:
         picker = LabelPicker(self.labels[LabelKind.ENTITY], self.window)

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         # Small enough that all three fit a 1024-pixel window; the side panel's minimum is its
         # own minimumSizeHint (tab bar and widest page), so no page is ever cut off.
         self.view.setMinimumWidth(360)
+        self.empty_hint.setMinimumWidth(360)
         left.setMinimumWidth(240)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([390, 720, 380])
@@ -218,6 +219,8 @@ class MainWindow(QMainWindow):
             ("end_right", "Move end right", lambda: ed.move_boundary("end", 1)),
             ("unreliable", "Mark &unreliable…", lambda: ed.mark_unreliable()),
             ("note", "Edit &note…", lambda: ed.edit_note()),
+            ("boilerplate", "Mark &boilerplate", ed.mark_boilerplate),
+            ("unboilerplate", "Unmark boilerplate", ed.unmark_boilerplate),
             ("picker", "&Pick label…", ed.pick_label),
             ("clear", "Clear selection", self.view.clear_span_selection),
         ):

@@ -44,6 +44,10 @@ SHORTCUTS = (
     Shortcut("end_right", ("Alt+Right",), "Move its end one token right"),
     Shortcut("unreliable", ("U",), "Mark the selection unreliable (choose reason, add note)"),
     Shortcut("note", ("N",), "Edit the note of the selected unreliable passage"),
+    Shortcut("boilerplate", ("G",), "Grey the selection out as boilerplate (menus, footers)"),
+    Shortcut(
+        "unboilerplate", ("Shift+G",), "Make the greyed boilerplate at the cursor article text"
+    ),
     Shortcut("picker", ("/",), "Pick a label by typing its name"),
     Shortcut("clear", ("Escape",), "Clear the selection"),
     Shortcut("search", ("Ctrl+F",), "Search the documents"),

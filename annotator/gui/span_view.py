@@ -45,14 +45,16 @@ BADGE_INSET = 2
 #: is ticked.
 BADGE_SUFFIX = {"suggestion": "?", "agreed": " ✓"}
 ITALIC_BADGES = ("suggestion", "review", "group")
+#: How far boilerplate is washed towards the base colour (0-255).
+BOILERPLATE_VEIL = 150
 
 
 @dataclass(frozen=True)
 class DisplaySpan:
     """A span as the pane draws it. ``kind``: 'entity', 'suggestion', 'unreliable', 'review'
     (a disagreement still to settle), 'agreed' (what every compared annotator has, not yet in
-    gold), 'group' (a span of another span group) or 'related' (an end of the relation or link
-    chosen in the Links panel)."""
+    gold), 'group' (a span of another span group), 'related' (an end of the relation or link
+    chosen in the Links panel) or 'boilerplate' (greyed, never selected)."""
 
     id: int
     start: int
@@ -352,6 +354,9 @@ class SpanView(QTextEdit):
         for span, rects in geometry:
             if span.kind == "unreliable":
                 self._paint_unreliable(painter, span, rects)
+            elif span.kind == "boilerplate":
+                self._paint_veil(painter, rects)
+        geometry = [(span, rects) for span, rects in geometry if span.kind != "boilerplate"]
         badges = self._place_badges(geometry)
         for span, rects in geometry:
             if span.kind != "unreliable" and rects:
@@ -361,6 +366,16 @@ class SpanView(QTextEdit):
             if span.id == self._selected and span.kind == "unreliable":
                 self._paint_outline(painter, span, rects)
         painter.end()
+
+    def _paint_veil(self, painter: QPainter, rects: list[QRectF]) -> None:
+        """Boilerplate is washed out towards the base colour: still readable, plainly not
+        the article."""
+        veil = QColor(self.palette().color(QPalette.ColorRole.Base))
+        veil.setAlpha(BOILERPLATE_VEIL)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(veil)
+        for rect in rects:
+            painter.drawRect(rect.adjusted(-1, 0, 1, 0))
 
     def _fill_colour(self, span: DisplaySpan) -> QColor:
         strength = {"suggestion": 0.3, "agreed": 0.45}.get(span.kind, 0.7)
@@ -492,7 +507,11 @@ class SpanView(QTextEdit):
         """Spans containing the offset: entities and suggestions first, then passages."""
         first = bisect.bisect_left(self._starts, offset - self._longest)
         last = bisect.bisect_right(self._starts, offset)
-        hits = [s for s in self._order[first:last] if s.start <= offset < s.end]
+        hits = [
+            s
+            for s in self._order[first:last]
+            if s.start <= offset < s.end and s.kind != "boilerplate"
+        ]
         return sorted(hits, key=lambda s: (s.kind == "unreliable", s.end - s.start))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -183,7 +183,11 @@ def _set_entities(doc: Doc, item: ExportItem, problem: Any) -> None:
             continue
         if expanded is not None:
             missing.update(range(expanded.start, expanded.end))
-    for start, end in [*item.extra.get(MISSING_KEY, []), *item.open_suggestions]:
+    for start, end in [
+        *item.extra.get(MISSING_KEY, []),
+        *item.open_suggestions,
+        *item.boilerplate,
+    ]:
         covered = _expand(doc, start, end)
         if covered is not None:
             missing.update(range(covered.start, covered.end))

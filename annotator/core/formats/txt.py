@@ -22,11 +22,11 @@ def decode_utf8(path: Path, data: bytes) -> str:
 
 
 def title_of(text: str) -> str | None:
-    """The first non-empty line, which is where scrapers and editors put the headline."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:300]
-    return None
+    """The headline: the first line that is not the site around the article (a scraped
+    page starts with the site's name and menus)."""
+    from annotator.core.boilerplate import headline
+
+    return headline(text)
 
 
 def read(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentRecord]:

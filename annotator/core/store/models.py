@@ -73,6 +73,25 @@ class Document(Base):
     annotations: Mapped[list[Annotation]] = relationship(back_populates="document")
 
 
+class Boilerplate(Base):
+    """A region of a document around the article (see migration 0007): ``detected``,
+    ``marked`` by a person, or ``kept`` (a person said a detected region is article text)."""
+
+    __tablename__ = "boilerplate"
+    __table_args__ = (
+        CheckConstraint("kind IN ('detected', 'marked', 'kept')", name="kind"),
+        CheckConstraint('start >= 0 AND "end" > start', name="offsets"),
+        Index("ix_boilerplate_document", "document_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String)
+    annotator_id: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
+
+
 class Label(Base):
     """One label of a scheme: entity labels, topics, reliability reasons, relation types and
     span-group labels."""

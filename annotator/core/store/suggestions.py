@@ -16,11 +16,14 @@ from sqlalchemy import Connection
 
 from annotator.core.store.content import chunks, marks
 
-#: Spans ``s`` of a model's set on the document of set ``h`` (joined after ``h``).
+#: Spans ``s`` of a model's set on the document of set ``h`` (joined after ``h``), outside
+#: the document's boilerplate (a model's guesses in a site menu are no one's business).
 _SUGGESTED = (
     "spans AS s JOIN annotations AS m ON m.id = s.annotation_id "
     "AND m.document_id = h.document_id "
-    "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model'"
+    "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
+    "AND NOT EXISTS (SELECT 1 FROM boilerplate AS b WHERE b.document_id = m.document_id "
+    "AND b.kind IN ('detected', 'marked') AND b.start < s.\"end\" AND s.start < b.\"end\")"
 )
 #: ... that ``h`` holds no decision on. ``h.id`` may be NULL (a person with no set yet): then
 #: every suggestion is open. Three questions, each answered by one index seek: a span copied
