@@ -198,7 +198,7 @@ class FilterBar(QWidget):
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.search = SearchBox(placeholderText="Search titles and texts (Ctrl+F)")
+        self.search = SearchBox(placeholderText="Search titles and texts (Ctrl+Shift+F)")
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.addItem("Any status", None)

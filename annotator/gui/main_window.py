@@ -32,6 +32,7 @@ from annotator.gui.colours import apply_theme
 from annotator.gui.dialogs import ask_language
 from annotator.gui.document_list import DocumentListModel, FilterBar
 from annotator.gui.editor import DocumentEditor
+from annotator.gui.find_bar import FindBar
 from annotator.gui.label_editor import LabelSchemeDialog
 from annotator.gui.links_panel import LinksPanel
 from annotator.gui.model_actions import ModelActions
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self.entities = SpanListPanel(Layer.ENTITY)
         self.links = LinksPanel()
         self.guidelines = GuidelinesPanel(session.project.set_guidelines)
+        self.find_bar = FindBar(self.view, lambda: self.editor.text)
+        self.editor.loaded.connect(lambda _document: self.find_bar.refresh())
         self.title = QLabel()
         self.empty_hint = QLabel(EMPTY_PROJECT)
         self.annotator_button = QPushButton()
@@ -129,6 +132,7 @@ class MainWindow(QMainWindow):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600; padding: 4px 12px;")
         centre_layout.addWidget(self.title)
+        centre_layout.addWidget(self.find_bar)
         centre_layout.addWidget(self.view, 1)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -253,7 +257,8 @@ class MainWindow(QMainWindow):
         document.addSeparator()
         open_suggestions.add_menu(document)
         view = self.menuBar().addMenu("&View")
-        view.addAction(self.action("search", "&Search", self._focus_search))
+        view.addAction(self.action("find", "&Find in article…", self.find_bar.open_bar))
+        view.addAction(self.action("search", "&Search the documents", self._focus_search))
         view.addAction(self.action("zoom_in", "&Larger text", lambda: self.zoom(1)))
         view.addAction(self.action("zoom_out", "&Smaller text", lambda: self.zoom(-1)))
         review = self.menuBar().addMenu("&Review")
