@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
@@ -45,6 +46,9 @@ BADGE_INSET = 2
 #: is ticked.
 BADGE_SUFFIX = {"suggestion": "?", "agreed": " ✓"}
 ITALIC_BADGES = ("suggestion", "review", "group")
+#: How far a span's box reaches past its glyphs, sideways: more would draw over a neighbouring
+#: narrow glyph (the apostrophe of "Russia’s" right after the entity).
+BOX_PAD = 0.5
 #: How far boilerplate is washed towards the base colour (0-255).
 BOILERPLATE_VEIL = 150
 
@@ -63,6 +67,26 @@ class DisplaySpan:
     colour: str
     kind: str
     note: str | None = None
+
+
+def _extents(line: QTextLine, start: int, length: int) -> list[tuple[float, float]]:
+    """Left and right of the glyphs of ``length`` characters from ``start`` on the line, one
+    pair per run of one direction. Cursor positions would not do: at a line's edge a
+    right-to-left word's logical start sits at the far end of the line, and the box would
+    cover the words between."""
+    extents: list[tuple[float, float]] = []
+    for run in line.glyphRuns(start, length):
+        positions = run.positions()
+        if not positions:
+            continue
+        advances = run.rawFont().advancesForGlyphIndexes(run.glyphIndexes())
+        left = min(point.x() for point in positions)
+        right = max(p.x() + a.x() for p, a in zip(positions, advances, strict=True))
+        extents.append((left, right))
+    if not extents:
+        x1, x2 = line.cursorToX(start)[0], line.cursorToX(start + length)[0]
+        extents.append((min(x1, x2), max(x1, x2)))
+    return sorted(extents)
 
 
 def _key(span: DisplaySpan) -> tuple[int, int, int]:
@@ -323,17 +347,15 @@ class SpanView(QTextEdit):
                 a, b = max(qt_start, line_start), min(qt_end, line_end)
                 if a >= b:
                     continue
-                x1 = line.cursorToX(a - block.position())[0]
-                x2 = line.cursorToX(b - block.position())[0]
-                left, right = min(x1, x2), max(x1, x2)
-                rects.append(
-                    QRectF(
-                        origin.x() + left + dx,
-                        origin.y() + line.y() + dy,
-                        right - left,
-                        line.ascent() + line.descent(),
+                for left, right in _extents(line, a - block.position(), b - a):
+                    rects.append(
+                        QRectF(
+                            origin.x() + left + dx,
+                            origin.y() + line.y() + dy,
+                            right - left,
+                            line.ascent() + line.descent(),
+                        )
                     )
-                )
             block = block.next()
         return rects
 
@@ -390,7 +412,7 @@ class SpanView(QTextEdit):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._fill_colour(span))
         for rect in rects:
-            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 4, 4)
+            painter.drawRoundedRect(rect.adjusted(-BOX_PAD, -1, BOX_PAD, 1), 3, 3)
 
     def _paint_outline(self, painter: QPainter, span: DisplaySpan, rects: list[QRectF]) -> None:
         colour = self._mark_colour(span)
@@ -413,7 +435,7 @@ class SpanView(QTextEdit):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for rect in rects:
-            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 4, 4)
+            painter.drawRoundedRect(rect.adjusted(-BOX_PAD, -1, BOX_PAD, 1), 3, 3)
 
     def _badge_font(self, italic: bool = False) -> QFont:
         """Italic for what is not (yet) the annotator's own: guesses, disagreements, groups."""

@@ -162,3 +162,38 @@ def test_patches_keep_spans_in_text_order_and_clickable(view: SpanView) -> None:
         assert {s.id for s in view.spans_at(offset)} == {
             s.id for s in live.values() if s.start <= offset < s.end
         }
+
+
+def test_arabic_word_at_the_start_of_a_wrapped_line_is_boxed_alone(qtbot, view) -> None:
+    text = (
+        "The minister said in a speech that the people of the "
+        "الوزير قال إن العلاقات قوية and then left for the capital city of the country."
+    )
+    start = text.index("الوزير")
+    word = DisplaySpan(1, start, start + 6, "PERSON", "#ff0000", "entity")
+    following = DisplaySpan(2, start + 7, start + 10, "ORG", "#00ff00", "entity")
+    for width in range(300, 800, 2):
+        view.resize(width, 600)
+        view.set_document(text, [word, following])
+        line = view.document().firstBlock().layout().lineForTextPosition(start)
+        if line.textStart() == start:
+            break
+    else:
+        pytest.fail("no width puts the Arabic word at the start of a line")
+    [box] = view.span_rects(word)
+    [next_box] = view.span_rects(following)
+    assert box.width() < view.fontMetrics().horizontalAdvance("الوزير") * 1.5
+    assert not box.intersects(next_box)
+
+
+def test_a_narrow_glyph_right_after_an_entity_box_stays_visible(qtbot, view) -> None:
+    text = "Russia’s relationship with Tibet dates back to the early 20th century."
+    apostrophe = DisplaySpan(9, 6, 7, "X", "#000000", "entity")
+    view.set_document(text, [])
+    [mark] = view.span_rects(apostrophe)
+    inside = mark.adjusted(1.5, 2, 0, -2).toRect()
+    plain = view.viewport().grab(inside).toImage()
+    view.set_spans([DisplaySpan(1, 0, 6, "GPE", "#d9480f", "suggestion")])
+    view.viewport().repaint()
+    boxed = view.viewport().grab(inside).toImage()
+    assert plain == boxed
