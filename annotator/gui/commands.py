@@ -248,14 +248,19 @@ class AddOverSuggestions(EditCommand):
     ) -> None:
         super().__init__(session, document_id, f"Add entity {label}")
         self.add = AddSpan(session, document_id, start, end, label, snap=snap)
-        self.steps: list[EditCommand] = [
-            *(DecideSuggestion(session, document_id, s, reject=True) for s in overlapping),
-            self.add,
+        self.rejections = [
+            DecideSuggestion(session, document_id, s, reject=True) for s in overlapping
         ]
+        self.steps: list[EditCommand] = [*self.rejections, self.add]
 
     @property
     def created(self) -> SpanInfo | None:
         return self.add.created
+
+    @property
+    def rejected(self) -> tuple[SpanInfo, ...]:
+        """The rejections of the replaced suggestions, as spans of the person's set."""
+        return tuple(step.created for step in self.rejections if step.created is not None)
 
     def apply(self) -> None:
         done: list[EditCommand] = []

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListView,
@@ -161,6 +161,8 @@ class SpanListPanel(QWidget):
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
+        self._count = 0
+        self._pending: tuple[str, list[tuple[SpanInfo, bool]], dict[str, str]] | None = None
         self.accept_all = QPushButton("Accept all suggestions (Shift+A)")
         if layer is Layer.ENTITY:
             layout.addWidget(self.accept_all)
@@ -170,9 +172,26 @@ class SpanListPanel(QWidget):
     def show_spans(
         self, text: str, spans: list[SpanInfo], suggestions: list[SpanInfo], colours: dict[str, str]
     ) -> None:
+        """List the spans; the rows are built only while the panel is in sight (a long
+        article has thousands, and its tab is usually not the one open)."""
         entries = [(s, False) for s in spans if s.layer is self.layer and not s.rejected]
         if self.layer is Layer.ENTITY:
             entries += [(s, True) for s in suggestions]
+        self._count = len(entries)
+        self.accept_all.setEnabled(bool(suggestions))
+        self._pending = (text, entries, colours)
+        if self.isVisible():
+            self._build()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._build()
+
+    def _build(self) -> None:
+        if self._pending is None:
+            return
+        text, entries, colours = self._pending
+        self._pending = None
         rows = []
         for span, suggested in sorted(entries, key=lambda entry: entry[0].start):
             words = excerpt(text, span)
@@ -186,10 +205,9 @@ class SpanListPanel(QWidget):
                 colour = over(colour, self.palette().color(QPalette.ColorRole.Base))
             rows.append((line, colour, span.id))
         self.model.set_rows(rows)
-        self.accept_all.setEnabled(bool(suggestions))
 
     def count(self) -> int:
-        return self.model.rowCount()
+        return self._count
 
 
 class GuidelinesPanel(QWidget):

@@ -92,3 +92,43 @@ def test_a_rejected_suggestion_can_be_labelled_again_by_hand(qtbot, window, proj
     select(window, "Nepal")
     press(qtbot, window, GPE)
     assert own(project_file) == [("Nepal", "GPE", False)]
+
+
+def test_a_label_key_updates_the_open_document_without_reading_it_again(
+    qtbot, window, project_file, monkeypatch
+) -> None:
+    pretagged(window, project_file)
+    window.editor.refresh()
+    reads: list[int] = []
+    original = window.editor._read_annotation
+    monkeypatch.setattr(window.editor, "_read_annotation", lambda: (reads.append(1), original()))
+    select(window, "Nepal")
+    press(qtbot, window, LOC)
+    qtbot.wait(50)
+    assert reads == [1]  # the first edit makes the person's set: read it once
+    reads.clear()
+    window.view.select_span(suggestion_at(window, "Beijing").id)
+    press(qtbot, window, Qt.Key.Key_X)
+    select(window, "Mongolia met")
+    press(qtbot, window, GPE)
+    qtbot.wait(50)
+    assert reads == []
+    with Project.open(project_file) as project:
+        fresh = project.annotation(1, "tester")
+        open_now = project.suggestions(1, "tester")
+    assert window.editor.annotation.spans == fresh.spans
+    assert window.editor.suggestions == open_now
+
+
+def test_the_entities_list_is_built_when_its_tab_is_opened(qtbot, window, project_file) -> None:
+    pretagged(window, project_file)
+    window.side.setCurrentWidget(window.topics)
+    select(window, "Nepal")
+    press(qtbot, window, GPE)
+    qtbot.waitUntil(lambda: window.entities.count() == len(window.editor.suggestions) + 1)
+    window.side.setCurrentWidget(window.entities)
+    rows = [
+        window.entities.model.index(row).data() for row in range(window.entities.model.rowCount())
+    ]
+    assert len(rows) == window.entities.count()
+    assert any(row.startswith("GPE  Nepal") and "suggested" not in row for row in rows)
