@@ -302,7 +302,9 @@ def _write_in_place(
     """
     empty_folder = folder and target.is_dir() and not any(target.iterdir())
     if target.exists() and not overwrite and not empty_folder:
-        raise AnnotatorError(f"{target} already exists; choose another name or --overwrite.")
+        raise AnnotatorError(
+            f"{target} already exists; choose another name, or use --overwrite to replace it."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".part-{target.name}")
     _remove(partial)

@@ -6,6 +6,7 @@ computed only for the rows of the page asked for (unless the list is sorted by t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,9 @@ UNSURE_ORDER = (
     "AND u.annotator_id = {model}) DESC"
 )
 INDEX_CHUNK = 100
+MAX_INDEX_CHUNK = 2_000
+#: How long one indexing transaction may hold the writer (an edit waits at most this).
+CHUNK_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -257,12 +261,21 @@ def ensure_search_index(
     with project.engine.connect() as conn:
         done = search_store.indexed_up_to(conn)
         total = search_store.documents_after(conn, done)
-    added = 0
-    while True:
-        reporter.check_cancelled()
+    added, chunk = 0, INDEX_CHUNK
+    try:
+        while True:
+            reporter.check_cancelled()
+            started = time.perf_counter()
+            with project.writer.begin() as conn:
+                count, done = search_store.index_after(conn, done, chunk)
+            if count == 0:
+                return added
+            added += count
+            reporter.report(added, max(total, added), "Indexing for search")
+            # Chunks sized to take about CHUNK_SECONDS: short articles in big chunks (each
+            # transaction has its cost), long ones in small chunks (an edit waits for one).
+            took = max(time.perf_counter() - started, 1e-4)
+            chunk = max(10, min(MAX_INDEX_CHUNK, int(chunk * CHUNK_SECONDS / took)))
+    finally:
         with project.writer.begin() as conn:
-            count, done = search_store.index_after(conn, done, INDEX_CHUNK)
-        if count == 0:
-            return added
-        added += count
-        reporter.report(added, max(total, added), "Indexing for search")
+            search_store.end_indexing(conn)

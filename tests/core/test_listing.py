@@ -185,6 +185,7 @@ def test_indexing_reports_progress_against_one_total(project_path: Path, tmp_pat
         project.import_paths([tmp_path / "many.jsonl"])
         added = ensure_search_index(project, lambda p: reports.append((p.done, p.total)))
         assert added == count
-        assert [total for _, total in reports] == [count] * 4
-        assert [done for done, _ in reports] == [100, 200, 300, count]
+        assert {total for _, total in reports} == {count}
+        done = [done for done, _ in reports]
+        assert done == sorted(set(done)) and done[0] == INDEX_CHUNK and done[-1] == count
         assert count_documents(project, DocumentFilter("alice", search="nepal")) == count

@@ -42,9 +42,9 @@ def test_demo_project_holds_samples_pretagged_and_is_created_once(tmp_path: Path
         stats = project.stats()
         assert stats.documents == len(sample_articles())
         tagger = pipeline_identity(load_default_tagger())[0]
-        assert stats.annotators[tagger] == {"done": stats.documents}
-        assert stats.entities["GPE"] >= 20
-        assert {"DATE", "MONEY", "PERCENT", "NORP", "ORG"} <= set(stats.entities)
+        assert stats.models[tagger].documents == stats.documents
+        assert stats.open_suggestions["GPE"] >= 20
+        assert {"DATE", "MONEY", "PERCENT", "NORP", "ORG"} <= set(stats.open_suggestions)
         before = project.stats()
     create_demo_project(path)
     with Project.open(path) as project:

@@ -61,7 +61,9 @@ def write_training_set(
     if not overwrite:
         for path in paths:
             if path.exists():
-                raise FormatError(path, "already exists; choose another folder or overwrite it")
+                raise FormatError(
+                    path, "already exists; choose another folder, or use --overwrite to replace it"
+                )
 
     train: list[tuple[float, Doc]] = []
     dev: list[tuple[float, Doc]] = []

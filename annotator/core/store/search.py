@@ -28,14 +28,27 @@ def documents_after(conn: Connection, document_id: int) -> int:
     ).scalar_one()
 
 
+#: Pages SQLite may cache while indexing (64 MB): FTS5 merges its segments as the index
+#: grows, and with the default 2 MB cache those merges read the same pages again and again
+#: (1.49x FTS5's own rebuild on 100,000 articles, against 1.09x with this cache).
+INDEXING_CACHE = -65_536
+DEFAULT_CACHE = -2_000
+
+
 def index_after(conn: Connection, document_id: int, limit: int) -> tuple[int, int]:
     """Index the next ``limit`` documents after this id: (how many, the last id indexed)."""
+    conn.exec_driver_sql(f"PRAGMA cache_size = {INDEXING_CACHE}")
     rows = conn.exec_driver_sql(
         "INSERT INTO documents_fts (rowid, title, text) SELECT id, coalesce(title, ''), text "
         "FROM documents WHERE id > ? ORDER BY id LIMIT ? RETURNING rowid",
         (document_id, limit),
     ).all()
     return len(rows), max((row[0] for row in rows), default=document_id)
+
+
+def end_indexing(conn: Connection) -> None:
+    """Give the writer connection its usual cache back."""
+    conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE}")
 
 
 def fts_query(text: str) -> str:
