@@ -170,13 +170,27 @@ class UpdateSpan(EditCommand):
 
 
 class DecideSuggestion(EditCommand):
-    """Accept or reject a model suggestion; undo makes it a pending suggestion again."""
+    """Accept or reject a model suggestion; undo makes it a pending suggestion again. A label
+    key on a suggestion accepts it under that label: accepting and relabelling are one undo
+    step."""
 
     def __init__(
-        self, session: ProjectSession, document_id: int, suggestion: SpanInfo, *, reject: bool
+        self,
+        session: ProjectSession,
+        document_id: int,
+        suggestion: SpanInfo,
+        *,
+        reject: bool,
+        label: str | None = None,
     ) -> None:
-        verb = "Reject" if reject else "Accept"
-        super().__init__(session, document_id, f"{verb} suggestion {suggestion.label}")
+        self.label = label if label is not None and not reject else suggestion.label
+        if reject:
+            what = f"Reject suggestion {suggestion.label}"
+        elif self.label == suggestion.label:
+            what = f"Accept suggestion {suggestion.label}"
+        else:
+            what = f"Accept {suggestion.label} as {self.label}"
+        super().__init__(session, document_id, what)
         self.suggestion = suggestion
         self.reject = reject
         self.created: SpanInfo | None = None
@@ -185,36 +199,6 @@ class DecideSuggestion(EditCommand):
         project = self.session.project
         decide = project.reject_suggestion if self.reject else project.accept_suggestion
         made = decide(self.suggestion.id, self.annotator)
-        if self.created is not None:
-            self.session.remap(self.created.id, made.id)
-        else:
-            self.created = made
-
-    def revert(self) -> None:
-        assert self.created is not None
-        self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
-
-
-class AcceptSuggestion(EditCommand):
-    """A label key on a suggestion: make it the person's own under that label (its own or
-    another). Accepting and relabelling are one undo step."""
-
-    def __init__(
-        self, session: ProjectSession, document_id: int, suggestion: SpanInfo, label: str
-    ) -> None:
-        what = (
-            f"Accept suggestion {label}"
-            if label == suggestion.label
-            else f"Accept {suggestion.label} as {label}"
-        )
-        super().__init__(session, document_id, what)
-        self.suggestion = suggestion
-        self.label = label
-        self.created: SpanInfo | None = None
-
-    def apply(self) -> None:
-        project = self.session.project
-        made = project.accept_suggestion(self.suggestion.id, self.annotator)
         if self.label != made.label:
             try:
                 made = project.update_span(made.id, self.annotator, label=self.label)

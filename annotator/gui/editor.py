@@ -333,7 +333,9 @@ class DocumentEditor(QObject):
 
     def _accept_as(self, suggestion: SpanInfo, label: str) -> None:
         assert self.document_id is not None
-        command = commands.AcceptSuggestion(self.session, self.document_id, suggestion, label)
+        command = commands.DecideSuggestion(
+            self.session, self.document_id, suggestion, reject=False, label=label
+        )
         if self._execute(command) and command.created is not None:
             self._patch([suggestion.id], [command.created], select=command.created.id)
 

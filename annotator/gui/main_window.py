@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self._show_project()
+        # Keys belong to the article from the start: the first widget in the focus chain is
+        # the search box, which would take the first label key as a query.
+        self.view.setFocus()
 
     # Layout -------------------------------------------------------------------------------
 

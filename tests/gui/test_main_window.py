@@ -251,3 +251,15 @@ def test_markup_in_titles_and_texts_is_shown_as_plain_text(qtbot, tmp_path) -> N
     assert main.title.textFormat() == Qt.TextFormat.PlainText
     assert main.view.toPlainText() == f"Story {markup} ends."
     main.close()
+
+
+def test_keys_go_to_the_article_from_the_start(qtbot, project_file) -> None:
+    from tests.gui.conftest import open_window
+
+    for main in open_window(qtbot, project_file, "tester"):
+        qtbot.waitUntil(main.isActiveWindow, timeout=3000)
+        assert main.focusWidget() is main.view
+        select(main, "Nepal")
+        qtbot.keyClick(main.focusWidget(), Qt.Key.Key_3)
+        assert main.filters.search.text() == ""
+        assert [s.label for s in stored(project_file).spans] == ["GPE"]
