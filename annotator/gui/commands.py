@@ -23,11 +23,16 @@ from annotator.core.relations import (
     restore_relation,
     set_link,
 )
+from annotator.gui.busy import busy
 from annotator.gui.session import ProjectSession
 
 
 class EditCommand(QUndoCommand):
-    """Base: knows its document, applies once before the push, reports later failures."""
+    """Base: knows its document, applies once before the push, reports later failures. A
+    ``bulk`` command (many spans at once) runs under a busy cursor that drops input made
+    meanwhile, whether done, undone or redone."""
+
+    bulk = False
 
     def __init__(self, session: ProjectSession, document_id: int, text: str) -> None:
         super().__init__(text)
@@ -56,7 +61,8 @@ class EditCommand(QUndoCommand):
 
     def _run(self, action: object) -> None:
         try:
-            action()  # type: ignore[operator]
+            with busy(self.bulk):
+                action()  # type: ignore[operator]
         except AnnotatorError as exc:
             self.session.errorOccurred.emit(f"Could not {self.text().lower()}: {exc}")
         self.session.focusRequested.emit(self.document_id)
@@ -65,7 +71,8 @@ class EditCommand(QUndoCommand):
 
 def execute(session: ProjectSession, command: EditCommand) -> None:
     """Apply the command (raising AnnotatorError if refused), then push it for undo."""
-    command.apply()
+    with busy(command.bulk):
+        command.apply()
     session.undo_stack.push(command)
     session.documentChanged.emit(command.document_id)
 
@@ -267,6 +274,8 @@ class DecideAll(EditCommand):
     set-based statements, one undo step. Redo decides again and maps the new spans onto the
     ones views know."""
 
+    bulk = True
+
     def __init__(self, session: ProjectSession, document_id: int, *, reject: bool) -> None:
         verb = "Reject" if reject else "Accept"
         super().__init__(session, document_id, f"{verb} all suggestions")
@@ -359,6 +368,8 @@ class SetStatus(EditCommand):
 
 class Settle(EditCommand):
     """The reviewer settles disagreements into the gold set; undo restores gold exactly."""
+
+    bulk = True
 
     def __init__(
         self,
