@@ -3,7 +3,7 @@
 Usage: ``python packaging/render_screenshot.py [--dark] [OUT.png] [ARTICLE.txt ...]``. Builds a
 throw-away project from the given articles (default: our samples), pre-tags it with the
 built-in tagger, adds a few human edits so every kind of mark shows, and grabs the window.
-``--dark`` renders with a dark system palette, to check that colours stay readable there.
+``--dark`` renders the app's dark theme, to check that colours stay readable there.
 Works offscreen (QT_QPA_PLATFORM=offscreen) and under Xvfb.
 """
 
@@ -15,7 +15,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project import Project
@@ -56,24 +55,6 @@ def build_project(path: Path, articles: list[Path]) -> None:
         project.set_status(first, "reviewer", Status.IN_PROGRESS)
 
 
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#2b2b2b"),
-        (QPalette.ColorRole.WindowText, "#e6e6e6"),
-        (QPalette.ColorRole.Base, "#1e1e1e"),
-        (QPalette.ColorRole.AlternateBase, "#262626"),
-        (QPalette.ColorRole.Text, "#e6e6e6"),
-        (QPalette.ColorRole.Button, "#353535"),
-        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
-        (QPalette.ColorRole.Highlight, "#3d7fd6"),
-        (QPalette.ColorRole.HighlightedText, "#ffffff"),
-        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
-    ):
-        palette.setColor(role, QColor(colour))
-    return palette
-
-
 def main() -> None:
     args = sys.argv[1:]
     dark = "--dark" in args
@@ -86,13 +67,14 @@ def main() -> None:
         path = Path(folder) / "screenshot.annotator"
         build_project(path, articles)
         app = QApplication.instance() or QApplication(sys.argv)
-        if dark:
-            app.setStyle("Fusion")
-            app.setPalette(dark_palette())
+        from annotator.gui.colours import apply_theme
         from annotator.gui.main_window import MainWindow, open_session
 
+        app.setStyle("Fusion")
+        apply_theme(app, "dark" if dark else "light")
         window = MainWindow(open_session(path, "reviewer"))
-        window.resize(1440, 880)
+        # What a 1366×768 laptop gives a window once the panel and title bar are counted.
+        window.resize(1360, 700)
         window.show()
         for _ in range(5):
             app.processEvents()
