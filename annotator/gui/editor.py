@@ -28,8 +28,9 @@ from annotator.gui.span_view import DisplaySpan, SpanView
 
 log = logging.getLogger(__name__)
 WARM_UP_MS = 400
-#: Display ids of boilerplate regions (below any span's, and below the Links panel marks).
-BOILERPLATE_IDS = -1_000_000
+#: Display ids of boilerplate regions: below any span's, the Links panel's marks (from -1) and
+#: review mode's overlay (from ``review.OVERLAY_ID_BASE``, -1,000,000).
+BOILERPLATE_IDS = -10_000_000
 
 
 #: How the pane draws each layer's spans (span-group spans: dotted outlines).

@@ -402,3 +402,19 @@ def test_agreement_report_draws_its_chart_in_the_app(qtbot, window, colleagues, 
     dialog.open_in_browser()
     assert len(opened) == 1
     assert "<svg" in Path(opened[0].toLocalFile()).read_text(encoding="utf-8")
+
+
+def test_boilerplate_stays_greyed_in_review_mode(qtbot, window, colleagues) -> None:
+    from annotator.core import boilerplate
+    from annotator.core.project import Project
+
+    start, end = at("Summit in Beijing")
+    with Project.open(colleagues) as project:
+        boilerplate.mark(project, 1, start, end, "tester")
+    start_review(qtbot, window)
+    shown = window.view.spans()
+    assert len({s.id for s in shown}) == len(shown)
+    assert [(s.start, s.end) for s in shown if s.kind == "boilerplate"] == [(start, end)]
+    assert sorted(review_spans(window)) == sorted(
+        [at("Mongolia"), at("Monday"), at("40%"), at("trade grew by 40%")]
+    )
