@@ -142,26 +142,47 @@ def settle(
     project: Project, document_id: int, item: ReviewItem, choice: str, reviewer: str
 ) -> Settlement:
     """Write the chosen version of one item into the gold set, replacing what gold had there."""
-    names = list(item.spans or item.topic)
-    if choice not in (BOTH, NEITHER, *names):
-        raise AnnotatorError(f"Choose one of {', '.join(names)}, {BOTH} or {NEITHER}.")
+    [settlement] = settle_many(project, document_id, [item], choice, reviewer)
+    return settlement
+
+
+def settle_many(
+    project: Project,
+    document_id: int,
+    items: Sequence[ReviewItem],
+    choice: str,
+    reviewer: str,
+) -> list[Settlement]:
+    """Settle several items the same way (adopting every agreement, say) in one transaction:
+    all of them or, if one is refused, none."""
+    for item in items:
+        names = list(item.spans or item.topic)
+        if choice not in (BOTH, NEITHER, *names):
+            raise AnnotatorError(f"Choose one of {', '.join(names)}, {BOTH} or {NEITHER}.")
     reviewer_id = project.ensure_annotator(reviewer).id
     gold_id = project.ensure_annotator(GOLD).id
+    settlements = []
     with project.writer.begin() as conn:
-        annotation_id, created = _gold_annotation(conn, document_id, gold_id)
-        previous_decision = _record_decision(conn, document_id, item.key, choice, reviewer_id)
-        if item.layer == TOPIC_LAYER:
-            previous = _settle_topic(conn, annotation_id, item, choice, reviewer_id)
-            removed, added = (), ()
-        else:
-            previous = None
-            removed, added = _settle_spans(conn, annotation_id, item, choice, reviewer_id)
-        conn.exec_driver_sql(
-            "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
-            "VALUES (?, ?, ?, 'adjudicate', json_object('item', ?, 'choice', ?))",
-            (now_text(), reviewer_id, document_id, "/".join(map(str, item.key)), choice),
-        )
-    return Settlement(document_id, item.key, removed, added, previous, previous_decision, created)
+        for item in items:
+            annotation_id, created = _gold_annotation(conn, document_id, gold_id)
+            previous_decision = _record_decision(conn, document_id, item.key, choice, reviewer_id)
+            if item.layer == TOPIC_LAYER:
+                previous = _settle_topic(conn, annotation_id, item, choice, reviewer_id)
+                removed, added = (), ()
+            else:
+                previous = None
+                removed, added = _settle_spans(conn, annotation_id, item, choice, reviewer_id)
+            conn.exec_driver_sql(
+                "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
+                "VALUES (?, ?, ?, 'adjudicate', json_object('item', ?, 'choice', ?))",
+                (now_text(), reviewer_id, document_id, "/".join(map(str, item.key)), choice),
+            )
+            settlements.append(
+                Settlement(
+                    document_id, item.key, removed, added, previous, previous_decision, created
+                )
+            )
+    return settlements
 
 
 def _gold_annotation(conn: Connection, document_id: int, gold_id: int) -> tuple[int, bool]:
@@ -299,57 +320,66 @@ def _settle_topic(
 
 def undo_settlement(project: Project, settlement: Settlement) -> None:
     """Put the gold set and the decision back as they were before ``settle``."""
+    undo_settlements(project, [settlement])
+
+
+def undo_settlements(project: Project, settlements: Sequence[Settlement]) -> None:
+    """Undo several settlements, latest first, in one transaction."""
     gold_id = project.ensure_annotator(GOLD).id
-    layer, _start, _end, label = settlement.key
     with project.writer.begin() as conn:
-        annotation_id, _ = _gold_annotation(conn, settlement.document_id, gold_id)
-        if settlement.added_span_ids:
-            marks = ",".join("?" * len(settlement.added_span_ids))
-            conn.exec_driver_sql(
-                f"DELETE FROM spans WHERE id IN ({marks})", settlement.added_span_ids
-            )
-        for row in settlement.removed_spans:
-            conn.exec_driver_sql(
-                f"INSERT INTO spans (id, {GOLD_SPAN_COLUMNS}) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-        if layer == TOPIC_LAYER:
-            label_id = ensure_label_id(conn, LabelKind.TOPIC, label)
-            conn.exec_driver_sql(
-                "DELETE FROM topics WHERE annotation_id = ? AND label_id = ?",
-                (annotation_id, label_id),
-            )
-            if settlement.previous_topic is not None:
-                conn.exec_driver_sql(
-                    "INSERT INTO topics (annotation_id, label_id, applies, adjudicated_by, "
-                    "taken_from) VALUES (?, ?, ?, ?, ?)",
-                    (annotation_id, label_id, *settlement.previous_topic),
-                )
-        where = 'document_id = ? AND layer = ? AND start = ? AND "end" = ? AND label = ?'
+        for settlement in reversed(settlements):
+            _undo_in(conn, gold_id, settlement)
+
+
+def _undo_in(conn: Connection, gold_id: int, settlement: Settlement) -> None:
+    """Put back what one settlement changed, inside the caller's transaction."""
+    layer, _start, _end, label = settlement.key
+    annotation_id, _ = _gold_annotation(conn, settlement.document_id, gold_id)
+    if settlement.added_span_ids:
+        marks = ",".join("?" * len(settlement.added_span_ids))
+        conn.exec_driver_sql(f"DELETE FROM spans WHERE id IN ({marks})", settlement.added_span_ids)
+    for row in settlement.removed_spans:
         conn.exec_driver_sql(
-            f"DELETE FROM review_decisions WHERE {where}",
-            (settlement.document_id, *settlement.key),
+            f"INSERT INTO spans (id, {GOLD_SPAN_COLUMNS}) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
         )
-        if settlement.previous_decision is not None:
+    if layer == TOPIC_LAYER:
+        label_id = ensure_label_id(conn, LabelKind.TOPIC, label)
+        conn.exec_driver_sql(
+            "DELETE FROM topics WHERE annotation_id = ? AND label_id = ?",
+            (annotation_id, label_id),
+        )
+        if settlement.previous_topic is not None:
             conn.exec_driver_sql(
-                'INSERT INTO review_decisions (document_id, layer, start, "end", label, '
-                "choice, reviewer_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    settlement.document_id,
-                    *settlement.key,
-                    *settlement.previous_decision,
-                    now_text(),
-                ),
+                "INSERT INTO topics (annotation_id, label_id, applies, adjudicated_by, "
+                "taken_from) VALUES (?, ?, ?, ?, ?)",
+                (annotation_id, label_id, *settlement.previous_topic),
             )
-        if settlement.gold_annotation_created:
-            left = conn.exec_driver_sql(
-                "SELECT (SELECT count(*) FROM spans WHERE annotation_id = ?) + "
-                "(SELECT count(*) FROM topics WHERE annotation_id = ?)",
-                (annotation_id, annotation_id),
-            ).scalar()
-            if not left:
-                conn.exec_driver_sql("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+    where = 'document_id = ? AND layer = ? AND start = ? AND "end" = ? AND label = ?'
+    conn.exec_driver_sql(
+        f"DELETE FROM review_decisions WHERE {where}",
+        (settlement.document_id, *settlement.key),
+    )
+    if settlement.previous_decision is not None:
+        conn.exec_driver_sql(
+            'INSERT INTO review_decisions (document_id, layer, start, "end", label, '
+            "choice, reviewer_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                settlement.document_id,
+                *settlement.key,
+                *settlement.previous_decision,
+                now_text(),
+            ),
+        )
+    if settlement.gold_annotation_created:
+        left = conn.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM spans WHERE annotation_id = ?) + "
+            "(SELECT count(*) FROM topics WHERE annotation_id = ?)",
+            (annotation_id, annotation_id),
+        ).scalar()
+        if not left:
+            conn.exec_driver_sql("DELETE FROM annotations WHERE id = ?", (annotation_id,))
 
 
 def adopt_agreements(
@@ -357,11 +387,8 @@ def adopt_agreements(
 ) -> list[Settlement]:
     """Settle every item all annotators agree on and nobody settled yet: the easy part of gold."""
     review = review_document(project, document_id, annotators)
-    return [
-        settle(project, document_id, item, BOTH, reviewer)
-        for item in review.items
-        if item.kind is Kind.SAME and item.decision is None
-    ]
+    agreed = [item for item in review.items if item.kind is Kind.SAME and item.decision is None]
+    return settle_many(project, document_id, agreed, BOTH, reviewer) if agreed else []
 
 
 # Counting for the document list -----------------------------------------------------------

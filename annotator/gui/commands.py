@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core import boilerplate
-from annotator.core.adjudication import ReviewItem, Settlement, settle, undo_settlement
+from annotator.core.adjudication import ReviewItem, Settlement, settle_many, undo_settlements
 from annotator.core.editing import SpanInfo
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import Layer, Status
@@ -385,19 +385,12 @@ class Settle(EditCommand):
         self.settlements: list[Settlement] = []
 
     def apply(self) -> None:
-        self.settlements = []
-        try:
-            for item in self.items:
-                self.settlements.append(
-                    settle(self.session.project, self.document_id, item, self.choice, self.reviewer)
-                )
-        except AnnotatorError:
-            self.revert()
-            raise
+        self.settlements = settle_many(
+            self.session.project, self.document_id, self.items, self.choice, self.reviewer
+        )
 
     def revert(self) -> None:
-        for settlement in reversed(self.settlements):
-            undo_settlement(self.session.project, settlement)
+        undo_settlements(self.session.project, self.settlements)
         self.settlements = []
 
 

@@ -186,3 +186,23 @@ def test_counts_per_document_follow_settling(project: Project) -> None:
     conn = sqlite3.connect(project.path)
     assert conn.execute("SELECT disagreements, unsettled FROM review_counts").fetchall() == [(5, 5)]
     conn.close()
+
+
+def test_settling_several_items_is_all_or_nothing_and_undone_at_once(project: Project) -> None:
+    from annotator.core.adjudication import settle_many, undo_settlements
+
+    review = review_document(project, 1, ["alice", "bob"])
+    adopt_agreements(project, 1, ["alice", "bob"], "rita")
+    before = snapshot(project.path)
+    nepal, beijing = item_at(review, "Nepal"), item_at(review, "Beijing")
+    with pytest.raises(SpanError, match="overlap"):
+        settle_many(project, 1, [nepal, beijing], BOTH, "rita")
+    assert snapshot(project.path) == before
+    settlements = settle_many(project, 1, [item_at(review, "China"), beijing], "alice", "rita")
+    assert [(row[2], row[3]) for row in gold_rows(project)] == [("GPE", "alice")] * 3
+    undo_settlements(project, settlements)
+    after = snapshot(project.path)
+    assert after["spans"] == before["spans"]
+    assert [r[:-1] for r in after["review_decisions"]] == [
+        r[:-1] for r in before["review_decisions"]
+    ]
