@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 
-#: Input that would act on the document.
+#: Input that would act on the document; a key that is a shortcut reaches its action as a
+#: Shortcut event, sent before any key event is filtered.
 DROPPED = {
+    QEvent.Type.Shortcut,
     QEvent.Type.KeyPress,
     QEvent.Type.KeyRelease,
     QEvent.Type.ShortcutOverride,

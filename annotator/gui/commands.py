@@ -60,21 +60,23 @@ class EditCommand(QUndoCommand):
         self._run(self.revert)
 
     def _run(self, action: object) -> None:
-        try:
-            with busy(self.bulk):
+        # The views catch up inside the busy block too: their re-read of a long article is
+        # part of the wait, and input made during it is dropped as well.
+        with busy(self.bulk):
+            try:
                 action()  # type: ignore[operator]
-        except AnnotatorError as exc:
-            self.session.errorOccurred.emit(f"Could not {self.text().lower()}: {exc}")
-        self.session.focusRequested.emit(self.document_id)
-        self.session.documentChanged.emit(self.document_id)
+            except AnnotatorError as exc:
+                self.session.errorOccurred.emit(f"Could not {self.text().lower()}: {exc}")
+            self.session.focusRequested.emit(self.document_id)
+            self.session.documentChanged.emit(self.document_id)
 
 
 def execute(session: ProjectSession, command: EditCommand) -> None:
     """Apply the command (raising AnnotatorError if refused), then push it for undo."""
     with busy(command.bulk):
         command.apply()
-    session.undo_stack.push(command)
-    session.documentChanged.emit(command.document_id)
+        session.undo_stack.push(command)
+        session.documentChanged.emit(command.document_id)
 
 
 class AddSpan(EditCommand):
