@@ -504,12 +504,7 @@ class DocumentEditor(QObject):
             self._execute(commands.SetStatus(self.session, self.document_id, status, self.status()))
 
     def select_neighbour_span(self, step: int) -> None:
-        spans = sorted(self.display_spans(), key=lambda s: (s.start, s.end))
-        if not spans:
-            return
-        current = self.view.selected_span_id()
-        ids = [s.id for s in spans]
-        index = ids.index(current) + step if current in ids else (0 if step > 0 else -1)
-        target = spans[index % len(spans)]
-        self.view.select_span(target.id)
-        self.view.scroll_to_cp(target.start)
+        target = self.view.neighbour(self.view.selected_span_id(), step)
+        if target is not None:
+            self.view.select_span(target.id)
+            self.view.scroll_to_cp(target.start)

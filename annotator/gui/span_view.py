@@ -234,6 +234,23 @@ class SpanView(QTextEdit):
     def selected_span_id(self) -> int | None:
         return self._selected if self._selected in self._spans else None
 
+    def neighbour(self, span_id: int | None, step: int) -> DisplaySpan | None:
+        """The span ``step`` places after (or before) this one in text order, wrapping round,
+        from the pane's own index: Tab on a 40,000-word article must not sort 9,000 spans."""
+        count = len(self._order)
+        if count == 0:
+            return None
+        current = self._spans.get(span_id) if span_id is not None else None
+        if current is None:
+            index = -1 if step > 0 else 0
+        else:
+            index = bisect.bisect_left(self._keys, _key(current))
+        for _ in range(count):
+            index = (index + step) % count
+            if self._order[index].kind != "boilerplate":
+                return self._order[index]
+        return None
+
     def select_span(self, span_id: int) -> None:
         if span_id in self._spans:
             self._selected = span_id

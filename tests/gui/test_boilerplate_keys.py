@@ -58,3 +58,26 @@ def test_suggestions_in_greyed_text_disappear_and_accept_all_skips_them(
     with Project.open(project_file) as project:
         accepted = [project.text(1)[s.start : s.end] for s in project.annotation(1, "tester").spans]
     assert "Nepal" not in accepted and accepted
+
+
+def test_tab_walks_the_spans_in_text_order_past_boilerplate(
+    qtbot, window, project_file, monkeypatch
+) -> None:
+    text = window.editor.text
+    for word in ("Mongolia", "Nepal", "Monday"):
+        select(window, word)
+        press(qtbot, window, Qt.Key.Key_3)
+    select(window, "Summit in Beijing")
+    press(qtbot, window, Qt.Key.Key_G)
+    window.editor.refresh()
+    monkeypatch.setattr(window.editor, "display_spans", lambda: [])  # Tab reads the pane's index
+    window.view.clear_span_selection()
+    seen = []
+    for _ in range(4):
+        press(qtbot, window, Qt.Key.Key_Tab)
+        span = window.editor.span(window.view.selected_span_id())
+        seen.append(text[span.start : span.end])
+    assert seen == ["Nepal", "Mongolia", "Monday", "Nepal"]
+    press(qtbot, window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    span = window.editor.span(window.view.selected_span_id())
+    assert text[span.start : span.end] == "Monday"
