@@ -327,12 +327,7 @@ class EditingMixin:
             who = _annotator_id(conn, annotator)
             annotation_id = _annotation_id(conn, document_id, who)
             if layer is Layer.ENTITY:
-                clash = conn.exec_driver_sql(
-                    'SELECT s.start, s."end", l.name FROM spans AS s JOIN labels AS l '
-                    "ON l.id = s.label_id WHERE s.annotation_id = ? AND s.layer = 'entity' "
-                    'AND s.rejected = 0 AND s.start < ? AND s."end" > ?',
-                    (annotation_id, end, start),
-                ).first()
+                clash = span_store.entity_clash(conn, annotation_id, start, end)
                 if clash is not None:
                     raise SpanError(
                         f"{start}..{end} overlaps the entity {clash[2]} at {clash[0]}..{clash[1]}"
@@ -353,16 +348,15 @@ class EditingMixin:
                 ).lastrowid
             except IntegrityError as exc:
                 raise SpanError(f"There is already a {label} span at {start}..{end}.") from exc
-            conn.exec_driver_sql(
-                "UPDATE annotations SET status = CASE WHEN status = 'new' THEN 'in_progress' "
-                "ELSE status END, updated_at = ? WHERE id = ?",
-                (now, annotation_id),
-            )
+            span_store.touch(conn, annotation_id, now)
             details = {"span": span_id, "start": start, "end": end, "label": label}
-            conn.exec_driver_sql(
-                "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
-                "VALUES (?, ?, ?, 'add_span', ?)",
-                (now, who, document_id, json.dumps({**details, "layer": layer.value})),
+            span_store.log_edit(
+                conn,
+                now,
+                who,
+                document_id,
+                "add_span",
+                json.dumps({**details, "layer": layer.value}),
             )
         return SpanInfo(span_id, layer, start, end, label, note, annotator, None, False)
 
@@ -405,7 +399,7 @@ class EditingMixin:
         with self.writer.begin() as conn:
             row = conn.exec_driver_sql(
                 'SELECT s.layer, s.start, s."end", l.name, s.note, a.id, a.document_id, '
-                "n.name, n.id, a.status, d.length FROM spans AS s "
+                "n.name, n.id, d.length FROM spans AS s "
                 "JOIN annotations AS a ON a.id = s.annotation_id "
                 "JOIN annotators AS n ON n.id = a.annotator_id "
                 "JOIN labels AS l ON l.id = s.label_id "
@@ -415,7 +409,7 @@ class EditingMixin:
             if row is None:
                 raise SpanError(f"There is no span with id {span_id}.")
             layer, old_start, old_end, old_label, old_note, annotation_id = row[:6]
-            document_id, owner, owner_id, status, length = row[6:]
+            document_id, owner, owner_id, length = row[6:]
             if owner != annotator:
                 raise SpanError(
                     f"Span {span_id} belongs to {owner}, not to {annotator}: "
@@ -425,12 +419,7 @@ class EditingMixin:
             new_end = old_end if end is None else end
             check_bounds(length, new_start, new_end)
             if layer == Layer.ENTITY.value:
-                clash = conn.exec_driver_sql(
-                    'SELECT s.start, s."end", l.name FROM spans AS s JOIN labels AS l '
-                    "ON l.id = s.label_id WHERE s.annotation_id = ? AND s.layer = 'entity' "
-                    'AND s.rejected = 0 AND s.start < ? AND s."end" > ? AND s.id != ?',
-                    (annotation_id, new_end, new_start, span_id),
-                ).first()
+                clash = span_store.entity_clash(conn, annotation_id, new_start, new_end, span_id)
                 if clash is not None:
                     raise SpanError(
                         f"{new_start}..{new_end} overlaps the entity {clash[2]} at "
@@ -452,17 +441,10 @@ class EditingMixin:
                 (new_start, new_end, label_id, new_note, span_id),
             )
             now = now_text()
-            new_status = Status.IN_PROGRESS.value if status == Status.NEW.value else status
-            conn.exec_driver_sql(
-                "UPDATE annotations SET status = ?, updated_at = ? WHERE id = ?",
-                (new_status, now, annotation_id),
-            )
+            span_store.touch(conn, annotation_id, now)
             before = {"start": old_start, "end": old_end, "label": old_label, "note": old_note}
-            conn.exec_driver_sql(
-                "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
-                "VALUES (?, ?, ?, 'update_span', ?)",
-                (now, owner_id, document_id, json.dumps({"span": span_id, "before": before})),
-            )
+            details = json.dumps({"span": span_id, "before": before})
+            span_store.log_edit(conn, now, owner_id, document_id, "update_span", details)
             result = conn.exec_driver_sql(
                 f"SELECT {SPAN_COLUMNS} FROM spans AS s JOIN labels AS l ON l.id = s.label_id "
                 "JOIN annotators AS c ON c.id = s.created_by WHERE s.id = ?",
@@ -519,16 +501,29 @@ class EditingMixin:
         return [TopicSuggestion(label, score) for label, score in rows]
 
     def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
-        with self.transaction() as session:
-            suggestion = session.get(Span, span_id)
-            if suggestion is None or suggestion.annotation.annotator.kind != "model":
+        """One suggestion decided: plain SQL in one short transaction, as a label key on a
+        suggestion has to show within a frame."""
+        with self.writer.begin() as conn:
+            source = span_store.suggestion_source(conn, span_id)
+            if source is None:
                 raise SpanError(f"Span {span_id} is not a model suggestion.")
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, suggestion.annotation.document_id, who)
-            if not reject and suggestion.layer == Layer.ENTITY.value:
-                self._check_entity_overlap(session, annotation, suggestion.start, suggestion.end)
-            [made] = self._copy_suggestions(session, who, annotation, [span_id], reject)
-            return made
+            layer, start, end, document_id = source
+            who = _annotator_id(conn, annotator)
+            annotation_id = _annotation_id(conn, document_id, who)
+            if not reject and layer == Layer.ENTITY.value:
+                clash = span_store.entity_clash(conn, annotation_id, start, end)
+                if clash is not None:
+                    raise SpanError(
+                        f"{start}..{end} overlaps the entity {clash[2]} at {clash[0]}..{clash[1]}"
+                    )
+            now = now_text()
+            [created] = suggestion_store.decide(conn, annotation_id, [span_id], reject, now)
+            span_store.touch(conn, annotation_id, now)
+            action = "reject_suggestion" if reject else "accept_suggestion"
+            details = json.dumps({"suggestion": span_id, "span": created})
+            span_store.log_edit(conn, now, who, document_id, action, details)
+            [row] = suggestion_store.spans_by_id(conn, [created])
+        return span_from_row(row)
 
     def _copy_suggestions(
         self,
