@@ -11,9 +11,19 @@ from annotator.core.agreement_html import number
 
 def show_agreement(report: AgreementReport) -> None:
     console.print(
-        f"[bold]{report.documents:,}[/] documents compared (done by all of "
+        f"[bold]{report.documents:,}[/] documents compared (done by at least two of "
         f"{', '.join(report.annotators)})"
     )
+    table = Table("units", "Krippendorff alpha", "count", title="alpha over the partial overlap")
+    table.add_row(
+        "entities (tokens)", number(report.entity_alpha.value), f"{report.entity_alpha.units:,}"
+    )
+    table.add_row(
+        "unreliable passages (characters)",
+        number(report.unreliable_alpha.value),
+        f"{report.unreliable_alpha.units:,}",
+    )
+    console.print(table)
     for pair in report.pairs:
         table = Table(
             "label",
@@ -21,7 +31,8 @@ def show_agreement(report: AgreementReport) -> None:
             "R exact",
             "F1 exact",
             "F1 overlap",
-            title=f"entities: {pair.candidate} against {pair.reference}",
+            title=f"entities: {pair.candidate} against {pair.reference} "
+            f"({pair.documents:,} documents both finished)",
         )
         for label, prf in pair.exact.items():
             table.add_row(
@@ -39,7 +50,7 @@ def show_agreement(report: AgreementReport) -> None:
         )
     table = Table(
         "topic",
-        "Krippendorff alpha",
+        f"Krippendorff alpha ({report.topic_units:,} documents)",
         *(f"kappa {p.candidate}/{p.reference}" for p in report.pairs),
         title="topics",
     )

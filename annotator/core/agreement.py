@@ -1,15 +1,19 @@
 """Agreement between annotators over a project: entities, topics and unreliable passages.
 
-Compared are the documents every chosen annotator has finished (status done). Entities: P/R/F1
-of each annotator against each other at exact and overlap match, per label and micro, and
-token-level Cohen's kappa. Topics: per-label Cohen's kappa (two annotators) and Krippendorff's
-alpha (nominal, any number). Unreliable passages: character-level kappa and overlap F1.
+Teams rarely have every annotator finish every document, so nothing here waits for that.
+Krippendorff's alpha (nominal, as the ``krippendorff`` package computes it) takes every unit
+that at least two annotators coded and counts the others as missing: topics per label (unit:
+a document), entities per token (value: the label or "O") and unreliable passages per
+character (marked or not). Each pair of annotators is measured over the documents both
+finished: P/R/F1 at exact and overlap match per label and micro, token-level Cohen's kappa,
+per-topic kappa, passage character kappa and overlap F1. Every figure carries the count of
+units or documents it rests on.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -20,6 +24,7 @@ from annotator.core.agreement_math import (
     exact_matches,
     krippendorff_alpha_nominal,
     overlap_matches,
+    pairable_units,
 )
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import Layer
@@ -32,10 +37,24 @@ Span = tuple[int, int, str]
 
 @dataclass
 class DocumentWork:
+    """One document's text and the work of those annotators who finished it (keys)."""
+
     text: str
     entities: dict[str, list[Span]]
     unreliable: dict[str, list[Span]]
     topics: dict[str, dict[str, bool]]
+    tokens: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Alpha:
+    """Krippendorff's alpha and the number of units at least two annotators coded."""
+
+    value: float | None
+    units: int
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {"alpha": self.value, "units": self.units}
 
 
 @dataclass
@@ -50,6 +69,7 @@ class PairReport:
     topic_kappa: dict[str, float | None] = field(default_factory=dict)
     unreliable_char_kappa: float | None = None
     unreliable_overlap: PRF | None = None
+    documents: int = 0
 
 
 @dataclass
@@ -58,6 +78,9 @@ class AgreementReport:
     documents: int
     pairs: list[PairReport]
     topic_alpha: dict[str, float | None]
+    topic_units: int = 0
+    entity_alpha: Alpha = Alpha(None, 0)
+    unreliable_alpha: Alpha = Alpha(None, 0)
 
     def pair(self, first: str, second: str) -> PairReport | None:
         for pair in self.pairs:
@@ -71,10 +94,14 @@ class AgreementReport:
             "annotators": self.annotators,
             "documents": self.documents,
             "topic_alpha": self.topic_alpha,
+            "topic_units": self.topic_units,
+            "entities_token_alpha": self.entity_alpha.as_dict(),
+            "unreliable_char_alpha": self.unreliable_alpha.as_dict(),
             "pairs": [
                 {
                     "reference": pair.reference,
                     "candidate": pair.candidate,
+                    "documents": pair.documents,
                     "entities_exact": {k: prf_dict(v) for k, v in pair.exact.items()},
                     "entities_overlap": {k: prf_dict(v) for k, v in pair.overlap.items()},
                     "entities_token_kappa": pair.token_kappa,
@@ -123,18 +150,19 @@ def _prf_by_label(
     return result
 
 
-def _token_labels(project: Project, work: DocumentWork, name: str) -> list[str]:
-    """Each token's entity label ('O' outside), for token-level kappa."""
+def _tokenize(project: Project, work: DocumentWork) -> None:
+    """Each finisher's entity label per token ('O' outside), the text tokenized once."""
     doc = project.tokenizer.make_doc(work.text)
     starts = [token.idx for token in doc]
     ends = [token.idx + len(token) for token in doc]
-    labels = ["O"] * len(doc)
-    for start, end, label in work.entities.get(name, []):
-        index = bisect.bisect_right(ends, start)
-        while index < len(doc) and starts[index] < end:
-            labels[index] = label
-            index += 1
-    return labels
+    for name, spans in work.entities.items():
+        labels = ["O"] * len(doc)
+        for start, end, label in spans:
+            index = bisect.bisect_right(ends, start)
+            while index < len(doc) and starts[index] < end:
+                labels[index] = label
+                index += 1
+        work.tokens[name] = labels
 
 
 def _char_marks(work: DocumentWork, name: str) -> list[bool]:
@@ -152,22 +180,24 @@ def _any_label(spans: list[Span]) -> list[Span]:
 def load_work(
     project: Project, annotators: Sequence[str], document_ids: Sequence[int] | None = None
 ) -> list[DocumentWork]:
-    """Documents every one of the annotators has marked done, with their annotations.
+    """Documents at least two of the annotators marked done, with those annotators' work.
 
-    Given document ids (the reviewer's open document), those are compared whatever their
-    status, as long as every annotator has worked on them.
+    Given document ids (the reviewer's open document), every annotator who worked on them
+    counts whatever the status, as long as at least two did.
     """
     works = []
     ids = document_ids if document_ids is not None else [d.id for d in project.documents()]
     for document_id in ids:
-        annotations = {name: project.annotation(document_id, name) for name in annotators}
-        if any(a is None for a in annotations.values()):
-            continue
-        if document_ids is None and any(a.status.value != "done" for a in annotations.values()):
+        annotations = {
+            name: annotation
+            for name in annotators
+            if (annotation := project.annotation(document_id, name)) is not None
+            and (document_ids is not None or annotation.status.value == "done")
+        }
+        if len(annotations) < 2:
             continue
         work = DocumentWork(project.text(document_id), {}, {}, {})
         for name, annotation in annotations.items():
-            assert annotation is not None
             kept = [s for s in annotation.spans if not s.rejected]
             work.entities[name] = [
                 (s.start, s.end, s.label) for s in kept if s.layer is Layer.ENTITY
@@ -180,12 +210,56 @@ def load_work(
     return works
 
 
+def _alpha(
+    works: Sequence[DocumentWork],
+    annotators: Sequence[str],
+    values: Callable[[DocumentWork, str], Sequence[Hashable]],
+) -> Alpha:
+    """Alpha over the units of every document, None for annotators who did not finish it."""
+    units: list[list[Hashable | None]] = []
+    for work in works:
+        coded = {name: values(work, name) for name in annotators if name in work.topics}
+        size = len(next(iter(coded.values())))
+        units += [[coded[n][i] if n in coded else None for n in annotators] for i in range(size)]
+    return Alpha(krippendorff_alpha_nominal(units), pairable_units(units))
+
+
+def _pair_report(
+    works: Sequence[DocumentWork], ref: str, cand: str, topic_labels: Sequence[str]
+) -> PairReport:
+    """The pair's figures over the documents both of them finished."""
+    shared = [w for w in works if ref in w.topics and cand in w.topics]
+    pair = PairReport(ref, cand, documents=len(shared))
+    pair.exact = _prf_by_label(shared, ref, cand, exact_matches)
+    pair.overlap = _prf_by_label(shared, ref, cand, overlap_matches)
+    pair.token_kappa = cohen_kappa(
+        [t for w in shared for t in w.tokens[ref]], [t for w in shared for t in w.tokens[cand]]
+    )
+    pair.unreliable_char_kappa = cohen_kappa(
+        [c for w in shared for c in _char_marks(w, ref)],
+        [c for w in shared for c in _char_marks(w, cand)],
+    )
+    passages = [
+        DocumentWork(w.text, {}, {n: _any_label(s) for n, s in w.unreliable.items()}, {})
+        for w in shared
+    ]
+    pair.unreliable_overlap = _prf_by_label(
+        passages, ref, cand, overlap_matches, layer="unreliable"
+    )["(micro)"]
+    for label in topic_labels:
+        pair.topic_kappa[label] = cohen_kappa(
+            [bool(w.topics[ref].get(label)) for w in shared],
+            [bool(w.topics[cand].get(label)) for w in shared],
+        )
+    return pair
+
+
 def agreement(
     project: Project,
     annotators: Sequence[str] | None = None,
     document_ids: Sequence[int] | None = None,
 ) -> AgreementReport:
-    """Agreement over the documents all annotators finished (or over the given documents)."""
+    """Agreement over the documents at least two annotators finished (or the given ones)."""
     from annotator.core.adjudication import GOLD
     from annotator.core.records import LabelKind
 
@@ -199,40 +273,22 @@ def agreement(
     if missing:
         raise AnnotatorError(f"No annotator named {', '.join(missing)} in {project.path}.")
     works = load_work(project, annotators, document_ids)
+    for work in works:
+        _tokenize(project, work)
     topic_labels = [label.name for label in project.labels(LabelKind.TOPIC)]
-    pairs = []
-    for ref, cand in combinations(annotators, 2):
-        pair = PairReport(ref, cand)
-        pair.exact = _prf_by_label(works, ref, cand, exact_matches)
-        pair.overlap = _prf_by_label(works, ref, cand, overlap_matches)
-        tokens_a: list[str] = []
-        tokens_b: list[str] = []
-        chars_a: list[bool] = []
-        chars_b: list[bool] = []
-        for work in works:
-            tokens_a += _token_labels(project, work, ref)
-            tokens_b += _token_labels(project, work, cand)
-            chars_a += _char_marks(work, ref)
-            chars_b += _char_marks(work, cand)
-        pair.token_kappa = cohen_kappa(tokens_a, tokens_b)
-        pair.unreliable_char_kappa = cohen_kappa(chars_a, chars_b)
-        passages = [
-            DocumentWork(w.text, {}, {n: _any_label(s) for n, s in w.unreliable.items()}, {})
-            for w in works
-        ]
-        pair.unreliable_overlap = _prf_by_label(
-            passages, ref, cand, overlap_matches, layer="unreliable"
-        )["(micro)"]
-        for label in topic_labels:
-            pair.topic_kappa[label] = cohen_kappa(
-                [bool(w.topics[ref].get(label)) for w in works],
-                [bool(w.topics[cand].get(label)) for w in works],
-            )
-        pairs.append(pair)
-    alpha = {
-        label: krippendorff_alpha_nominal(
-            [[bool(w.topics[name].get(label)) for name in annotators] for w in works]
-        )
+    pairs = [
+        _pair_report(works, ref, cand, topic_labels) for ref, cand in combinations(annotators, 2)
+    ]
+    topic_alpha = {
+        label: _alpha(works, annotators, lambda w, n, label=label: [bool(w.topics[n].get(label))])
         for label in topic_labels
     }
-    return AgreementReport(list(annotators), len(works), pairs, alpha)
+    return AgreementReport(
+        list(annotators),
+        len(works),
+        pairs,
+        {label: alpha.value for label, alpha in topic_alpha.items()},
+        topic_units=len(works),
+        entity_alpha=_alpha(works, annotators, lambda w, n: w.tokens[n]),
+        unreliable_alpha=_alpha(works, annotators, _char_marks),
+    )

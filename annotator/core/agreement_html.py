@@ -102,6 +102,7 @@ def _pair_section(pair: PairReport, chart: Chart) -> str:
     passages = pair.unreliable_overlap
     return (
         f"<h2>{escape(pair.candidate)} against {escape(pair.reference)}</h2>"
+        f"<p class='muted'>Over the <b>{pair.documents}</b> documents both marked done</p>"
         f"{chart(pair)}"
         f"<p>Entities, token-level Cohen's κ: <b>{number(pair.token_kappa)}</b></p>"
         f"{_prf_table('Entities, exact span match', pair.exact)}"
@@ -115,7 +116,8 @@ def _pair_section(pair: PairReport, chart: Chart) -> str:
 
 
 def _matrix(report: AgreementReport) -> str:
-    """Micro F1 (exact) for every pair, when more than two annotators are compared."""
+    """Micro F1 (exact) for every pair, when more than two annotators are compared, with the
+    documents both finished: under partial overlap a pair may share few or none."""
     if len(report.annotators) < 3:
         return ""
     head = "".join(f"<th>{escape(name)}</th>" for name in report.annotators)
@@ -124,10 +126,15 @@ def _matrix(report: AgreementReport) -> str:
         cells = []
         for second in report.annotators:
             pair = report.pair(first, second) if first != second else None
-            cells.append(f"<td>{number(pair.exact['(micro)'].f1) if pair else '–'}</td>")
+            cells.append(
+                f"<td>{number(pair.exact['(micro)'].f1)} <span class='muted'>"
+                f"({pair.documents})</span></td>"
+                if pair
+                else "<td>–</td>"
+            )
         rows.append(f"<tr><td>{escape(first)}</td>{''.join(cells)}</tr>")
     return (
-        "<h2>Pairwise entity agreement (micro F1, exact match)</h2>"
+        "<h2>Pairwise entity agreement (micro F1, exact match; documents both finished)</h2>"
         f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -135,19 +142,30 @@ def _matrix(report: AgreementReport) -> str:
 def render_html(report: AgreementReport, title: str, chart: Chart = f1_chart) -> str:
     """The whole report; ``chart`` draws each pair's F1 chart (inline SVG in the file, an
     image painted by Qt in the app, whose rich text cannot lay out SVG)."""
-    alpha = "".join(
-        f"<tr><td>{escape(label)}</td><td>{number(value)}</td></tr>"
+    rows = [
+        ("entities (tokens)", report.entity_alpha.value, report.entity_alpha.units),
+        (
+            "unreliable passages (characters)",
+            report.unreliable_alpha.value,
+            report.unreliable_alpha.units,
+        ),
+    ] + [
+        (f"topic: {label} (documents)", value, report.topic_units)
         for label, value in report.topic_alpha.items()
+    ]
+    alpha = "".join(
+        f"<tr><td>{escape(what)}</td><td>{number(value)}</td><td>{units:,}</td></tr>"
+        for what, value, units in rows
     )
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>Agreement: {escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>Inter-annotator agreement</h1><p>{escape(title)} · annotators "
         f"{escape(', '.join(report.annotators))} · <b>{report.documents}</b> documents compared "
-        "(those every annotator marked done)</p>"
+        "(those at least two annotators marked done)</p>"
         f"{_matrix(report)}"
-        "<h2>Topics, Krippendorff's α (nominal, all annotators)</h2>"
-        "<table><thead><tr><th>topic</th><th>α</th></tr></thead>"
+        "<h2>Krippendorff's α (nominal, over every unit at least two annotators coded)</h2>"
+        "<table><thead><tr><th>units</th><th>α</th><th>count</th></tr></thead>"
         f"<tbody>{alpha}</tbody></table>"
         + "".join(_pair_section(pair, chart) for pair in report.pairs)
         + "</body></html>"

@@ -6,9 +6,13 @@ Kept free of the store so each figure can be checked against reference implement
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+
+import krippendorff
+import numpy as np
 
 
 def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float | None:
@@ -33,32 +37,35 @@ def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float 
 def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> float | None:
     """Krippendorff's alpha for nominal data; ``units[u][r]`` is rater r's value or None.
 
-    Units with fewer than two values are not pairable and are left out, as the definition
-    says. None when fewer than two pairable values exist or all values are the same.
+    Computed by the ``krippendorff`` package so the figure is the one reviewers check it
+    against. Units with fewer than two values are not pairable and add nothing, as the
+    definition says. None where the package finds alpha undefined (fewer than two pairable
+    values, or one value throughout) rather than a made-up number.
     """
-    coincidences: Counter[tuple[Hashable, Hashable]] = Counter()
+    codes: dict[Hashable, int] = {}
+    patterns: Counter[tuple[int, ...]] = Counter()
     for unit in units:
         values = [v for v in unit if v is not None]
-        m = len(values)
-        if m < 2:
-            continue
-        for i, a in enumerate(values):
-            for j, b in enumerate(values):
-                if i != j:
-                    coincidences[(a, b)] += 1.0 / (m - 1)
-    n = sum(coincidences.values())
-    if n <= 1:
+        if len(values) >= 2:
+            patterns[tuple(sorted(codes.setdefault(v, len(codes)) for v in values))] += 1
+    if len(codes) < 2 or not patterns:
         return None
-    marginals: Counter[Hashable] = Counter()
-    for (a, _b), weight in coincidences.items():
-        marginals[a] += weight
-    observed_disagreement = sum(w for (a, b), w in coincidences.items() if a != b)
-    expected_disagreement = sum(
-        marginals[a] * marginals[b] for a in marginals for b in marginals if a != b
-    ) / (n - 1)
-    if expected_disagreement == 0:
+    # Identical units (most tokens: every coder says "O") are counted once and repeated.
+    rows = np.zeros((len(patterns), len(codes)), dtype=np.int64)
+    for row, pattern in enumerate(patterns):
+        for code in pattern:
+            rows[row, code] += 1
+    counts = np.repeat(rows, list(patterns.values()), axis=0)
+    try:
+        value = krippendorff.alpha(value_counts=counts, level_of_measurement="nominal")
+    except (ValueError, ZeroDivisionError):
         return None
-    return 1.0 - observed_disagreement / expected_disagreement
+    return None if math.isnan(value) else float(value)
+
+
+def pairable_units(units: Sequence[Sequence[Hashable | None]]) -> int:
+    """Units that at least two raters coded: what an alpha rests on."""
+    return sum(sum(v is not None for v in unit) >= 2 for unit in units)
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,36 @@ def test_unknown_annotator_is_named(project_file: Path) -> None:
     result = runner.invoke(app, ["agreement", str(project_file), "--annotators", "alice,zoe"])
     assert result.exit_code == 1
     assert "zoe" in result.output
+
+
+def test_partial_overlap_reports_each_pairs_documents_and_each_alphas_units(
+    tmp_path: Path,
+) -> None:
+    from tests.core.test_agreement_partial_overlap import build
+
+    path, out = tmp_path / "partial.annotator", tmp_path / "partial.html"
+    build(path, tmp_path)
+    result = runner.invoke(app, ["agreement", str(path), "--json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["documents"] == 5
+    documents = {(p["reference"], p["candidate"]): p["documents"] for p in data["pairs"]}
+    assert documents == {
+        ("ann", "ben"): 2,
+        ("ann", "cat"): 1,
+        ("ann", "dan"): 1,
+        ("ben", "cat"): 1,
+        ("ben", "dan"): 2,
+        ("cat", "dan"): 2,
+    }
+    assert data["topic_units"] == 5
+    assert data["entities_token_alpha"]["units"] > 0
+    assert data["entities_token_alpha"]["alpha"] is not None
+    html = out.read_text(encoding="utf-8")
+    assert "Over the <b>2</b> documents both marked done" in html
+    assert f"<td>{data['unreliable_char_alpha']['units']:,}</td>" in html
+    result = runner.invoke(app, ["agreement", str(path)])
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    assert "5 documents compared (done by at least two of ann, ben, cat, dan)" in shown
+    assert "(2 documents both finished)" in shown
