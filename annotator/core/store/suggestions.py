@@ -140,11 +140,16 @@ def spans_by_id(conn: Connection, span_ids: Sequence[int]) -> list[tuple[Any, ..
 # Writing a model's suggestions (pre-tagging) ---------------------------------------------
 
 
+def _finished(document: str) -> str:
+    """Whether a person has marked the document ``document`` (a column expression) done."""
+    return (
+        "EXISTS (SELECT 1 FROM annotations AS p JOIN annotators AS pn ON pn.id = p.annotator_id "
+        f"AND pn.kind = 'human' WHERE p.document_id = {document} AND p.status = 'done')"
+    )
+
+
 #: Documents ``d`` a person has marked done.
-_FINISHED = (
-    "EXISTS (SELECT 1 FROM annotations AS p JOIN annotators AS pn ON pn.id = p.annotator_id "
-    "AND pn.kind = 'human' WHERE p.document_id = d.id AND p.status = 'done')"
-)
+_FINISHED = _finished("d.id")
 
 
 def untagged_page(
@@ -185,9 +190,7 @@ def drop_superseded(conn: Connection, model_id: int, document_ids: Sequence[int]
             "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
             f"WHERE m.annotator_id != ? AND m.document_id IN ({marks(len(part))}) "
             "AND NOT EXISTS (SELECT 1 FROM spans AS h WHERE h.origin_span_id = s.id) "
-            "AND NOT EXISTS (SELECT 1 FROM annotations AS p JOIN annotators AS pn "
-            "ON pn.id = p.annotator_id AND pn.kind = 'human' "
-            "WHERE p.document_id = m.document_id AND p.status = 'done'))",
+            f"AND NOT {_finished('m.document_id')})",
             (model_id, *part),
         ).rowcount
     return max(removed, 0)
@@ -250,9 +253,7 @@ def drop_superseded_topics(conn: Connection, model_id: int, document_ids: Sequen
             "JOIN annotations AS m ON m.id = t.annotation_id "
             "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
             f"WHERE m.annotator_id != ? AND m.document_id IN ({marks(len(part))}) "
-            "AND NOT EXISTS (SELECT 1 FROM annotations AS p JOIN annotators AS pn "
-            "ON pn.id = p.annotator_id AND pn.kind = 'human' "
-            "WHERE p.document_id = m.document_id AND p.status = 'done'))",
+            f"AND NOT {_finished('m.document_id')})",
             (model_id, *part),
         ).rowcount
     return max(removed, 0)
