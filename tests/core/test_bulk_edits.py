@@ -12,6 +12,7 @@ import pytest
 import spacy
 from sqlalchemy import event
 
+from annotator.core.errors import SpanError
 from annotator.core.project import Project
 from annotator.core.store.suggestions import open_count_sql
 
@@ -80,7 +81,7 @@ def test_accepting_every_suggestion_and_undoing_it_are_a_few_statements(
 def test_removing_spans_refuses_anothers_without_removing_any(project: Project) -> None:
     mine = project.decide_suggestions(1, "alice", reject=False)
     theirs = project.decide_suggestions(1, "bob", reject=False)
-    with pytest.raises(Exception, match="belong to bob"):
+    with pytest.raises(SpanError, match="belong to bob"):
         project.remove_spans([mine[0].id, theirs[0].id], "alice")
     assert len(project.annotation(1, "alice").spans) == len(mine)
     assert len(project.annotation(1, "bob").spans) == len(theirs)
