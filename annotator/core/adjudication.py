@@ -86,7 +86,7 @@ class Settlement:
 
 def compared_annotators(project: Project, document_id: int) -> list[str]:
     """Humans (not gold, not models) with work on the document, in order of name."""
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         rows = conn.exec_driver_sql(
             "SELECT m.name FROM annotations AS a JOIN annotators AS m ON m.id = a.annotator_id "
             "WHERE a.document_id = ? AND m.kind = 'human' AND m.name != ? ORDER BY m.name",
@@ -127,7 +127,7 @@ def _topic_item(item: TopicItem, decisions: dict[tuple[str, int, int, str], str]
 
 
 def _decisions(project: Project, document_id: int) -> dict[tuple[str, int, int, str], str]:
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         rows = conn.exec_driver_sql(
             'SELECT layer, start, "end", label, choice FROM review_decisions WHERE document_id = ?',
             (document_id,),
@@ -162,7 +162,7 @@ def settle_many(
     reviewer_id = project.ensure_annotator(reviewer).id
     gold_id = project.ensure_annotator(GOLD).id
     settlements = []
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         for item in items:
             annotation_id, created = _gold_annotation(conn, document_id, gold_id)
             previous_decision = _record_decision(conn, document_id, item.key, choice, reviewer_id)
@@ -326,7 +326,7 @@ def undo_settlement(project: Project, settlement: Settlement) -> None:
 def undo_settlements(project: Project, settlements: Sequence[Settlement]) -> None:
     """Undo several settlements, latest first, in one transaction."""
     gold_id = project.ensure_annotator(GOLD).id
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         for settlement in reversed(settlements):
             _undo_in(conn, gold_id, settlement)
 
@@ -404,7 +404,7 @@ def count_disagreements(
     reporter = Reporter(progress, cancel)
     key = ",".join(annotators)
     marks = ",".join("?" * len(annotators))
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         shared = [
             row[0]
             for row in conn.exec_driver_sql(
@@ -421,7 +421,7 @@ def count_disagreements(
             reporter.report(number, len(shared), "Comparing annotators")
         review = review_document(project, document_id, annotators)
         rows.append((document_id, key, review.disagreements, review.unsettled))
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         conn.exec_driver_sql("DELETE FROM review_counts")
         if rows:
             conn.exec_driver_sql(
@@ -435,7 +435,7 @@ def count_disagreements(
 
 def update_count(project: Project, review: DocumentReview) -> None:
     """Keep one document's row current after the reviewer settled something there."""
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         conn.exec_driver_sql(
             "INSERT INTO review_counts (document_id, annotators, disagreements, unsettled) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (document_id) DO UPDATE SET "
@@ -452,5 +452,5 @@ def update_count(project: Project, review: DocumentReview) -> None:
 
 def unsettled_in_project(project: Project, annotators: Sequence[str]) -> int:
     """Disagreements still open across the project (as last counted), for the status bar."""
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         return unsettled_total(conn, ",".join(annotators))

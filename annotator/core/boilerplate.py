@@ -163,7 +163,7 @@ class BoilerplateReport:
 def _pages(project: Project) -> Iterator[list[tuple[int, str, str | None]]]:
     after = 0
     while True:
-        with project.engine.connect() as conn:
+        with project.read() as conn:
             page = store.text_pages(conn, after, PAGE)
         if not page:
             return
@@ -199,7 +199,7 @@ def detect(
     for page in _pages(project):
         reporter.check_cancelled()
         ids = [document_id for document_id, _, _ in page]
-        with project.engine.connect() as conn:
+        with project.read() as conn:
             kept = store.regions(conn, ids, ("kept",))
         found: dict[int, list[tuple[int, int]]] = {}
         titles: list[tuple[str, int]] = []
@@ -214,7 +214,7 @@ def detect(
                 better = headline(text, found[document_id])
                 if better and better != title:
                     titles.append((better, document_id))
-        with project.writer.begin() as conn:
+        with project.write() as conn:
             report.regions += store.replace_detected(conn, found)
             store.set_titles(conn, titles)
         report.retitled += len(titles)
@@ -233,7 +233,7 @@ class Region:
 
 def regions(project: Project, document_id: int) -> list[Region]:
     """The document's greyed regions, in text order."""
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         found = store.regions(conn, [document_id])
     return [Region(start, end, kind) for start, end, kind in found.get(document_id, [])]
 
@@ -252,7 +252,7 @@ def mark(project: Project, document_id: int, start: int, end: int, annotator: st
     text = project.text(document_id)
     check_bounds(len(text), start, end)
     who = project.ensure_annotator(annotator).id
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         removed = store.remove_overlapping(conn, document_id, start, end, ("kept",))
         added = store.add_region(conn, document_id, start, end, "marked", who)
     return Change(document_id, tuple(removed), added)
@@ -262,7 +262,7 @@ def unmark(project: Project, document_id: int, start: int, end: int, annotator: 
     """Make the greyed regions over start..end article text again; detected ones are
     remembered as kept, so the next detection leaves them alone."""
     who = project.ensure_annotator(annotator).id
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         removed = store.remove_overlapping(conn, document_id, start, end, ("detected", "marked"))
         if not removed:
             raise SpanError("There is no boilerplate there to unmark.")
@@ -276,7 +276,7 @@ def unmark(project: Project, document_id: int, start: int, end: int, annotator: 
 
 def undo(project: Project, change: Change) -> None:
     """Put the regions back as they were before ``change``."""
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         if change.added is not None:
             store.remove_region(conn, change.added)
         store.restore(conn, change.document_id, change.removed)

@@ -309,7 +309,7 @@ class EditingMixin:
         Plain SQL in one short transaction, like ``update_span``: a new span has to be on
         screen within a frame even in a 40,000-token article.
         """
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             text = conn.exec_driver_sql(
                 "SELECT text FROM documents WHERE id = ?", (document_id,)
             ).scalar()
@@ -396,7 +396,7 @@ class EditingMixin:
         Plain SQL in one short transaction: this is the edit an annotator repeats most, and
         it has to be on screen within a frame.
         """
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             row = conn.exec_driver_sql(
                 'SELECT s.layer, s.start, s."end", l.name, s.note, a.id, a.document_id, '
                 "n.name, n.id, d.length FROM spans AS s "
@@ -487,7 +487,7 @@ class EditingMixin:
     def suggestions(self, document_id: int, annotator: str) -> list[SpanInfo]:
         """Model spans on the document this annotator has not decided (see
         ``store.suggestions``)."""
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             annotation_id = suggestion_store.annotation_id(conn, document_id, annotator)
             rows = suggestion_store.open_suggestions(conn, document_id, annotation_id)
         return [span_from_row(row) for row in rows]
@@ -495,7 +495,7 @@ class EditingMixin:
     def topic_suggestions(self, document_id: int, annotator: str) -> list[TopicSuggestion]:
         """Topics a text classifier says apply and this annotator has not decided; accepting
         or rejecting one is ``set_topic`` with True or False."""
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             annotation_id = suggestion_store.annotation_id(conn, document_id, annotator)
             rows = suggestion_store.open_topic_suggestions(conn, document_id, annotation_id)
         return [TopicSuggestion(label, score) for label, score in rows]
@@ -503,7 +503,7 @@ class EditingMixin:
     def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
         """One suggestion decided: plain SQL in one short transaction, as a label key on a
         suggestion has to show within a frame."""
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             source = span_store.suggestion_source(conn, span_id)
             if source is None:
                 raise SpanError(f"Span {span_id} is not a model suggestion.")
@@ -623,7 +623,7 @@ class EditingMixin:
         of a long article takes milliseconds, not one transaction per span."""
         if not span_ids:
             return
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             found = span_store.owners(conn, span_ids)
             if found.missing:
                 raise SpanError(f"There is no span with id {found.missing[0]}.")
@@ -695,7 +695,7 @@ class EditingMixin:
         Plain SQL rather than ORM loading: the reading pane calls this after every edit, and
         an article may carry thousands of spans.
         """
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             head = conn.exec_driver_sql(
                 "SELECT a.id, a.status, a.active_seconds FROM annotations AS a "
                 "JOIN annotators AS n ON n.id = a.annotator_id "

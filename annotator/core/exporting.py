@@ -101,14 +101,14 @@ def iter_export_items(
 ) -> Iterator[ExportItem]:
     """The annotator's sets with those statuses (and, with ``unannotated``, the documents
     they have no set on), page by page, in document order."""
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         annotator_id = store.annotator_id(conn, annotator)
         topic_labels = store.topic_labels(conn)
     last_document = 0
     while True:
         if reporter is not None:
             reporter.check_cancelled()
-        with project.engine.connect() as conn:
+        with project.read() as conn:
             rows = store.page(conn, annotator_id, statuses, unannotated, last_document, PAGE_SIZE)
             if not rows:
                 return
@@ -172,7 +172,7 @@ def choose_annotator(project: Project, requested: str | None) -> tuple[str, str 
     """
     from annotator.core.settings import current_annotator
 
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         people = store.people_with_sets(conn)
         if requested is not None:
             if store.annotator_id(conn, requested) is None:
@@ -223,7 +223,7 @@ def export(
     annotator, because = choose_annotator(project, annotator)
     out = Path(out).expanduser()
     statuses = export_statuses(include_unfinished, all_answers)
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         total = store.count_rows(
             conn, store.annotator_id(conn, annotator), statuses, include_unfinished
         )

@@ -239,7 +239,7 @@ def import_paths(
     files, ignored = collect_files((Path(p).expanduser() for p in paths), fmt)
     report = ImportReport(ignored=ignored)
     options = ReadOptions(language=project.language, text_column=text_column)
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         state = ImportState.start(conn)
         small = _SmallFiles(BatchWriter(conn, default_annotator, state, report), skip_invalid)
         for number, path in enumerate(files, start=1):

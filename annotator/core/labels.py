@@ -222,7 +222,7 @@ def _usage(conn: Connection, label_id: int) -> LabelUsage:
 
 def label_usage(project: Project, label_id: int) -> LabelUsage:
     """What deleting the label would take, per annotator: ask before :func:`delete_label`."""
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         return _usage(conn, label_id)
 
 
@@ -240,7 +240,7 @@ def delete_label(
     """
     from annotator.core.store import labels as store
 
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         usage = _usage(conn, label_id)
         agreed = confirmed is not None and confirmed.label.id == label_id
         if usage.people and not (agreed and confirmed.uses == usage.uses):
@@ -274,7 +274,7 @@ def reorder_labels(project: Project, kind: LabelKind, label_ids: Sequence[int]) 
     A list that is not exactly the scheme's labels (someone added or deleted one meanwhile)
     raises LabelError and changes nothing.
     """
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         _reorder(conn, kind, label_ids)
     return project.labels(kind)
 
@@ -284,7 +284,7 @@ def move_label(project: Project, label_id: int, steps: int) -> list[LabelInfo]:
     returns the scheme in its new order."""
     from annotator.core.store import labels as store
 
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         row = store.label_row(conn, label_id)
         if row is None:
             raise LabelError(f"There is no label with id {label_id}.")

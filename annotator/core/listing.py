@@ -137,7 +137,7 @@ def _base(annotator_id: int, ids_only: bool = False) -> tuple[str, list[Any]]:
 
 
 def _annotator_id(project: Project, name: str) -> int:
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         row = conn.exec_driver_sql("SELECT id FROM annotators WHERE name = ?", (name,)).first()
     return row[0] if row else -1
 
@@ -145,7 +145,7 @@ def _annotator_id(project: Project, name: str) -> int:
 def count_documents(project: Project, flt: DocumentFilter) -> int:
     where, params = _where(project, flt)
     base, base_params = _base(_annotator_id(project, flt.annotator))
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         return conn.exec_driver_sql(
             f"SELECT count(*) {base}{where}", tuple(base_params + params)
         ).scalar_one()
@@ -171,7 +171,7 @@ def list_documents(
         f"coalesce({UNRELIABLE_COUNT}, 0) {base}{where} "
         f"ORDER BY {order}, d.id LIMIT ? OFFSET ?"
     )
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         rows = conn.exec_driver_sql(sql, (*base_params, *params, limit, offset)).all()
     return [_row(row) for row in rows]
 
@@ -202,7 +202,7 @@ def list_document_ids(
     }
     order = _order(project, sort, expressions.get(sort, SORT_KEYS[sort]), descending)
     sql = f"SELECT d.id {base}{where} ORDER BY {order}, d.id"
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         cursor = conn.connection.driver_connection.execute(sql, (*base_params, *params))
         return [row[0] for row in cursor.fetchall()]
 
@@ -227,7 +227,7 @@ def document_rows(project: Project, annotator: str, ids: list[int]) -> list[Docu
         f"coalesce({ENTITY_COUNT}, 0) AS entities, {SUGGESTION_COUNT}, {TOPICS}, "
         f"coalesce({UNRELIABLE_COUNT}, 0) {base} WHERE d.id IN ({marks})"
     )
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         rows = {row[0]: _row(row) for row in conn.exec_driver_sql(sql, (*base_params, *ids))}
     return [rows[i] for i in ids if i in rows]
 
@@ -258,7 +258,7 @@ def ensure_search_index(
     """Index documents imported since the last search; returns how many were added. A chunk
     per transaction, so an edit waits for one chunk at most."""
     reporter = Reporter(progress, cancel)
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         done = search_store.indexed_up_to(conn)
         total = search_store.documents_after(conn, done)
     added, chunk = 0, INDEX_CHUNK
@@ -266,7 +266,7 @@ def ensure_search_index(
         while True:
             reporter.check_cancelled()
             started = time.perf_counter()
-            with project.writer.begin() as conn:
+            with project.write() as conn:
                 count, done = search_store.index_after(conn, done, chunk)
             if count == 0:
                 return added
@@ -277,5 +277,5 @@ def ensure_search_index(
             took = max(time.perf_counter() - started, 1e-4)
             chunk = max(10, min(MAX_INDEX_CHUNK, int(chunk * CHUNK_SECONDS / took)))
     finally:
-        with project.writer.begin() as conn:
+        with project.write() as conn:
             search_store.end_indexing(conn)

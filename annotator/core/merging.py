@@ -41,7 +41,7 @@ def merge_project(project: Project, theirs: str | Path) -> MergeReport:
     source = open_read_only(path, "a project")
     report = MergeReport()
     try:
-        with project.writer.begin() as conn:
+        with project.write() as conn:
             documents = _merge_documents(source, conn, report)
             annotators = {
                 their_id: store.add_annotator(conn, name, kind, version)

@@ -157,7 +157,7 @@ def pretag(
         """The untagged documents' texts, read a page at a time as the pipeline asks."""
         last_id = 0
         while True:
-            with project.engine.connect() as conn:
+            with project.read() as conn:
                 page = store.untagged_page(conn, model_id, last_id, PAGE_SIZE, unfinished_only)
             if not page:
                 return
@@ -168,7 +168,7 @@ def pretag(
 
     def write(done: list[tuple[int, list[tuple[int, int, str]], dict[str, float]]]) -> None:
         page_ids = [document_id for document_id, _ents, _cats in done]
-        with project.writer.begin() as conn:
+        with project.write() as conn:
             now = now_text()
             report.replaced += store.drop_superseded(conn, model_id, page_ids)
             report.replaced_topics += store.drop_superseded_topics(conn, model_id, page_ids)
@@ -203,7 +203,7 @@ def pretag(
     if done:
         write(done)
     if unfinished_only:
-        with project.engine.connect() as conn:
+        with project.read() as conn:
             report.finished_left = store.finished_untagged_count(conn, model_id)
     report.already_tagged = total - report.documents - report.finished_left
     return report

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -84,10 +84,10 @@ class Project(EditingMixin):
 
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
-        self._engine = engine
+        self._reader = engine
         self._writer = create_project_engine(path, writer=True)
         self._sessions = sessionmaker(self._writer, expire_on_commit=False)
-        self._readers = sessionmaker(self._engine, expire_on_commit=False)
+        self._readers = sessionmaker(self._reader, expire_on_commit=False)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, language: str | None = None) -> Project:
@@ -155,15 +155,18 @@ class Project(EditingMixin):
                         )
                     )
 
-    @property
-    def engine(self) -> Engine:
-        """The engine for reading (deferred transactions never block a writer)."""
-        return self._engine
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading: its deferred transactions never block a writer."""
+        with self._reader.connect() as conn:
+            yield conn
 
-    @property
-    def writer(self) -> Engine:
-        """The engine for writing: every transaction takes the write lock first."""
-        return self._writer
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction, committed when the block ends and rolled back on any error.
+        It takes the write lock first, so two writers queue instead of failing midway."""
+        with self._writer.begin() as conn:
+            yield conn
 
     def import_paths(
         self,
@@ -203,7 +206,7 @@ class Project(EditingMixin):
         Otherwise the first small edit after importing a large corpus pays for copying
         hundreds of megabytes, and the annotator sees a stall.
         """
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def pretag(self, model: str | Path | None = None, **options: Any) -> PretagReport:
@@ -230,7 +233,7 @@ class Project(EditingMixin):
         return project_stats(self)
 
     def close(self) -> None:
-        self._engine.dispose()
+        self._reader.dispose()
         self._writer.dispose()
 
     def __enter__(self) -> Project:
@@ -249,7 +252,7 @@ class Project(EditingMixin):
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """Read on the reading engine, so it is safe inside any write transaction."""
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (key,)).first()
         if row is None:
             return default
@@ -408,7 +411,7 @@ class Project(EditingMixin):
             return [DocumentInfo(*row) for row in session.execute(query)]
 
     def document_info(self, document_id: int) -> DocumentInfo:
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             row = conn.exec_driver_sql(
                 "SELECT id, title, source, meta, length, content_hash FROM documents WHERE id = ?",
                 (document_id,),
@@ -420,7 +423,7 @@ class Project(EditingMixin):
 
     def status_count(self, annotator: str, status: Status) -> int:
         """How many documents the annotator has in a status (cheap: uses an index)."""
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             return conn.exec_driver_sql(
                 "SELECT count(*) FROM annotations AS a JOIN annotators AS n "
                 "ON n.id = a.annotator_id WHERE n.name = ? AND a.status = ?",

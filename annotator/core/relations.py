@@ -46,7 +46,7 @@ class RemovedRelation:
 
 
 def relations(project: Project, document_id: int, annotator: str) -> list[RelationInfo]:
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         rows = store.relation_rows(conn, document_id, annotator)
     return [
         RelationInfo(
@@ -61,7 +61,7 @@ def relations(project: Project, document_id: int, annotator: str) -> list[Relati
 
 def delete_relation(project: Project, relation: RelationInfo, annotator: str) -> RemovedRelation:
     """Remove one of the annotator's relations; returns what restores it."""
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         owner = store.relation_owner(conn, relation.id)
         if owner is None:
             raise SpanError(f"There is no relation with id {relation.id}.")
@@ -89,7 +89,7 @@ def restore_relation(
     their current ids (a span deleted and restored by undo meanwhile has a new one)."""
     annotation, head, child, *rest = removed.row
     row = (annotation, span_ids(head), span_ids(child), *rest)
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         if not store.spans_exist(conn, row[1], row[2]):
             raise SpanError(
                 f"The relation {removed.info.label} cannot come back: one of its ends is gone."
@@ -106,7 +106,7 @@ def restore_relation(
 
 def set_link(project: Project, span_id: int, annotator: str, kb_id: str | None) -> str | None:
     """Set or (with None) remove an entity's knowledge-base link; returns the previous one."""
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         owner = store.span_owner(conn, span_id)
         if owner is None:
             raise SpanError(f"There is no span with id {span_id}.")
@@ -125,7 +125,7 @@ def set_link(project: Project, span_id: int, annotator: str, kb_id: str | None) 
 
 def relations_touching(project: Project, span_id: int) -> list[tuple[Any, ...]]:
     """The relations a span's deletion takes with it, so undo can put them back."""
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         return store.rows_touching(conn, span_id)
 
 
@@ -133,7 +133,7 @@ def reattach(project: Project, rows: list[tuple[Any, ...]], span_ids: Callable[[
     """Put back relations removed with a span, their ends mapped to the spans' current ids
     (a span restored by undo has a new one). A relation whose other end was deleted since
     stays deleted: undoing that deletion brings it back in turn."""
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         for annotation, head, child, *rest in rows:
             ends = (span_ids(head), span_ids(child))
             if store.spans_exist(conn, *ends):

@@ -55,7 +55,7 @@ class ProjectStats:
 
 
 def project_stats(project: Project) -> ProjectStats:
-    connection = project.engine.raw_connection()
+    connection = project._reader.raw_connection()
     try:
         return _stats(connection.driver_connection)
     finally:

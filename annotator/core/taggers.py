@@ -221,7 +221,7 @@ def _shown_name(nlp: Language) -> str:
 def _dominant_script(project: Project) -> str | None:
     from annotator.core.store.suggestions import text_sample
 
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         texts = text_sample(conn, SAMPLE_DOCUMENTS, SAMPLE_CHARACTERS)
     scripts: Counter[str] = Counter()
     for text in texts:

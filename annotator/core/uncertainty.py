@@ -69,13 +69,13 @@ def rank(
     last_id = 0
     while True:
         reporter.check_cancelled()
-        with project.engine.connect() as conn:
+        with project.read() as conn:
             page = store.unscored_page(conn, model_id, last_id, PAGE_SIZE)
         if not page:
             break
         last_id = page[-1][0]
         values = _score(nlp, scorers, [text for _id, text in page])
-        with project.writer.begin() as conn:
+        with project.write() as conn:
             store.set_uncertainty(
                 conn, model_id, list(zip((i for i, _t in page), values, strict=True))
             )
@@ -88,7 +88,7 @@ def rank(
 
 def document_uncertainty(project: Project, model: str, ids: list[int]) -> dict[int, float]:
     """The figures of the model (by its stored name) for these documents, where it has one."""
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         return store.uncertainty_of(conn, model, ids)
 
 

@@ -29,7 +29,7 @@ REPEATS = 3
 def copy_suggestions_as_done(project: Project, annotator: str) -> None:
     """Turn the model's suggestions into a human's finished work, in bulk."""
     human = project.ensure_annotator(annotator).id
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         conn.exec_driver_sql(
             "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
             "created_at, updated_at) SELECT document_id, ?, 'done', 0, created_at, updated_at "

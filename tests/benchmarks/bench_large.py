@@ -56,7 +56,7 @@ def raw_export(path: Path, out: Path) -> int:
 def mark_every_document_done(project: Project, annotator: str) -> None:
     """Give every article one finished annotation with an entity, in bulk, to export."""
     human = project.ensure_annotator(annotator).id
-    with project.writer.begin() as conn:
+    with project.write() as conn:
         label = conn.exec_driver_sql("SELECT id FROM labels WHERE name = 'ORG'").scalar()
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO annotations (document_id, annotator_id, status, "
@@ -84,7 +84,7 @@ def main(count: int = 100_000) -> None:
         with Project.open(path) as project:
             project.import_paths([source])
             imported = time.perf_counter() - started
-            with project.engine.connect() as conn:
+            with project.read() as conn:
                 chars = conn.exec_driver_sql("SELECT sum(length) FROM documents").scalar()
             texts = [project.text(i) for i in range(1, PRETAG_SLICE + 1)]
             started = time.perf_counter()

@@ -45,7 +45,7 @@ class Statements:
     """Every statement the project's engines send, counted while the block runs."""
 
     def __init__(self, project: Project) -> None:
-        self.engines = {project.engine, project.writer}
+        self.engines = {project._reader, project._writer}
         self.count = 0
 
     def _seen(self, *_args: object) -> None:
@@ -88,7 +88,7 @@ def test_removing_spans_refuses_anothers_without_removing_any(project: Project) 
 
 
 def query_plan(project: Project, sql: str) -> str:
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
     return "\n".join(row[-1] for row in rows)
 

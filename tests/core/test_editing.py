@@ -121,7 +121,7 @@ def test_every_edit_is_in_the_edit_log(project: Project) -> None:
     project.update_span(span.id, "alice", label="LOC")
     project.set_topic(1, "alice", "trade", True)
     project.set_status(1, "alice", Status.DONE)
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         actions = [
             row[0]
             for row in conn.exec_driver_sql(

@@ -91,7 +91,7 @@ def project(project_path: Path, tmp_path: Path) -> Project:
 
 
 def suggestion_rows(project: Project) -> list[tuple]:
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         return conn.exec_driver_sql(
             'SELECT a.document_id, s.start, s."end", l.name, n.name, n.model_version '
             "FROM spans AS s JOIN annotations AS a ON a.id = s.annotation_id "

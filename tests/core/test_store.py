@@ -26,7 +26,7 @@ def digest(path: Path) -> str:
 
 def test_new_project_uses_wal_foreign_keys_and_default_schemes(project_path: Path) -> None:
     with Project.open(project_path) as project:
-        with project.engine.connect() as conn:
+        with project.read() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert project.language == "en"
@@ -169,12 +169,12 @@ def test_project_at_an_older_schema_is_upgraded_on_open_and_keeps_its_data(
     with Project.open(project_path) as project:
         project.import_paths([article])
         project.add_span(1, "alice", 0, 5, "GPE")
-        migrate(project.engine, "0001", downgrade=True)
+        migrate(project._reader, "0001", downgrade=True)
     conn = sqlite3.connect(project_path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     conn.close()
     with Project.open(project_path) as project:
-        with project.engine.connect() as connection:
+        with project.read() as connection:
             version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
             assert version.scalar() == head_revision()
         annotation = project.annotation(1, "alice")
@@ -196,16 +196,16 @@ def test_a_waiting_edit_gets_the_next_write_turn_before_a_busy_background_job(
         holding = threading.Event()
 
         def background() -> None:
-            with project.writer.begin() as conn:
+            with project.write() as conn:
                 conn.exec_driver_sql("SELECT 1")
                 holding.set()
                 time.sleep(0.3)
-            with project.writer.begin() as conn:
+            with project.write() as conn:
                 order.append("background again")
 
         def edit() -> None:
             holding.wait()
-            with project.writer.begin() as conn:
+            with project.write() as conn:
                 conn.exec_driver_sql("SELECT 1")
                 order.append("edit")
 
@@ -243,9 +243,9 @@ def test_full_disk_gives_a_clear_message_and_changes_nothing(
         project.import_paths([small])
         project.checkpoint()
         pages = sqlite3.connect(project_path).execute("PRAGMA page_count").fetchone()[0]
-        project.writer.dispose()
+        project._writer.dispose()
         event.listen(
-            project.writer,
+            project._writer,
             "connect",
             lambda dbapi, _record: dbapi.execute(f"PRAGMA max_page_count = {pages + 2}"),
         )

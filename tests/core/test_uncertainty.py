@@ -100,7 +100,7 @@ def test_model_unsure_first_lists_unfinished_documents_from_most_to_least_unsure
 
     assert report.scored == project.document_count() == 36
     ids = list_document_ids(project, DocumentFilter("alice"), sort="unsure")
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         figures = dict(
             conn.exec_driver_sql("SELECT document_id, uncertainty FROM model_uncertainty").all()
         )
@@ -113,7 +113,7 @@ def test_model_unsure_first_lists_unfinished_documents_from_most_to_least_unsure
     assert len(set(values)) > 1  # the model is surer of some than of others
     again = rank(project, "latest")
     assert (again.scored, again.already_scored) == (0, 36)
-    with project.engine.connect() as conn:
+    with project.read() as conn:
         model_id = project.ensure_annotator(report.model, kind="model").id
         assert unscored_page(conn, model_id, 0, 10) == []
 

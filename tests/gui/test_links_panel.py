@@ -133,7 +133,7 @@ def test_undoing_the_deletion_of_a_linked_span_keeps_its_link_and_attributes(
     qtbot, links_window, linked_project
 ) -> None:
     with Project.open(linked_project) as project:
-        conn = project.writer.connect()
+        conn = project._writer.connect()
         conn.exec_driver_sql(
             'UPDATE spans SET attributes = \'{"Negated": true}\', extra = \'{"source": "m"}\' '
             "WHERE kb_id = 'Q18216'"

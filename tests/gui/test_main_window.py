@@ -173,7 +173,7 @@ def test_renamed_label_shows_on_spans_and_keys_follow(qtbot, window, project_fil
 
 def test_search_index_is_built_in_the_background(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not window.search_task.thread.isRunning(), timeout=5000)
-    with window.session.project.engine.connect() as conn:
+    with window.session.project.read() as conn:
         indexed = conn.exec_driver_sql("SELECT count(*) FROM documents_fts_docsize").scalar()
     assert indexed == 3
 
