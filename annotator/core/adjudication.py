@@ -103,7 +103,7 @@ def review_document(
     spans: dict[str, list[SpanInfo]] = {}
     topics: dict[str, dict[str, bool]] = {}
     for name in annotators:
-        annotation = project.annotation(document_id, name)
+        annotation = project.edits.annotation(document_id, name)
         spans[name] = [s for s in annotation.spans if not s.rejected] if annotation else []
         topics[name] = dict(annotation.topics) if annotation else {}
     decisions = _decisions(project, document_id)

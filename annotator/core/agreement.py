@@ -191,7 +191,7 @@ def load_work(
         annotations = {
             name: annotation
             for name in annotators
-            if (annotation := project.annotation(document_id, name)) is not None
+            if (annotation := project.edits.annotation(document_id, name)) is not None
             and (document_ids is not None or annotation.status.value == "done")
         }
         if len(annotations) < 2:

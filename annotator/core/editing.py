@@ -12,13 +12,13 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.errors import LabelError, ProjectError, SpanError
 from annotator.core.records import LAYER_KIND, LabelKind, Layer, Status
-from annotator.core.spans import TokenBounds, check_bounds, snap
+from annotator.core.spans import TokenBounds, check_bounds, snap, token_bounds
 from annotator.core.store import spans as span_store
 from annotator.core.store import suggestions as suggestion_store
 from annotator.core.store.bulk import now_text
@@ -37,7 +37,7 @@ from annotator.core.store.models import (
 from annotator.core.store.suggestions import SPAN_COLUMNS
 
 if TYPE_CHECKING:
-    from spacy.language import Language
+    from annotator.core.project import Project
 
 
 @dataclass(frozen=True)
@@ -153,46 +153,12 @@ def _annotation_id(conn: Connection, document_id: int, annotator_id: int) -> int
     )
 
 
-def _widen_to_words(text: str, start: int, end: int, words: int = 3) -> tuple[int, int]:
-    """A piece of text around start..end, cut at whitespace, with a few words on each side.
+class Edits:
+    """One annotator's edits of a project's documents, as ``project.edits``: the only path by
+    which an annotator's own spans, topics and statuses change."""
 
-    It starts on a word, never on whitespace: spaCy makes leading whitespace a token of its
-    own, which the whole text does not have there.
-    """
-    low, high = max(0, start), min(len(text), end)
-    for _ in range(words):
-        low = max(0, _last_space(text, low - 1))
-        high = _next_space(text, high + 1)
-    while low < high and text[low].isspace():
-        low += 1
-    return low, high
-
-
-def _last_space(text: str, before: int) -> int:
-    index = before
-    while index > 0 and not text[index - 1].isspace():
-        index -= 1
-    while index > 0 and text[index - 1].isspace():
-        index -= 1
-    return index
-
-
-def _next_space(text: str, after: int) -> int:
-    index = min(after, len(text))
-    while index < len(text) and not text[index].isspace():
-        index += 1
-    while index < len(text) and text[index].isspace():
-        index += 1
-    return index
-
-
-class EditingMixin:
-    """The editing half of Project's API (see project.py for opening and the schemes)."""
-
-    transaction: Any
-    tokenizer: Language
-    engine: Engine
-    writer: Engine
+    def __init__(self, project: Project) -> None:
+        self._project = project
 
     def _annotator(self, session: Session, name: str) -> Annotator:
         annotator = session.scalar(select(Annotator).where(Annotator.name == name))
@@ -274,18 +240,8 @@ class EditingMixin:
                 )
 
     def token_bounds(self, text: str, start: int = 0, end: int | None = None) -> TokenBounds:
-        """Token boundaries of the text, or only of the words around ``start..end``.
-
-        spaCy never puts whitespace inside a token, so tokenizing a piece cut at whitespace
-        gives the same tokens as the whole text: snapping a selection in a 40,000-token
-        article costs the same as in a tweet.
-        """
-        if end is None and start == 0:
-            low, high = 0, len(text)
-        else:
-            low, high = _widen_to_words(text, start, len(text) if end is None else end)
-        doc = self.tokenizer.make_doc(text[low:high])
-        return TokenBounds([low + t.idx for t in doc], [low + t.idx + len(t) for t in doc])
+        """Token boundaries in the project's language; see ``spans.token_bounds``."""
+        return token_bounds(self._project.tokenizer, text, start, end)
 
     def snapped_range(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Where a selection lands once snapped to tokens, exactly as ``add_span`` stores it:
@@ -309,7 +265,7 @@ class EditingMixin:
         Plain SQL in one short transaction, like ``update_span``: a new span has to be on
         screen within a frame even in a 40,000-token article.
         """
-        with self.write() as conn:
+        with self._project.write() as conn:
             text = conn.exec_driver_sql(
                 "SELECT text FROM documents WHERE id = ?", (document_id,)
             ).scalar()
@@ -362,7 +318,7 @@ class EditingMixin:
 
     def delete_span(self, span_id: int, annotator: str) -> SpanInfo:
         """Remove one of the annotator's spans; returns it so an undo can put it back."""
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             span = self._own_span(session, span_id, annotator)
             info = span_info(span, session.get(Annotator, span.created_by).name)
             who = span.annotation.annotator
@@ -396,7 +352,7 @@ class EditingMixin:
         Plain SQL in one short transaction: this is the edit an annotator repeats most, and
         it has to be on screen within a frame.
         """
-        with self.write() as conn:
+        with self._project.write() as conn:
             row = conn.exec_driver_sql(
                 'SELECT s.layer, s.start, s."end", l.name, s.note, a.id, a.document_id, '
                 "n.name, n.id, d.length FROM spans AS s "
@@ -454,7 +410,7 @@ class EditingMixin:
 
     def restore_span(self, document_id: int, annotator: str, span: SpanInfo) -> SpanInfo:
         """Put back a deleted span with its provenance (for undo); it gets a new id."""
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
             if span.layer is Layer.ENTITY and not span.rejected:
@@ -487,7 +443,7 @@ class EditingMixin:
     def suggestions(self, document_id: int, annotator: str) -> list[SpanInfo]:
         """Model spans on the document this annotator has not decided (see
         ``store.suggestions``)."""
-        with self.read() as conn:
+        with self._project.read() as conn:
             annotation_id = suggestion_store.annotation_id(conn, document_id, annotator)
             rows = suggestion_store.open_suggestions(conn, document_id, annotation_id)
         return [span_from_row(row) for row in rows]
@@ -495,7 +451,7 @@ class EditingMixin:
     def topic_suggestions(self, document_id: int, annotator: str) -> list[TopicSuggestion]:
         """Topics a text classifier says apply and this annotator has not decided; accepting
         or rejecting one is ``set_topic`` with True or False."""
-        with self.read() as conn:
+        with self._project.read() as conn:
             annotation_id = suggestion_store.annotation_id(conn, document_id, annotator)
             rows = suggestion_store.open_topic_suggestions(conn, document_id, annotation_id)
         return [TopicSuggestion(label, score) for label, score in rows]
@@ -503,7 +459,7 @@ class EditingMixin:
     def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
         """One suggestion decided: plain SQL in one short transaction, as a label key on a
         suggestion has to show within a frame."""
-        with self.write() as conn:
+        with self._project.write() as conn:
             source = span_store.suggestion_source(conn, span_id)
             if source is None:
                 raise SpanError(f"Span {span_id} is not a model suggestion.")
@@ -575,7 +531,7 @@ class EditingMixin:
         """Accept or reject every open suggestion of the document at once: one statement,
         one edit. Accepting takes the longest first (then the earliest) and leaves open a
         suggestion that overlaps one taken before it (two models disagreeing)."""
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
             session.flush()
@@ -594,7 +550,7 @@ class EditingMixin:
     ) -> list[str]:
         """Accept (applies) or reject (does not apply) every topic a classifier suggests on
         the document and the annotator has not decided, as one edit; returns those topics."""
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
             session.flush()
@@ -610,7 +566,7 @@ class EditingMixin:
         """Make several topics undecided again as one edit (undo of deciding them all)."""
         if not labels:
             return
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
             suggestion_store.clear_topics(session.connection(), annotation.id, labels)
@@ -623,7 +579,7 @@ class EditingMixin:
         of a long article takes milliseconds, not one transaction per span."""
         if not span_ids:
             return
-        with self.write() as conn:
+        with self._project.write() as conn:
             found = span_store.owners(conn, span_ids)
             if found.missing:
                 raise SpanError(f"There is no span with id {found.missing[0]}.")
@@ -650,7 +606,7 @@ class EditingMixin:
 
     def set_topic(self, document_id: int, annotator: str, label: str, applies: bool | None) -> None:
         """Say that a topic applies, does not apply, or (None) clear the decision."""
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
             label_row = self._label(session, LabelKind.TOPIC, label)
@@ -672,7 +628,7 @@ class EditingMixin:
             self._log(session, who, document_id, "set_topic", label=label, applies=applies)
 
     def set_status(self, document_id: int, annotator: str, status: Status) -> None:
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
             previous = annotation.status
@@ -684,7 +640,7 @@ class EditingMixin:
         """Add time the annotator actively spent on the document (idle time excluded by caller)."""
         if seconds <= 0:
             return
-        with self.transaction() as session:
+        with self._project.transaction() as session:
             who = self._annotator(session, annotator)
             annotation = self._annotation(session, document_id, who)
             annotation.active_seconds += seconds
@@ -695,7 +651,7 @@ class EditingMixin:
         Plain SQL rather than ORM loading: the reading pane calls this after every edit, and
         an article may carry thousands of spans.
         """
-        with self.read() as conn:
+        with self._project.read() as conn:
             head = conn.exec_driver_sql(
                 "SELECT a.id, a.status, a.active_seconds FROM annotations AS a "
                 "JOIN annotators AS n ON n.id = a.annotator_id "

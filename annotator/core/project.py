@@ -20,7 +20,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.backup import backup_folder
-from annotator.core.editing import EditingMixin
+from annotator.core.editing import Edits
 from annotator.core.errors import LabelError, ProjectError
 from annotator.core.labels import (
     DEFAULT_SCHEMES,
@@ -79,7 +79,7 @@ def label_info(label: Label) -> LabelInfo:
     )
 
 
-class Project(EditingMixin):
+class Project:
     """An open project file. Use ``Project.open(path)``; close it, or use it as a context."""
 
     def __init__(self, path: Path, engine: Engine) -> None:
@@ -88,6 +88,7 @@ class Project(EditingMixin):
         self._writer = create_project_engine(path, writer=True)
         self._sessions = sessionmaker(self._writer, expire_on_commit=False)
         self._readers = sessionmaker(self._reader, expire_on_commit=False)
+        self.edits = Edits(self)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, language: str | None = None) -> Project:

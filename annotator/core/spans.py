@@ -10,9 +10,13 @@ import itertools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import SpanError
 from annotator.core.records import Layer, SpanRecord
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 @dataclass(frozen=True)
@@ -114,3 +118,53 @@ def snap(text: str, start: int, end: int, tokens: TokenBounds) -> tuple[int, int
     while snapped_end > snapped_start and text[snapped_end - 1].isspace():
         snapped_end -= 1
     return snapped_start, snapped_end
+
+
+def token_bounds(
+    tokenizer: Language, text: str, start: int = 0, end: int | None = None
+) -> TokenBounds:
+    """Token boundaries of the text, or only of the words around ``start..end``.
+
+    spaCy never puts whitespace inside a token, so tokenizing a piece cut at whitespace
+    gives the same tokens as the whole text: snapping a selection in a 40,000-token
+    article costs the same as in a tweet.
+    """
+    if end is None and start == 0:
+        low, high = 0, len(text)
+    else:
+        low, high = _widen_to_words(text, start, len(text) if end is None else end)
+    doc = tokenizer.make_doc(text[low:high])
+    return TokenBounds([low + t.idx for t in doc], [low + t.idx + len(t) for t in doc])
+
+
+def _widen_to_words(text: str, start: int, end: int, words: int = 3) -> tuple[int, int]:
+    """A piece of text around start..end, cut at whitespace, with a few words on each side.
+
+    It starts on a word, never on whitespace: spaCy makes leading whitespace a token of its
+    own, which the whole text does not have there.
+    """
+    low, high = max(0, start), min(len(text), end)
+    for _ in range(words):
+        low = max(0, _last_space(text, low - 1))
+        high = _next_space(text, high + 1)
+    while low < high and text[low].isspace():
+        low += 1
+    return low, high
+
+
+def _last_space(text: str, before: int) -> int:
+    index = before
+    while index > 0 and not text[index - 1].isspace():
+        index -= 1
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def _next_space(text: str, after: int) -> int:
+    index = min(after, len(text))
+    while index < len(text) and not text[index].isspace():
+        index += 1
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index

@@ -100,7 +100,7 @@ class AddSpan(EditCommand):
     def apply(self) -> None:
         if self.created is None:
             start, end, label, layer, note, snap = self.request
-            self.created = self.session.project.add_span(
+            self.created = self.session.project.edits.add_span(
                 self.document_id,
                 self.annotator,
                 start,
@@ -111,14 +111,16 @@ class AddSpan(EditCommand):
                 snap_to_tokens=snap,
             )
         else:
-            restored = self.session.project.restore_span(
+            restored = self.session.project.edits.restore_span(
                 self.document_id, self.annotator, self.created
             )
             self.session.remap(self.created.id, restored.id)
 
     def revert(self) -> None:
         assert self.created is not None
-        self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
+        self.session.project.edits.delete_span(
+            self.session.resolve(self.created.id), self.annotator
+        )
 
 
 class DeleteSpan(EditCommand):
@@ -133,10 +135,12 @@ class DeleteSpan(EditCommand):
     def apply(self) -> None:
         self.deleted_id = self.session.resolve(self.span.id)
         self.relations = relations_touching(self.session.project, self.deleted_id)
-        self.session.project.delete_span(self.deleted_id, self.annotator)
+        self.session.project.edits.delete_span(self.deleted_id, self.annotator)
 
     def revert(self) -> None:
-        restored = self.session.project.restore_span(self.document_id, self.annotator, self.span)
+        restored = self.session.project.edits.restore_span(
+            self.document_id, self.annotator, self.span
+        )
         self.session.remap(self.span.id, restored.id)
         self.session.remap(self.deleted_id, restored.id)
         reattach(self.session.project, self.relations, self.session.resolve)
@@ -163,12 +167,12 @@ class UpdateSpan(EditCommand):
         self.result: SpanInfo | None = None
 
     def apply(self) -> None:
-        self.result = self.session.project.update_span(
+        self.result = self.session.project.edits.update_span(
             self.session.resolve(self.before.id), self.annotator, **self.changes
         )
 
     def revert(self) -> None:
-        self.session.project.update_span(
+        self.session.project.edits.update_span(
             self.session.resolve(self.before.id),
             self.annotator,
             label=self.before.label,
@@ -210,9 +214,9 @@ class DecideSuggestion(EditCommand):
         made = decide(self.suggestion.id, self.annotator)
         if self.label != made.label:
             try:
-                made = project.update_span(made.id, self.annotator, label=self.label)
+                made = project.edits.update_span(made.id, self.annotator, label=self.label)
             except AnnotatorError:
-                project.delete_span(made.id, self.annotator)
+                project.edits.delete_span(made.id, self.annotator)
                 raise
         if self.created is not None:
             self.session.remap(self.created.id, made.id)
@@ -221,7 +225,9 @@ class DecideSuggestion(EditCommand):
 
     def revert(self) -> None:
         assert self.created is not None
-        self.session.project.delete_span(self.session.resolve(self.created.id), self.annotator)
+        self.session.project.edits.delete_span(
+            self.session.resolve(self.created.id), self.annotator
+        )
 
 
 class AddOverSuggestions(EditCommand):
@@ -287,10 +293,12 @@ class DecideAll(EditCommand):
 
     def apply(self) -> None:
         project = self.session.project
-        self.topics = project.decide_topic_suggestions(
+        self.topics = project.edits.decide_topic_suggestions(
             self.document_id, self.annotator, reject=self.reject
         )
-        made = project.decide_suggestions(self.document_id, self.annotator, reject=self.reject)
+        made = project.edits.decide_suggestions(
+            self.document_id, self.annotator, reject=self.reject
+        )
         if self.created:
             fresh = {_place(span): span for span in made}
             for old in self.created:
@@ -302,8 +310,8 @@ class DecideAll(EditCommand):
 
     def revert(self) -> None:
         ids = [self.session.resolve(span.id) for span in self.created]
-        self.session.project.remove_spans(ids, self.annotator)
-        self.session.project.clear_topics(self.document_id, self.annotator, self.topics)
+        self.session.project.edits.remove_spans(ids, self.annotator)
+        self.session.project.edits.clear_topics(self.document_id, self.annotator, self.topics)
 
 
 def _place(span: SpanInfo) -> tuple[str, int, int, str]:
@@ -348,10 +356,14 @@ class SetTopic(EditCommand):
         self.label, self.applies, self.before = label, applies, before
 
     def apply(self) -> None:
-        self.session.project.set_topic(self.document_id, self.annotator, self.label, self.applies)
+        self.session.project.edits.set_topic(
+            self.document_id, self.annotator, self.label, self.applies
+        )
 
     def revert(self) -> None:
-        self.session.project.set_topic(self.document_id, self.annotator, self.label, self.before)
+        self.session.project.edits.set_topic(
+            self.document_id, self.annotator, self.label, self.before
+        )
 
 
 class SetStatus(EditCommand):
@@ -362,10 +374,10 @@ class SetStatus(EditCommand):
         self.status, self.before = status, before
 
     def apply(self) -> None:
-        self.session.project.set_status(self.document_id, self.annotator, self.status)
+        self.session.project.edits.set_status(self.document_id, self.annotator, self.status)
 
     def revert(self) -> None:
-        self.session.project.set_status(self.document_id, self.annotator, self.before)
+        self.session.project.edits.set_status(self.document_id, self.annotator, self.before)
 
 
 class Settle(EditCommand):

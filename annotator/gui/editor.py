@@ -111,17 +111,17 @@ class DocumentEditor(QObject):
         assert self.document_id is not None
         project = self.session.project
         self._stale = False
-        self._annotation = project.annotation(self.document_id, self.session.annotator)
+        self._annotation = project.edits.annotation(self.document_id, self.session.annotator)
         self._boilerplate = boilerplate.regions(project, self.document_id)
         self._suggestions = (
             []
             if self.session.reviewing
-            else project.suggestions(self.document_id, self.session.annotator)
+            else project.edits.suggestions(self.document_id, self.session.annotator)
         )
         self._topic_suggestions = (
             []
             if self.session.reviewing
-            else project.topic_suggestions(self.document_id, self.session.annotator)
+            else project.edits.topic_suggestions(self.document_id, self.session.annotator)
         )
 
     @property
@@ -301,7 +301,7 @@ class DocumentEditor(QObject):
             snapped = (
                 (start, end)
                 if self.precise
-                else self.session.project.snapped_range(self.text, start, end)
+                else self.session.project.edits.snapped_range(self.text, start, end)
             )
         except AnnotatorError as exc:
             self.message.emit(str(exc))
@@ -421,7 +421,7 @@ class DocumentEditor(QObject):
         span = self._selected()
         if span is None or self.document_id is None or self.is_suggestion(span.id):
             return
-        bounds = self.session.project.token_bounds(self.text, span.start, span.end)
+        bounds = self.session.project.edits.token_bounds(self.text, span.start, span.end)
         self._token_starts, self._token_ends = list(bounds.starts), list(bounds.ends)
         if which == "start":
             edges = self._token_starts

@@ -683,7 +683,7 @@ class MainWindow(QMainWindow):
 
     def _record_time(self, document_id: int, seconds: float) -> None:
         try:
-            self.session.project.add_active_time(document_id, self.session.annotator, seconds)
+            self.session.project.edits.add_active_time(document_id, self.session.annotator, seconds)
         except AnnotatorError:
             return
 

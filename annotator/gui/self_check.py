@@ -38,9 +38,9 @@ def run_self_check(say: Callable[[str], None]) -> None:
             tagged = project.pretag()
             say(f"pre-tagged them with {tagged.model}: {tagged.spans_added} entities suggested")
             for document in project.documents():
-                for suggestion in project.suggestions(document.id, ANNOTATOR):
-                    project.accept_suggestion(suggestion.id, ANNOTATOR)
-                project.set_status(document.id, ANNOTATOR, Status.DONE)
+                for suggestion in project.edits.suggestions(document.id, ANNOTATOR):
+                    project.edits.accept_suggestion(suggestion.id, ANNOTATOR)
+                project.edits.set_status(document.id, ANNOTATOR, Status.DONE)
             exported = project.export(work / "export", fmt="spacy", annotator=ANNOTATOR)
             say(
                 f"exported {exported.documents} documents as a spaCy training set: "

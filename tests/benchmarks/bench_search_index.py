@@ -64,7 +64,7 @@ def main(count: int = 100_000) -> None:
         with Project.open(path) as project:
             project.import_paths([work / "long.jsonl"])
             project.pretag(nlp=nlp)
-            accepted = len(project.decide_suggestions(1, "bench", reject=False))
+            accepted = len(project.edits.decide_suggestions(1, "bench", reject=False))
             project.import_paths([source])
         copy = work / "raw.annotator"
         shutil.copy(path, copy)
@@ -77,7 +77,7 @@ def main(count: int = 100_000) -> None:
                 f"search index of {indexed:,} documents: {ours:.1f} s in chunks, raw FTS5 "
                 f"rebuild {raw:.1f} s: {ours / raw:.2f}x (goal within 2x)"
             )
-            project.add_span(2, "bench", 0, 3, "ORG")
+            project.edits.add_span(2, "bench", 0, 3, "ORG")
             print(f"list row refresh, ordinary article: {row_refresh(project, 2) * 1000:.2f} ms")
             print(
                 f"list row refresh, 40,000-word article with {accepted:,} accepted "

@@ -56,8 +56,8 @@ def finish_with_suggestions(project: Project, annotator: str) -> int:
     the tagger would; returns the number of spans accepted."""
     accepted = 0
     for document in project.documents():
-        accepted += len(project.decide_suggestions(document.id, annotator, reject=False))
-        project.set_status(document.id, annotator, Status.DONE)
+        accepted += len(project.edits.decide_suggestions(document.id, annotator, reject=False))
+        project.edits.set_status(document.id, annotator, Status.DONE)
     return accepted
 
 

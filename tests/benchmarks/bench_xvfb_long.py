@@ -46,7 +46,7 @@ def build(folder: Path) -> Path:
     with Project.open(path) as project:
         project.import_paths([source], detect_boilerplate=False)
         project.pretag()
-        suggested = len(project.suggestions(2, "bench"))
+        suggested = len(project.edits.suggestions(2, "bench"))
     print(f"40,000-word article with {suggested:,} suggestions")
     return path
 

@@ -33,10 +33,10 @@ def project_file(tmp_path: Path) -> Path:
                 text = TEXTS[document_id - 1]
                 for surface, label in entities:
                     start = text.index(surface)
-                    project.add_span(document_id, name, start, start + len(surface), label)
+                    project.edits.add_span(document_id, name, start, start + len(surface), label)
                 for topic in topics:
-                    project.set_topic(document_id, name, topic, True)
-                project.set_status(document_id, name, Status.DONE)
+                    project.edits.set_topic(document_id, name, topic, True)
+                project.edits.set_status(document_id, name, Status.DONE)
     return path
 
 

@@ -31,10 +31,10 @@ def test_import_creates_project_and_stats_json_has_the_promised_keys(tmp_path: P
     assert "3 new document(s)" in result.output
     with Project.open(project) as opened:
         start = opened.text(1).index("Kathmandu")
-        opened.add_span(1, "alice", start, start + 9, "GPE")
-        opened.add_span(1, "alice", 0, 9, "unverifiable", layer=Layer.UNRELIABLE)
-        opened.set_topic(1, "alice", "trade", True)
-        opened.set_status(1, "alice", Status.DONE)
+        opened.edits.add_span(1, "alice", start, start + 9, "GPE")
+        opened.edits.add_span(1, "alice", 0, 9, "unverifiable", layer=Layer.UNRELIABLE)
+        opened.edits.set_topic(1, "alice", "trade", True)
+        opened.edits.set_status(1, "alice", Status.DONE)
     result = runner.invoke(app, ["stats", str(project), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -118,8 +118,8 @@ def test_export_writes_spacy_training_set_and_refuses_to_overwrite(tmp_path: Pat
     with Project.open(project) as opened:
         for document in opened.documents():
             start = opened.text(document.id).index("Kathmandu")
-            opened.add_span(document.id, "tester", start, start + 9, "GPE")
-            opened.set_status(document.id, "tester", Status.DONE)
+            opened.edits.add_span(document.id, "tester", start, start + 9, "GPE")
+            opened.edits.set_status(document.id, "tester", Status.DONE)
     out = tmp_path / "out"
     result = runner.invoke(app, ["export", str(project), str(out), "--dev-ratio", "0.4"])
     assert result.exit_code == 0, result.output
@@ -214,9 +214,9 @@ def test_export_reports_open_suggestions_written_as_missing(tmp_path: Path) -> N
     runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in", 2))])
     assert runner.invoke(app, ["pretag", str(project)]).exit_code == 0
     with Project.open(project) as opened:
-        open_count = sum(len(opened.suggestions(d.id, "alice")) for d in opened.documents())
+        open_count = sum(len(opened.edits.suggestions(d.id, "alice")) for d in opened.documents())
         for document in opened.documents():
-            opened.set_status(document.id, "alice", Status.DONE)
+            opened.edits.set_status(document.id, "alice", Status.DONE)
     assert open_count > 0
 
     result = runner.invoke(

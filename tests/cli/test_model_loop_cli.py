@@ -29,15 +29,15 @@ def label(project: Path, count: int) -> None:
             text = opened.text(document.id)
             for words, entity in ((article.city, "GPE"), (article.person, "PERSON")):
                 start = text.index(words)
-                opened.add_span(document.id, "researcher", start, start + len(words), entity)
-            opened.set_topic(document.id, "researcher", article.topic, True)
-            opened.set_status(document.id, "researcher", Status.DONE)
+                opened.edits.add_span(document.id, "researcher", start, start + len(words), entity)
+            opened.edits.set_topic(document.id, "researcher", article.topic, True)
+            opened.edits.set_status(document.id, "researcher", Status.DONE)
 
 
 def suggesters(project: Path, index: int) -> set[str]:
     with Project.open(project) as opened:
         document = opened.documents()[index].id
-        return {s.created_by for s in opened.suggestions(document, "researcher")}
+        return {s.created_by for s in opened.edits.suggestions(document, "researcher")}
 
 
 def test_train_curve_pretag_correct_and_retrain_from_the_command_line(tmp_path: Path) -> None:
@@ -55,8 +55,8 @@ def test_train_curve_pretag_correct_and_retrain_from_the_command_line(tmp_path: 
 
     with Project.open(project) as opened:
         document = opened.documents()[30].id
-        opened.decide_suggestions(document, "researcher", reject=False)
-        opened.set_status(document, "researcher", Status.DONE)
+        opened.edits.decide_suggestions(document, "researcher", reject=False)
+        opened.edits.set_status(document, "researcher", Status.DONE)
     run("train", str(project), "--annotator", "researcher", "--max-minutes", "1")
     retagged = run("pretag", str(project), "--model", "latest")
 

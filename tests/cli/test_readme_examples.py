@@ -32,7 +32,7 @@ def imported(paths: list[Path], project: Path, *options: str) -> Project:
 
 
 def work(project: Project, document: int, annotator: str) -> tuple[list, dict]:
-    annotation = project.annotation(document, annotator)
+    annotation = project.edits.annotation(document, annotator)
     assert annotation is not None, annotator
     spans = [(s.start, s.end, s.label, s.rejected) for s in annotation.spans]
     return spans, dict(annotation.topics)
@@ -56,7 +56,7 @@ def test_prodigy_examples_give_what_the_readme_says(tmp_path: Path) -> None:
         assert work(project, 1, "alice") == (gpe, {})
         assert work(project, 1, "bob") == ([], {"energy": True, "trade": False})
         assert work(project, 2, "tester") == ([], {"trade": False})
-        teach = project.annotation(3, "tester")
+        teach = project.edits.annotation(3, "tester")
         assert teach is not None
         assert [(s.label, s.rejected) for s in teach.spans] == [("GPE", False), ("GPE", True)]
     conn = sqlite3.connect(path)
@@ -103,7 +103,7 @@ def test_brat_example_gives_what_the_readme_says(tmp_path: Path) -> None:
     write(tmp_path / "nepal.txt", "Nepal will sell power to India.")
     source = write(tmp_path / "nepal.ann", example("brat"))
     with imported([source], tmp_path / "b.annotator") as project:
-        annotation = project.annotation(1, "tester")
+        annotation = project.edits.annotation(1, "tester")
         assert annotation is not None
         assert [(s.label, s.kb_id, s.note) for s in annotation.spans] == [
             ("GPE", "Q837", None),
@@ -129,7 +129,7 @@ def test_conll_csv_and_labels_examples_give_what_the_readme_says(tmp_path: Path)
     write(folder / "article7.txt", "Experts say the deal will save billions.")
     write(folder / "article7.labels", example("labels"))
     with imported([folder], tmp_path / "l.annotator") as project:
-        annotation = project.annotation(1, "tester")
+        annotation = project.edits.annotation(1, "tester")
         assert annotation is not None
         assert [(s.start, s.end, s.label, s.layer) for s in annotation.spans] == [
             (0, 10, "Appeal_to_Authority", Layer.UNRELIABLE),

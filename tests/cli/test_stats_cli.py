@@ -35,12 +35,12 @@ def tagged_project(tmp_path: Path) -> Path:
     )
     with Project.open(project) as opened:
         opened.pretag(nlp=nlp)
-        by_text = {opened.text(1)[s.start : s.end]: s for s in opened.suggestions(1, "alice")}
-        opened.accept_suggestion(by_text["Kathmandu"].id, "alice")
-        opened.reject_suggestion(by_text["Nepal"].id, "alice")
+        by_text = {opened.text(1)[s.start : s.end]: s for s in opened.edits.suggestions(1, "alice")}
+        opened.edits.accept_suggestion(by_text["Kathmandu"].id, "alice")
+        opened.edits.reject_suggestion(by_text["Nepal"].id, "alice")
         start = opened.text(1).index("Ministers")
-        opened.add_span(1, "alice", start, start + len("Ministers"), "ORG")
-        opened.set_status(1, "alice", Status.DONE)
+        opened.edits.add_span(1, "alice", start, start + len("Ministers"), "ORG")
+        opened.edits.set_status(1, "alice", Status.DONE)
     return project
 
 

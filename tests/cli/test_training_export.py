@@ -50,10 +50,10 @@ def test_exported_project_passes_spacy_debug_data_and_trains(tmp_path: Path) -> 
             assert opened.text(document.id) == text
             for surface, label in entities:
                 start = text.index(surface)
-                opened.add_span(document.id, "alice", start, start + len(surface), label)
+                opened.edits.add_span(document.id, "alice", start, start + len(surface), label)
             if claim is not None:
                 start = text.index(claim)
-                opened.add_span(
+                opened.edits.add_span(
                     document.id,
                     "alice",
                     start,
@@ -61,9 +61,9 @@ def test_exported_project_passes_spacy_debug_data_and_trains(tmp_path: Path) -> 
                     "fabricated",
                     layer=Layer.UNRELIABLE,
                 )
-            opened.set_topic(document.id, "alice", "trade", True)
-            opened.set_topic(document.id, "alice", "diplomacy", document.id % 2 == 0)
-            opened.set_status(document.id, "alice", Status.DONE)
+            opened.edits.set_topic(document.id, "alice", "trade", True)
+            opened.edits.set_topic(document.id, "alice", "diplomacy", document.id % 2 == 0)
+            opened.edits.set_status(document.id, "alice", Status.DONE)
     out = tmp_path / "out"
     assert runner_ok(["export", str(project), str(out), "--annotator", "alice"])
     paths = ["--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy")]

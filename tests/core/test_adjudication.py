@@ -44,12 +44,12 @@ def project(tmp_path: Path) -> Project:
         "bob": [("Nepal", "GPE"), ("China", "NORP"), ("in Beijing", "GPE")],
     }.items():
         for word, label in spans:
-            opened.add_span(1, name, *at(word), label)
-    opened.add_span(
+            opened.edits.add_span(1, name, *at(word), label)
+    opened.edits.add_span(
         1, "bob", *at("officials said"), "unverifiable", layer=Layer.UNRELIABLE, note="who?"
     )
-    opened.set_topic(1, "alice", "diplomacy", True)
-    opened.set_topic(1, "bob", "diplomacy", False)
+    opened.edits.set_topic(1, "alice", "diplomacy", True)
+    opened.edits.set_topic(1, "bob", "diplomacy", False)
     yield opened
     opened.close()
 
@@ -127,7 +127,7 @@ def test_passage_note_and_topic_are_taken_over(project: Project) -> None:
     settle(project, 1, item_at(review, "officials", "unreliable"), "bob", "carol")
     topic = next(i for i in review.items if i.layer == "topic")
     settle(project, 1, topic, "alice", "carol")
-    gold = project.annotation(1, GOLD)
+    gold = project.edits.annotation(1, GOLD)
     passage = next(s for s in gold.spans if s.layer is Layer.UNRELIABLE)
     assert (passage.label, passage.note) == ("unverifiable", "who?")
     assert gold.topics == {"diplomacy": True}
@@ -163,7 +163,7 @@ def test_undoing_the_first_settlement_removes_the_empty_gold_annotation(project:
     review = review_document(project, 1, ["alice", "bob"])
     step = settle(project, 1, item_at(review, "Monday"), "alice", "carol")
     undo_settlement(project, step)
-    assert project.annotation(1, GOLD) is None
+    assert project.edits.annotation(1, GOLD) is None
 
 
 def test_agreements_are_adopted_and_gold_exports(project: Project, tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_agreements_are_adopted_and_gold_exports(project: Project, tmp_path: Pat
     assert [row[:3] for row in gold_rows(project)] == [(*at("Nepal"), "GPE")]
     review = review_document(project, 1, ["alice", "bob"])
     settle(project, 1, item_at(review, "China"), "alice", "carol")
-    project.set_status(1, GOLD, Status.DONE)
+    project.edits.set_status(1, GOLD, Status.DONE)
     out = tmp_path / "gold.jsonl"
     project.export(out, fmt="prodigy", annotator=GOLD)
     line = json.loads(out.read_text(encoding="utf-8"))

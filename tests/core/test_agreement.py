@@ -56,10 +56,10 @@ def project(project_path: Path, tmp_path: Path) -> Project:
             text = TEXTS[document_id - 1]
             for surface, label in entities:
                 start = text.index(surface)
-                opened.add_span(document_id, name, start, start + len(surface), label)
+                opened.edits.add_span(document_id, name, start, start + len(surface), label)
             for surface in passages:
                 start = text.index(surface)
-                opened.add_span(
+                opened.edits.add_span(
                     document_id,
                     name,
                     start,
@@ -68,8 +68,8 @@ def project(project_path: Path, tmp_path: Path) -> Project:
                     layer=Layer.UNRELIABLE,
                 )
             for topic in topics:
-                opened.set_topic(document_id, name, topic, True)
-            opened.set_status(document_id, name, Status.DONE)
+                opened.edits.set_topic(document_id, name, topic, True)
+            opened.edits.set_status(document_id, name, Status.DONE)
     yield opened
     opened.close()
 
@@ -129,7 +129,7 @@ def test_topic_and_unreliable_figures(project: Project) -> None:
 def test_unfinished_documents_are_left_out_and_one_annotator_is_refused(
     project: Project,
 ) -> None:
-    project.set_status(3, "bob", Status.IN_PROGRESS)
+    project.edits.set_status(3, "bob", Status.IN_PROGRESS)
     assert agreement(project, ["alice", "bob"]).documents == 2
     with pytest.raises(AnnotatorError, match="at least two"):
         agreement(project, ["alice"])

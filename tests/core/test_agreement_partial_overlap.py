@@ -83,10 +83,10 @@ def build(path: Path, folder: Path) -> None:
             text, document_id = TEXTS[index], index + 1
             for surface, label in entities:
                 start = text.index(surface)
-                project.add_span(document_id, name, start, start + len(surface), label)
+                project.edits.add_span(document_id, name, start, start + len(surface), label)
             for surface in passages:
                 start = text.index(surface)
-                project.add_span(
+                project.edits.add_span(
                     document_id,
                     name,
                     start,
@@ -95,9 +95,9 @@ def build(path: Path, folder: Path) -> None:
                     layer=Layer.UNRELIABLE,
                 )
             for topic in topics:
-                project.set_topic(document_id, name, topic, True)
+                project.edits.set_topic(document_id, name, topic, True)
             status = Status.DONE if name in FINISHED[index] else Status.IN_PROGRESS
-            project.set_status(document_id, name, status)
+            project.edits.set_status(document_id, name, status)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def project_file(project_path: Path, tmp_path: Path) -> Path:
     article.write_text("Leaders of Nepal met in Beijing on Monday.", encoding="utf-8")
     with Project.open(project_path) as project:
         project.import_paths([article])
-        project.add_span(1, "alice", 11, 16, "GPE")
+        project.edits.add_span(1, "alice", 11, 16, "GPE")
     return project_path
 
 
@@ -27,13 +27,13 @@ def test_backup_is_a_consistent_copy_in_the_data_folder(
     project_file: Path, isolated_home: Path
 ) -> None:
     with Project.open(project_file) as project:
-        project.add_span(1, "alice", 24, 31, "GPE")
+        project.edits.add_span(1, "alice", 24, 31, "GPE")
         backup = make_backup(project_file)
-        project.add_span(1, "alice", 35, 41, "DATE")
+        project.edits.add_span(1, "alice", 35, 41, "DATE")
     assert backup.is_relative_to(isolated_home)
     assert backup.parent == backup_folder(project_file)
     with Project.open(backup, create=False) as copy:
-        assert [s.label for s in copy.annotation(1, "alice").spans] == ["GPE", "GPE"]
+        assert [s.label for s in copy.edits.annotation(1, "alice").spans] == ["GPE", "GPE"]
 
 
 def test_only_the_newest_backups_are_kept(project_file: Path) -> None:
@@ -53,14 +53,14 @@ def test_restore_never_overwrites_unasked_and_backs_up_what_it_replaces(
 ) -> None:
     backup = make_backup(project_file)
     with Project.open(project_file) as project:
-        project.add_span(1, "alice", 0, 7, "misleading", layer=Layer.UNRELIABLE)
+        project.edits.add_span(1, "alice", 0, 7, "misleading", layer=Layer.UNRELIABLE)
     edited = snapshot(project_file)
     with pytest.raises(ProjectError, match="exists"):
         restore_backup(backup, project_file)
     assert snapshot(project_file) == edited
     replaced = restore_backup(backup, project_file, overwrite=True)
     with Project.open(project_file) as project:
-        assert [s.label for s in project.annotation(1, "alice").spans] == ["GPE"]
+        assert [s.label for s in project.edits.annotation(1, "alice").spans] == ["GPE"]
     assert replaced is not None
     assert snapshot(replaced) == edited
 

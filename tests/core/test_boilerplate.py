@@ -101,9 +101,9 @@ def test_boilerplate_gets_no_suggestions_and_accept_all_skips_it(project: Projec
     report = project.pretag(nlp=ruler())
     assert report.in_boilerplate == 3 * 3  # Nepal, India, Kathmandu in each related post
     text = project.text(1)
-    suggested = [text[s.start : s.end] for s in project.suggestions(1, "alice")]
+    suggested = [text[s.start : s.end] for s in project.edits.suggestions(1, "alice")]
     assert suggested == ["Nepal", "India"]
-    accepted = project.decide_suggestions(1, "alice", reject=False)
+    accepted = project.edits.decide_suggestions(1, "alice", reject=False)
     assert [text[s.start : s.end] for s in accepted] == ["Nepal", "India"]
 
 
@@ -115,9 +115,9 @@ def test_marking_later_hides_suggestions_there_and_unmarking_shows_them(
     start = text.index("Officials in Nepal")
     end = text.index(".", start) + 1
     change = boilerplate.mark(project, 1, start, end, "alice")
-    assert project.suggestions(1, "alice") == []
+    assert project.edits.suggestions(1, "alice") == []
     boilerplate.undo(project, change)
-    assert len(project.suggestions(1, "alice")) == 2
+    assert len(project.edits.suggestions(1, "alice")) == 2
 
 
 def test_unmarked_detected_boilerplate_stays_article_text_after_detecting_again(
@@ -136,8 +136,8 @@ def test_unmarked_detected_boilerplate_stays_article_text_after_detecting_again(
 
 def test_spacy_export_leaves_boilerplate_unjudged(project: Project, tmp_path: Path) -> None:
     project.pretag(nlp=ruler())
-    project.decide_suggestions(1, "alice", reject=False)
-    project.set_status(1, "alice", Status.DONE)
+    project.edits.decide_suggestions(1, "alice", reject=False)
+    project.edits.set_status(1, "alice", Status.DONE)
     report = project.export(tmp_path / "out", fmt="spacy", annotator="alice", dev_ratio=0)
     assert any("boilerplate" in note for note in report.notes)
     nlp = spacy.blank("en")

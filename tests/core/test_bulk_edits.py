@@ -64,27 +64,27 @@ class Statements:
 def test_accepting_every_suggestion_and_undoing_it_are_a_few_statements(
     project: Project,
 ) -> None:
-    suggested = project.suggestions(1, "alice")
+    suggested = project.edits.suggestions(1, "alice")
     assert len(suggested) > SUGGESTIONS
     with Statements(project) as accepting:
-        made = project.decide_suggestions(1, "alice", reject=False)
+        made = project.edits.decide_suggestions(1, "alice", reject=False)
     assert len(made) == len(suggested)
     with Statements(project) as undoing:
-        project.remove_spans([s.id for s in made], "alice")
-    assert project.annotation(1, "alice").spans == []
-    assert len(project.suggestions(1, "alice")) == len(suggested)
+        project.edits.remove_spans([s.id for s in made], "alice")
+    assert project.edits.annotation(1, "alice").spans == []
+    assert len(project.edits.suggestions(1, "alice")) == len(suggested)
     # Chunks of 900 ids: a few statements each, whatever the number of spans.
     assert accepting.count < 30
     assert undoing.count < 20
 
 
 def test_removing_spans_refuses_anothers_without_removing_any(project: Project) -> None:
-    mine = project.decide_suggestions(1, "alice", reject=False)
-    theirs = project.decide_suggestions(1, "bob", reject=False)
+    mine = project.edits.decide_suggestions(1, "alice", reject=False)
+    theirs = project.edits.decide_suggestions(1, "bob", reject=False)
     with pytest.raises(SpanError, match="belong to bob"):
-        project.remove_spans([mine[0].id, theirs[0].id], "alice")
-    assert len(project.annotation(1, "alice").spans) == len(mine)
-    assert len(project.annotation(1, "bob").spans) == len(theirs)
+        project.edits.remove_spans([mine[0].id, theirs[0].id], "alice")
+    assert len(project.edits.annotation(1, "alice").spans) == len(mine)
+    assert len(project.edits.annotation(1, "bob").spans) == len(theirs)
 
 
 def query_plan(project: Project, sql: str) -> str:
@@ -94,7 +94,7 @@ def query_plan(project: Project, sql: str) -> str:
 
 
 def test_open_suggestion_questions_are_answered_from_indexes(project: Project) -> None:
-    project.decide_suggestions(1, "alice", reject=False)
+    project.edits.decide_suggestions(1, "alice", reject=False)
     plan = query_plan(
         project,
         f"SELECT {open_count_sql('a.id', 'a.document_id')} FROM annotations AS a",

@@ -36,7 +36,7 @@ def edit_forever(path: str, seed: int, pipe: int) -> None:
                 start = rng.randrange(0, lengths[document_id] - 1)
                 end = rng.randint(start + 1, lengths[document_id])
                 try:
-                    span = project.add_span(
+                    span = project.edits.add_span(
                         document_id, "crash", start, end, "fabricated", layer=Layer.UNRELIABLE
                     )
                 except Exception:  # a duplicate passage is refused; that is not a crash
@@ -46,12 +46,12 @@ def edit_forever(path: str, seed: int, pipe: int) -> None:
                 applies = rng.random() < 0.5
                 record = {"key": f"topic {document_id}", "value": applies}
                 os.write(pipe, (json.dumps({**record, "phase": "try"}) + "\n").encode())
-                project.set_topic(document_id, "crash", "trade", applies)
+                project.edits.set_topic(document_id, "crash", "trade", applies)
             else:
                 status = rng.choice([Status.DONE, Status.SKIPPED, Status.IN_PROGRESS])
                 record = {"key": f"status {document_id}", "value": status.value}
                 os.write(pipe, (json.dumps({**record, "phase": "try"}) + "\n").encode())
-                project.set_status(document_id, "crash", status)
+                project.edits.set_status(document_id, "crash", status)
             os.write(pipe, (json.dumps(record) + "\n").encode())
 
 
@@ -123,7 +123,7 @@ def test_edits_reported_saved_survive_sigkill(project_file: Path) -> None:
     with Project.open(project_file, create=False) as project:
         for key, values in allowed.items():
             kind, document_id = key.split()
-            annotation = project.annotation(int(document_id), "crash")
+            annotation = project.edits.annotation(int(document_id), "crash")
             if kind == "topic":
                 assert annotation.topics.get("trade") in values, key
             else:

@@ -25,16 +25,16 @@ def project(project_path: Path, tmp_path: Path) -> Project:
 
 def test_snapped_span_covers_whole_tokens_after_emoji_and_cyrillic(project: Project) -> None:
     start = TEXT.index("Петрова") + 2
-    span = project.add_span(1, "alice", start, start + 3, "PERSON", snap_to_tokens=True)
+    span = project.edits.add_span(1, "alice", start, start + 3, "PERSON", snap_to_tokens=True)
     assert TEXT[span.start : span.end] == "Петрова"
-    stored = project.annotation(1, "alice")
+    stored = project.edits.annotation(1, "alice")
     assert stored is not None
     assert [(s.start, s.end, s.label) for s in stored.spans] == [(span.start, span.end, "PERSON")]
 
 
 def test_snapping_trims_spaces_and_punctuation(project: Project) -> None:
     start = TEXT.index(" Kathmandu,")
-    span = project.add_span(
+    span = project.edits.add_span(
         1, "alice", start, start + len(" Kathmandu, "), "GPE", snap_to_tokens=True
     )
     assert TEXT[span.start : span.end] == "Kathmandu"
@@ -42,9 +42,9 @@ def test_snapping_trims_spaces_and_punctuation(project: Project) -> None:
 
 def test_edit_is_visible_to_a_second_connection_at_once(project: Project) -> None:
     start = TEXT.index("Nepal")
-    project.add_span(1, "alice", start, start + 5, "GPE")
+    project.edits.add_span(1, "alice", start, start + 5, "GPE")
     with Project.open(project.path) as other:
-        annotation = other.annotation(1, "alice")
+        annotation = other.edits.annotation(1, "alice")
         assert annotation is not None
         assert [(s.start, s.label) for s in annotation.spans] == [(start, "GPE")]
         assert annotation.status is Status.IN_PROGRESS
@@ -54,10 +54,10 @@ def test_overlapping_entity_is_refused_but_unreliable_passage_may_overlap(
     project: Project,
 ) -> None:
     start = TEXT.index("Kathmandu")
-    project.add_span(1, "alice", start, start + 9, "GPE")
+    project.edits.add_span(1, "alice", start, start + 9, "GPE")
     with pytest.raises(SpanError, match="overlaps the entity GPE"):
-        project.add_span(1, "alice", start + 2, start + 15, "LOC")
-    passage = project.add_span(
+        project.edits.add_span(1, "alice", start + 2, start + 15, "LOC")
+    passage = project.edits.add_span(
         1, "alice", start - 7, start + 16, "unverifiable", layer=Layer.UNRELIABLE, note="no source"
     )
     assert passage.note == "no source"
@@ -65,49 +65,49 @@ def test_overlapping_entity_is_refused_but_unreliable_passage_may_overlap(
 
 def test_span_outside_text_and_unknown_label_are_refused(project: Project) -> None:
     with pytest.raises(SpanError, match="outside the text"):
-        project.add_span(1, "alice", 5, len(TEXT) + 1, "GPE")
+        project.edits.add_span(1, "alice", 5, len(TEXT) + 1, "GPE")
     with pytest.raises(LabelError, match="not a entity label"):
-        project.add_span(1, "alice", 5, 8, "NOT_A_LABEL")
-    assert project.annotation(1, "alice") is None
+        project.edits.add_span(1, "alice", 5, 8, "NOT_A_LABEL")
+    assert project.edits.annotation(1, "alice") is None
 
 
 def test_relabel_move_and_delete_own_span(project: Project) -> None:
     start = TEXT.index("Kathmandu")
-    span = project.add_span(1, "alice", start, start + 9, "LOC")
-    moved = project.update_span(span.id, "alice", label="GPE", end=start + 16)
+    span = project.edits.add_span(1, "alice", start, start + 9, "LOC")
+    moved = project.edits.update_span(span.id, "alice", label="GPE", end=start + 16)
     assert (moved.label, TEXT[moved.start : moved.end]) == ("GPE", "Kathmandu, Nepal")
-    removed = project.delete_span(span.id, "alice")
+    removed = project.edits.delete_span(span.id, "alice")
     assert removed.label == "GPE"
-    annotation = project.annotation(1, "alice")
+    annotation = project.edits.annotation(1, "alice")
     assert annotation is not None and annotation.spans == []
 
 
 def test_colleagues_span_cannot_be_changed(project: Project) -> None:
     start = TEXT.index("Nepal")
-    span = project.add_span(1, "alice", start, start + 5, "GPE")
+    span = project.edits.add_span(1, "alice", start, start + 5, "GPE")
     with pytest.raises(SpanError, match="belongs to alice"):
-        project.delete_span(span.id, "bob")
+        project.edits.delete_span(span.id, "bob")
     with pytest.raises(SpanError, match="belongs to alice"):
-        project.update_span(span.id, "bob", label="LOC")
+        project.edits.update_span(span.id, "bob", label="LOC")
 
 
 def test_renamed_label_is_renamed_on_its_spans(project: Project) -> None:
     start = TEXT.index("Nepal")
-    project.add_span(1, "alice", start, start + 5, "GPE")
+    project.edits.add_span(1, "alice", start, start + 5, "GPE")
     gpe = next(label for label in project.labels(LabelKind.ENTITY) if label.name == "GPE")
     project.update_label(gpe.id, name="COUNTRY", colour="#123456")
-    annotation = project.annotation(1, "alice")
+    annotation = project.edits.annotation(1, "alice")
     assert annotation is not None and annotation.spans[0].label == "COUNTRY"
 
 
 def test_topics_status_and_active_time_are_stored(project: Project) -> None:
-    project.set_topic(1, "alice", "trade", True)
-    project.set_topic(1, "alice", "health", False)
-    project.set_topic(1, "alice", "trade", None)
-    project.set_status(1, "alice", Status.DONE)
-    project.add_active_time(1, "alice", 12.5)
-    project.add_active_time(1, "alice", 7.5)
-    annotation = project.annotation(1, "alice")
+    project.edits.set_topic(1, "alice", "trade", True)
+    project.edits.set_topic(1, "alice", "health", False)
+    project.edits.set_topic(1, "alice", "trade", None)
+    project.edits.set_status(1, "alice", Status.DONE)
+    project.edits.add_active_time(1, "alice", 12.5)
+    project.edits.add_active_time(1, "alice", 7.5)
+    annotation = project.edits.annotation(1, "alice")
     assert annotation is not None
     assert annotation.topics == {"health": False}
     assert annotation.status is Status.DONE
@@ -117,10 +117,10 @@ def test_topics_status_and_active_time_are_stored(project: Project) -> None:
 
 def test_every_edit_is_in_the_edit_log(project: Project) -> None:
     start = TEXT.index("Nepal")
-    span = project.add_span(1, "alice", start, start + 5, "GPE")
-    project.update_span(span.id, "alice", label="LOC")
-    project.set_topic(1, "alice", "trade", True)
-    project.set_status(1, "alice", Status.DONE)
+    span = project.edits.add_span(1, "alice", start, start + 5, "GPE")
+    project.edits.update_span(span.id, "alice", label="LOC")
+    project.edits.set_topic(1, "alice", "trade", True)
+    project.edits.set_status(1, "alice", Status.DONE)
     with project.read() as conn:
         actions = [
             row[0]
@@ -133,11 +133,11 @@ def test_every_edit_is_in_the_edit_log(project: Project) -> None:
 
 def test_restored_span_keeps_label_note_and_creator(project: Project) -> None:
     start = TEXT.index("Kathmandu")
-    span = project.add_span(
+    span = project.edits.add_span(
         1, "alice", start, start + 9, "unverifiable", layer=Layer.UNRELIABLE, note="who said so?"
     )
-    removed = project.delete_span(span.id, "alice")
-    restored = project.restore_span(1, "alice", removed)
+    removed = project.edits.delete_span(span.id, "alice")
+    restored = project.edits.restore_span(1, "alice", removed)
     assert restored.id != span.id
     assert (restored.start, restored.end, restored.label, restored.note, restored.created_by) == (
         span.start,

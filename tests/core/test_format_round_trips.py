@@ -44,7 +44,7 @@ def original(tmp_path: Path) -> Path:
         report = project.import_paths([source])
         assert report.skipped_records == [] and report.relations == 1
         start = TEXT.index("بحسب مصادر")
-        project.add_span(
+        project.edits.add_span(
             1, "alice", start, start + 10, "unverifiable", layer=Layer.UNRELIABLE, note="who?"
         )
     return path
@@ -56,7 +56,7 @@ def content(path: Path) -> dict:
     from annotator.core.relations import relations
 
     with Project.open(path, create=False) as project:
-        annotation = project.annotation(1, "alice")
+        annotation = project.edits.annotation(1, "alice")
         assert annotation is not None
         return {
             "spans": {

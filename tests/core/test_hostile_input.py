@@ -66,8 +66,8 @@ def test_metadata_naming_paths_is_never_written_to(project_path: Path, tmp_path:
     out = tmp_path / "out"
     with Project.open(project_path) as project:
         project.import_paths([source])
-        project.add_span(1, "tester", 0, 5, "GPE")
-        project.add_span(2, "tester", 2, 8, "GPE")
+        project.edits.add_span(1, "tester", 0, 5, "GPE")
+        project.edits.add_span(2, "tester", 2, 8, "GPE")
         for fmt in ("spacy", "prodigy", "doccano"):
             project.export(out / fmt, fmt=fmt, annotator="tester", include_unfinished=True)
     assert victim.read_text(encoding="utf-8") == "keep"

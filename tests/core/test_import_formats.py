@@ -28,7 +28,7 @@ def test_real_prodigy_ner_manual_export(project_path: Path) -> None:
         assert report.spans["entity"] == sum(len(r.get("spans", [])) for r in records)
         first = next(r for r in records if r.get("spans"))
         document = next(d for d in project.documents() if project.text(d.id) == first["text"])
-        annotation = project.annotation(document.id, "fashion")
+        annotation = project.edits.annotation(document.id, "fashion")
         assert annotation is not None and annotation.status is Status.DONE
         span = first["spans"][0]
         assert (annotation.spans[0].start, annotation.spans[0].end, annotation.spans[0].label) == (
@@ -51,7 +51,7 @@ def test_real_prodigy_binary_textcat_reject_means_label_does_not_apply(
         project.import_paths([path], annotator="triage")
         decided = {}
         for document in project.documents():
-            annotation = project.annotation(document.id, "triage")
+            annotation = project.edits.annotation(document.id, "triage")
             assert annotation is not None and annotation.status is Status.DONE
             decided[project.text(document.id)] = annotation.topics["DOCUMENTATION"]
     assert decided == {r["text"]: r["answer"] == "accept" for r in records}
@@ -83,12 +83,12 @@ def test_prodigy_annotators_statuses_and_choice_topics(project_path: Path, tmp_p
     path = write_jsonl(tmp_path / "mixed.jsonl", rows)
     with Project.open(project_path) as project:
         project.import_paths([path], annotator="carol")
-        alice = project.annotation(1, "news-alice")
+        alice = project.edits.annotation(1, "news-alice")
         assert alice is not None and alice.topics == {"diplomacy": True, "trade": False}
         assert [(s.start, s.end) for s in alice.spans] == [(start, start + 5)]
-        bob = project.annotation(1, "news-bob")
+        bob = project.edits.annotation(1, "news-bob")
         assert bob is not None and bob.status is Status.SKIPPED
-        carol = project.annotation(2, "carol")
+        carol = project.edits.annotation(2, "carol")
         assert carol is not None and carol.status is Status.REJECTED
 
 
@@ -113,7 +113,7 @@ def test_doccano_triples_relation_objects_and_cats(project_path: Path, tmp_path:
     path = write_jsonl(tmp_path / "doccano.jsonl", rows)
     with Project.open(project_path) as project:
         project.import_paths([path], annotator="dana")
-        first = project.annotation(1, "dana")
+        first = project.edits.annotation(1, "dana")
         assert first is not None and first.topics == {"diplomacy": True}
         assert [(s.start, s.end, s.label, s.layer) for s in first.spans] == [
             (start, start + 7, "GPE", Layer.ENTITY)
@@ -123,8 +123,8 @@ def test_doccano_triples_relation_objects_and_cats(project_path: Path, tmp_path:
         project.export(out, fmt="doccano", annotator="dana")
         exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         assert (exported[0]["id"], exported[0]["source_site"]) == (7, "example")
-        assert project.annotation(2, "dana").spans[0].label == "GPE"
-        assert project.annotation(3, "dana") is None
+        assert project.edits.annotation(2, "dana").spans[0].label == "GPE"
+        assert project.edits.annotation(3, "dana") is None
         assert project.document_count() == 3
 
 
@@ -247,7 +247,7 @@ def test_spacy_docbin_import(project_path: Path, tmp_path: Path) -> None:
     DocBin(docs=[doc]).to_disk(tmp_path / "train.spacy")
     with Project.open(project_path) as project:
         project.import_paths([tmp_path / "train.spacy"], annotator="eve")
-        annotation = project.annotation(1, "eve")
+        annotation = project.edits.annotation(1, "eve")
         assert annotation is not None
         assert annotation.topics == {"trade": True, "health": False}
         assert [(s.label, s.layer) for s in annotation.spans] == [

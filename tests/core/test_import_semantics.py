@@ -255,7 +255,7 @@ def test_reimporting_a_file_changes_nothing_and_edited_sets_are_kept(
         updated = project.import_paths([jsonl(tmp_path / "y.jsonl", [changed])])
         assert updated.sets_updated == 1
         start = TEXT.index("Kathmandu")
-        project.add_span(1, "tester", start, start + 9, "GPE")
+        project.edits.add_span(1, "tester", start, start + 9, "GPE")
         kept = project.import_paths([path])
         assert len(kept.kept_versions) == 1
         assert "edited in this project" in kept.kept_versions[0].reason
@@ -272,7 +272,7 @@ def test_export_with_unfinished_writes_unannotated_documents_as_text(
     (tmp_path / "b.txt").write_text("Second article about India.", encoding="utf-8")
     with Project.open(project_path) as project:
         project.import_paths([tmp_path / "a.txt", tmp_path / "b.txt"])
-        project.add_span(1, "alice", 21, 26, "GPE")
+        project.edits.add_span(1, "alice", 21, 26, "GPE")
         report = project.export(tmp_path / "out.jsonl", fmt="doccano", include_unfinished=True)
         assert (report.annotator, report.documents, report.unannotated) == ("alice", 2, 1)
         assert report.chosen_because is not None and "only annotator" in report.chosen_because
@@ -293,7 +293,7 @@ def test_a_pretty_printed_object_is_refused_as_jsonl_with_a_hint_and_read_as_jso
             project.import_paths([tmp_path / "one.jsonl"])
         report = project.import_paths([tmp_path / "one.json"])
         assert report.spans["entity"] == 1
-        annotation = project.annotation(1, "tester")
+        annotation = project.edits.annotation(1, "tester")
         assert annotation is not None and annotation.status is Status.DONE
         assert [s.layer for s in annotation.spans] == [Layer.ENTITY]
 
@@ -412,7 +412,7 @@ def test_a_topic_choice_shown_with_several_spans_is_topics_not_links(
     }
     with Project.open(project_path) as project:
         report = project.import_paths([jsonl(tmp_path / "c.jsonl", [record])], annotator="ann")
-        annotation = project.annotation(1, "ann")
+        annotation = project.edits.annotation(1, "ann")
     assert report.links == 0
     assert annotation is not None
     assert annotation.topics == {"BUSINESS": True, "TECH": True, "SPORT": False}
@@ -442,11 +442,11 @@ def test_reimporting_binary_answers_keeps_edits_and_adds_nothing_twice(
         again = project.import_paths([path], annotator="ann")
         # The file's three answers are combined again, and the result is already there.
         assert (again.sets_unchanged, again.spans["entity"], again.rejected_spans) == (1, 0, 0)
-        kathmandu = next(s for s in project.annotation(1, "ann").spans if s.start == 33)
-        project.delete_span(kathmandu.id, "ann")
+        kathmandu = next(s for s in project.edits.annotation(1, "ann").spans if s.start == 33)
+        project.edits.delete_span(kathmandu.id, "ann")
         edited = project.import_paths([path], annotator="ann")
         assert len(edited.kept_versions) == 1 and edited.spans["entity"] == 0
-        assert [s.start for s in project.annotation(1, "ann").spans if not s.rejected] == [0]
+        assert [s.start for s in project.edits.annotation(1, "ann").spans if not s.rejected] == [0]
 
 
 def test_combined_binary_topics_go_out_as_every_decision(

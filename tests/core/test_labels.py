@@ -70,12 +70,12 @@ def model_name(project: Project) -> str:
 
 
 def test_usage_counts_each_annotators_work_and_the_models_suggestions(project: Project) -> None:
-    alice, bob = (s for s in project.suggestions(1, "ann") if s.label == "PERSON")
-    project.accept_suggestion(alice.id, "ann")
-    project.reject_suggestion(bob.id, "ann")
-    project.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
-    project.add_span(1, "cy", *at("Нина Петрова"), "PERSON")
-    project.set_topic(1, "cy", "trade", True)
+    alice, bob = (s for s in project.edits.suggestions(1, "ann") if s.label == "PERSON")
+    project.edits.accept_suggestion(alice.id, "ann")
+    project.edits.reject_suggestion(bob.id, "ann")
+    project.edits.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
+    project.edits.add_span(1, "cy", *at("Нина Петрова"), "PERSON")
+    project.edits.set_topic(1, "cy", "trade", True)
 
     person = label_usage(project, label_id(project, LabelKind.ENTITY, "PERSON"))
     assert [(u.annotator, u.model, u.spans, u.rejected, u.documents) for u in person.uses] == [
@@ -94,7 +94,7 @@ def test_usage_counts_each_annotators_work_and_the_models_suggestions(project: P
 
 
 def test_a_label_people_used_is_not_deleted_unasked(project: Project) -> None:
-    project.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
+    project.edits.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
     before = snapshot(project.path)
     with pytest.raises(LabelInUse, match="ann: 1 entity in 1 document") as raised:
         delete_label(project, label_id(project, LabelKind.ENTITY, "PERSON"))
@@ -103,10 +103,10 @@ def test_a_label_people_used_is_not_deleted_unasked(project: Project) -> None:
 
 
 def test_a_confirmation_given_for_other_counts_deletes_nothing(project: Project) -> None:
-    project.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
+    project.edits.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
     person = label_id(project, LabelKind.ENTITY, "PERSON")
     asked = label_usage(project, person)
-    project.add_span(1, "cy", *at("Нина Петрова"), "PERSON")
+    project.edits.add_span(1, "cy", *at("Нина Петрова"), "PERSON")
     before = snapshot(project.path)
     with pytest.raises(LabelInUse, match="changed") as raised:
         delete_label(project, person, confirmed=asked)
@@ -117,25 +117,25 @@ def test_a_confirmation_given_for_other_counts_deletes_nothing(project: Project)
 def test_a_confirmed_deletion_takes_every_row_naming_the_label_and_nothing_else(
     project: Project,
 ) -> None:
-    [city] = (s for s in project.suggestions(1, "ann") if s.label == "GPE")
-    project.accept_suggestion(city.id, "ann")
-    project.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
-    project.add_span(1, "ann", *at("Louvre"), "fabricated", layer=Layer.UNRELIABLE)
-    project.set_topic(1, "ann", "trade", True)
+    [city] = (s for s in project.edits.suggestions(1, "ann") if s.label == "GPE")
+    project.edits.accept_suggestion(city.id, "ann")
+    project.edits.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
+    project.edits.add_span(1, "ann", *at("Louvre"), "fabricated", layer=Layer.UNRELIABLE)
+    project.edits.set_topic(1, "ann", "trade", True)
     person = label_id(project, LabelKind.ENTITY, "PERSON")
 
     removed = delete_label(project, person, confirmed=label_usage(project, person))
 
     assert removed.label.name == "PERSON"
     assert "PERSON" not in names(project, LabelKind.ENTITY)
-    kept = project.annotation(1, "ann")
+    kept = project.edits.annotation(1, "ann")
     assert kept is not None
     assert sorted((s.label, s.layer) for s in kept.spans) == [
         ("GPE", Layer.ENTITY),
         ("fabricated", Layer.UNRELIABLE),
     ]
     assert kept.topics == {"trade": True}
-    assert [s.label for s in project.suggestions(1, "cy")] == ["GPE"]
+    assert [s.label for s in project.edits.suggestions(1, "cy")] == ["GPE"]
     conn = sqlite3.connect(project.path)
     try:
         [(details,)] = conn.execute(
@@ -153,15 +153,15 @@ def test_a_label_only_models_suggested_goes_with_its_suggestions(project: Projec
     removed = delete_label(project, label_id(project, LabelKind.ENTITY, "PERSON"))
     assert removed.only_suggestions
     assert removed.describe() == f"{model_name(project)} (model): 2 suggestions in 1 document"
-    assert [s.label for s in project.suggestions(1, "ann")] == ["GPE"]
+    assert [s.label for s in project.edits.suggestions(1, "ann")] == ["GPE"]
 
 
 def test_deleting_a_topic_takes_its_decisions(project: Project) -> None:
-    project.set_topic(1, "ann", "trade", True)
-    project.set_topic(1, "ann", "energy", False)
+    project.edits.set_topic(1, "ann", "trade", True)
+    project.edits.set_topic(1, "ann", "energy", False)
     trade = label_id(project, LabelKind.TOPIC, "trade")
     delete_label(project, trade, confirmed=label_usage(project, trade))
-    assert project.annotation(1, "ann").topics == {"energy": False}
+    assert project.edits.annotation(1, "ann").topics == {"energy": False}
 
 
 def test_deleting_a_relation_end_label_takes_the_relations(
@@ -241,8 +241,8 @@ def test_keys_set_by_hand_stay_with_their_labels(project: Project) -> None:
 
 
 def test_reordering_topics_orders_the_exported_options(project: Project, tmp_path: Path) -> None:
-    project.set_topic(1, "ann", "trade", True)
-    project.set_topic(1, "ann", "diplomacy", False)
+    project.edits.set_topic(1, "ann", "trade", True)
+    project.edits.set_topic(1, "ann", "diplomacy", False)
     topics = [label.id for label in project.labels(LabelKind.TOPIC)]
     reorder_labels(project, LabelKind.TOPIC, topics[::-1])
     assert names(project, LabelKind.TOPIC)[-2:] == ["trade", "diplomacy"]

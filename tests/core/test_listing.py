@@ -32,13 +32,13 @@ def project(project_path: Path, tmp_path: Path) -> Project:
     opened.import_paths([tmp_path / name for name in TEXTS])
     text = opened.text(1)
     start = text.index("Kathmandu")
-    opened.add_span(1, "alice", start, start + 9, "GPE")
-    opened.add_span(1, "alice", 0, 9, "misleading", layer=Layer.UNRELIABLE)
-    opened.set_topic(1, "alice", "elections", True)
-    opened.set_status(1, "alice", Status.DONE)
-    opened.set_topic(2, "alice", "trade", True)
-    opened.set_topic(2, "alice", "economy", True)
-    opened.set_topic(2, "bob", "health", True)
+    opened.edits.add_span(1, "alice", start, start + 9, "GPE")
+    opened.edits.add_span(1, "alice", 0, 9, "misleading", layer=Layer.UNRELIABLE)
+    opened.edits.set_topic(1, "alice", "elections", True)
+    opened.edits.set_status(1, "alice", Status.DONE)
+    opened.edits.set_topic(2, "alice", "trade", True)
+    opened.edits.set_topic(2, "alice", "economy", True)
+    opened.edits.set_topic(2, "bob", "health", True)
     yield opened
     opened.close()
 
@@ -145,8 +145,8 @@ def test_edits_and_background_indexing_do_not_lock_each_other_out(
         for document_id in range(1, 60):
             text = project.text(document_id)
             start = text.index("Nepal")
-            project.add_span(document_id, "alice", start, start + 5, "GPE")
-            project.set_status(document_id, "alice", Status.DONE)
+            project.edits.add_span(document_id, "alice", start, start + 5, "GPE")
+            project.edits.set_status(document_id, "alice", Status.DONE)
         worker.join()
         assert errors == []
         assert project.status_count("alice", Status.DONE) == 59

@@ -35,12 +35,12 @@ def make(path: Path, folder: Path, texts: list[str], annotator: str) -> Path:
         project.pretag()
         for document in project.documents():
             text = project.text(document.id)
-            suggestions = project.suggestions(document.id, annotator)
+            suggestions = project.edits.suggestions(document.id, annotator)
             if suggestions:
-                project.accept_suggestion(suggestions[0].id, annotator)
+                project.edits.accept_suggestion(suggestions[0].id, annotator)
             if len(suggestions) > 1:
-                project.reject_suggestion(suggestions[1].id, annotator)
-            project.add_span(
+                project.edits.reject_suggestion(suggestions[1].id, annotator)
+            project.edits.add_span(
                 document.id,
                 annotator,
                 0,
@@ -49,8 +49,8 @@ def make(path: Path, folder: Path, texts: list[str], annotator: str) -> Path:
                 layer=Layer.UNRELIABLE,
                 note=f"{annotator}'s note",
             )
-            project.set_topic(document.id, annotator, "diplomacy", annotator == "alice")
-            project.set_status(document.id, annotator, Status.DONE)
+            project.edits.set_topic(document.id, annotator, "diplomacy", annotator == "alice")
+            project.edits.set_status(document.id, annotator, Status.DONE)
     return path
 
 
@@ -61,7 +61,7 @@ def canonical(path: Path) -> dict:
         spans_by_id = {}
         for document in project.documents():
             for annotator in project.annotators():
-                annotation = project.annotation(document.id, annotator.name)
+                annotation = project.edits.annotation(document.id, annotator.name)
                 if annotation is None:
                     continue
                 for span in annotation.spans:
@@ -69,7 +69,7 @@ def canonical(path: Path) -> dict:
         for document in project.documents():
             text = project.text(document.id)
             for annotator in project.annotators():
-                annotation = project.annotation(document.id, annotator.name)
+                annotation = project.edits.annotation(document.id, annotator.name)
                 if annotation is None:
                     continue
                 result[(text, annotator.name)] = (
@@ -141,8 +141,8 @@ def test_my_work_is_never_overwritten(pair: tuple[Path, Path], tmp_path: Path) -
     a, _b = pair
     other = shutil.copy(a, tmp_path / "other.annotator")
     with Project.open(other) as project:
-        project.set_topic(1, "alice", "diplomacy", False)
-        project.set_status(1, "alice", Status.IN_PROGRESS)
+        project.edits.set_topic(1, "alice", "diplomacy", False)
+        project.edits.set_status(1, "alice", Status.IN_PROGRESS)
     before = canonical(a)[(SHARED, "alice")]
     with Project.open(a) as project:
         merge_project(project, other)

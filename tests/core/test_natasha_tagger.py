@@ -278,7 +278,8 @@ def test_pretagging_a_project_stores_natasha_s_offsets(nlp, project_path: Path) 
         text = project.text(1)
         report = project.pretag(nlp=nlp)
         stored = sorted(
-            (s.start, s.end, s.label, text[s.start : s.end]) for s in project.suggestions(1, "bob")
+            (s.start, s.end, s.label, text[s.start : s.end])
+            for s in project.edits.suggestions(1, "bob")
         )
     finally:
         project.close()

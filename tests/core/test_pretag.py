@@ -121,13 +121,13 @@ def test_pipeline_folder_suggestions_match_raw_nlp_pipe(
 def test_rerun_adds_nothing_and_humans_spans_stay(project: Project, trained_pipeline: Path) -> None:
     text = project.text(1)
     start = text.index("delegation")
-    human = project.add_span(1, "alice", start, start + 10, "ORG")
+    human = project.edits.add_span(1, "alice", start, start + 10, "ORG")
     project.pretag(str(trained_pipeline))
     first = suggestion_rows(project)
     again = project.pretag(str(trained_pipeline))
     assert again.spans_added == 0 and again.already_tagged == 2
     assert suggestion_rows(project) == first
-    annotation = project.annotation(1, "alice")
+    annotation = project.edits.annotation(1, "alice")
     assert annotation is not None
     assert [(s.id, s.start, s.end, s.label) for s in annotation.spans] == [
         (human.id, human.start, human.end, "ORG")
@@ -138,17 +138,17 @@ def test_suggestions_can_be_accepted_and_rejected_without_changing_the_model_set
     project: Project, trained_pipeline: Path
 ) -> None:
     project.pretag(str(trained_pipeline))
-    suggestions = project.suggestions(1, "alice")
+    suggestions = project.edits.suggestions(1, "alice")
     assert suggestions, "the trained pipeline should suggest at least one span"
-    accepted = project.accept_suggestion(suggestions[0].id, "alice")
+    accepted = project.edits.accept_suggestion(suggestions[0].id, "alice")
     assert accepted.accepted_suggestion and accepted.created_by.startswith("en_pipeline@")
-    remaining = project.suggestions(1, "alice")
+    remaining = project.edits.suggestions(1, "alice")
     assert suggestions[0].id not in {s.id for s in remaining}
     for suggestion in remaining:
-        project.reject_suggestion(suggestion.id, "alice")
-    assert project.suggestions(1, "alice") == []
-    assert project.suggestions(1, "bob") == suggestions
-    annotation = project.annotation(1, "alice")
+        project.edits.reject_suggestion(suggestion.id, "alice")
+    assert project.edits.suggestions(1, "alice") == []
+    assert project.edits.suggestions(1, "bob") == suggestions
+    annotation = project.edits.annotation(1, "alice")
     assert annotation is not None
     kept = [s for s in annotation.spans if not s.rejected]
     assert [(s.start, s.end, s.label) for s in kept] == [
@@ -198,12 +198,12 @@ def test_a_retrained_model_with_the_same_name_tags_every_document_again(
 def test_unfinished_only_leaves_finished_documents_untagged(
     project: Project, trained_pipeline: Path
 ) -> None:
-    project.set_status(1, "alice", Status.DONE)
+    project.edits.set_status(1, "alice", Status.DONE)
 
     report = project.pretag(str(trained_pipeline), unfinished_only=True)
 
     assert (report.documents, report.finished_left, report.already_tagged) == (1, 1, 0)
     assert "1 finished ones left as they are" in report.summary()
-    assert project.suggestions(1, "bob") == []
+    assert project.edits.suggestions(1, "bob") == []
     later = project.pretag(str(trained_pipeline))
     assert (later.documents, later.already_tagged) == (1, 1)

@@ -99,7 +99,7 @@ def fresh(template: Path, folder: Path, name: str) -> Project:
 
 
 def stored(project: Project) -> tuple[str, list[tuple], list[tuple]]:
-    annotation = project.annotation(1, "alice")
+    annotation = project.edits.annotation(1, "alice")
     spans = annotation.spans if annotation is not None else []
     entities = sorted((s.start, s.end, s.label) for s in spans if s.layer is Layer.ENTITY)
     passages = sorted(
@@ -118,10 +118,10 @@ def test_every_format_round_trips_exactly(template: Path, tmp_path: Path, data, 
         mine.import_paths([source])
         assert mine.text(1) == text
         for start, end, label in entities:
-            mine.add_span(1, "alice", start, end, label)
+            mine.edits.add_span(1, "alice", start, end, label)
         for start, end, reason, note in passages:
-            mine.add_span(1, "alice", start, end, reason, layer=Layer.UNRELIABLE, note=note)
-        mine.set_status(1, "alice", Status.DONE)
+            mine.edits.add_span(1, "alice", start, end, reason, layer=Layer.UNRELIABLE, note=note)
+        mine.edits.set_status(1, "alice", Status.DONE)
         expected = stored(mine)
         out = tmp_path / f"out-{fmt}"
         shutil.rmtree(out, ignore_errors=True)
@@ -145,8 +145,8 @@ def test_snapping_gives_a_trimmed_span_on_token_boundaries(template: Path, text,
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
     with Project.open(template, create=False) as project:
-        whole = project.token_bounds(text)
-        local = project.token_bounds(text, start, end)
+        whole = project.edits.token_bounds(text)
+        local = project.edits.token_bounds(text, start, end)
         inside = [
             (s, e)
             for s, e in zip(whole.starts, whole.ends, strict=True)

@@ -44,15 +44,15 @@ def build_project(path: Path, articles: Path) -> Project:
     ids = [d.id for d in project.documents()]
     for index, substring, label, layer, note in SPANS:
         start = TEXTS[index].index(substring)
-        project.add_span(
+        project.edits.add_span(
             ids[index], "alice", start, start + len(substring), label, layer=layer, note=note
         )
     for index, topics in TOPICS.items():
         for label, applies in topics.items():
-            project.set_topic(ids[index], "alice", label, applies)
+            project.edits.set_topic(ids[index], "alice", label, applies)
     for index, status in STATUSES.items():
-        project.set_status(ids[index], "alice", status)
-    project.set_status(ids[1], "bob", Status.DONE)
+        project.edits.set_status(ids[index], "alice", status)
+    project.edits.set_status(ids[1], "bob", Status.DONE)
     return project
 
 
@@ -61,7 +61,7 @@ def contents(project: Project, annotator: str) -> dict[str, tuple]:
     result = {}
     for document in project.documents():
         text = project.text(document.id)
-        annotation = project.annotation(document.id, annotator)
+        annotation = project.edits.annotation(document.id, annotator)
         if annotation is None:
             continue
         spans = sorted(
@@ -93,7 +93,7 @@ def test_export_then_import_gives_back_texts_and_annotations(tmp_path: Path, fmt
 def test_only_done_work_is_exported_by_default(tmp_path: Path, fmt: str) -> None:
     with build_project(tmp_path / "a.annotator", tmp_path / "articles") as source:
         ids = [d.id for d in source.documents()]
-        source.set_status(ids[3], "alice", Status.REJECTED)
+        source.edits.set_status(ids[3], "alice", Status.REJECTED)
         report = source.export(tmp_path / "out", fmt=fmt, annotator="alice", dev_ratio=0.5)
     assert report.documents == 2
     with Project.open(tmp_path / "b.annotator") as target:

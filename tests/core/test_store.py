@@ -168,7 +168,7 @@ def test_project_at_an_older_schema_is_upgraded_on_open_and_keeps_its_data(
     article.write_text("Nepal and India signed a deal.", encoding="utf-8")
     with Project.open(project_path) as project:
         project.import_paths([article])
-        project.add_span(1, "alice", 0, 5, "GPE")
+        project.edits.add_span(1, "alice", 0, 5, "GPE")
         migrate(project._reader, "0001", downgrade=True)
     conn = sqlite3.connect(project_path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
@@ -177,7 +177,7 @@ def test_project_at_an_older_schema_is_upgraded_on_open_and_keeps_its_data(
         with project.read() as connection:
             version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
             assert version.scalar() == head_revision()
-        annotation = project.annotation(1, "alice")
+        annotation = project.edits.annotation(1, "alice")
         assert annotation is not None and [s.label for s in annotation.spans] == ["GPE"]
         from annotator.core.listing import DocumentFilter, count_documents
 
@@ -256,7 +256,7 @@ def test_full_disk_gives_a_clear_message_and_changes_nothing(
         assert snapshot(project_path) == before
         with pytest.raises(ProjectError, match="disk is full"):
             for start in range(0, 30):
-                project.add_span(
+                project.edits.add_span(
                     1,
                     "alice",
                     start,
@@ -265,9 +265,9 @@ def test_full_disk_gives_a_clear_message_and_changes_nothing(
                     layer=Layer.UNRELIABLE,
                     note="x" * 4000,
                 )
-        saved = project.annotation(1, "alice")
+        saved = project.edits.annotation(1, "alice")
     with Project.open(project_path) as project:
-        assert project.annotation(1, "alice") == saved
+        assert project.edits.annotation(1, "alice") == saved
         assert project.document_count() == 1
 
 

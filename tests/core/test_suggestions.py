@@ -35,8 +35,8 @@ def project(project_path: Path, tmp_path: Path) -> Project:
     opened.import_paths([article])
     # Bob accepts the older model's suggestion, so the newer model does not replace it.
     opened.pretag(nlp=ruler("second", [("GPE", "New York City")]))
-    [older] = opened.suggestions(1, "bob")
-    opened.accept_suggestion(older.id, "bob")
+    [older] = opened.edits.suggestions(1, "bob")
+    opened.edits.accept_suggestion(older.id, "bob")
     opened.pretag(
         nlp=ruler(
             "first",
@@ -54,15 +54,15 @@ def project(project_path: Path, tmp_path: Path) -> Project:
 
 
 def texts(project: Project, annotator: str) -> list[str]:
-    return [TEXT[s.start : s.end] for s in project.suggestions(1, annotator)]
+    return [TEXT[s.start : s.end] for s in project.edits.suggestions(1, annotator)]
 
 
 def test_open_suggestions_leave_out_what_the_annotator_decided(project: Project) -> None:
-    by_text = {TEXT[s.start : s.end]: s for s in project.suggestions(1, "alice")}
-    project.accept_suggestion(by_text["Alice"].id, "alice")
-    project.reject_suggestion(by_text["Bob"].id, "alice")
+    by_text = {TEXT[s.start : s.end]: s for s in project.edits.suggestions(1, "alice")}
+    project.edits.accept_suggestion(by_text["Alice"].id, "alice")
+    project.edits.reject_suggestion(by_text["Bob"].id, "alice")
     start = TEXT.index("York")
-    project.add_span(1, "alice", start, start + len("York City"), "GPE")
+    project.edits.add_span(1, "alice", start, start + len("York City"), "GPE")
 
     assert texts(project, "alice") == ["Нина Петрова", "Louvre"]
     assert texts(project, "carol") == [
@@ -78,7 +78,7 @@ def test_open_suggestions_leave_out_what_the_annotator_decided(project: Project)
 def test_accepting_all_takes_the_longest_of_overlapping_suggestions_in_one_edit(
     project: Project, project_path: Path
 ) -> None:
-    made = project.decide_suggestions(1, "alice", reject=False)
+    made = project.edits.decide_suggestions(1, "alice", reject=False)
 
     assert [TEXT[s.start : s.end] for s in made] == [
         "Нина Петрова",
@@ -96,26 +96,26 @@ def test_accepting_all_takes_the_longest_of_overlapping_suggestions_in_one_edit(
 
 def test_removing_the_decided_spans_opens_the_suggestions_again(project: Project) -> None:
     before = texts(project, "alice")
-    made = project.decide_suggestions(1, "alice", reject=True)
+    made = project.edits.decide_suggestions(1, "alice", reject=True)
     assert texts(project, "alice") == []
-    annotation = project.annotation(1, "alice")
+    annotation = project.edits.annotation(1, "alice")
     assert annotation is not None and all(s.rejected for s in annotation.spans)
 
-    project.remove_spans([s.id for s in made], "alice")
+    project.edits.remove_spans([s.id for s in made], "alice")
 
     assert texts(project, "alice") == before
-    annotation = project.annotation(1, "alice")
+    annotation = project.edits.annotation(1, "alice")
     assert annotation is not None and annotation.spans == []
 
 
 def test_spacy_export_marks_open_suggestions_missing_and_says_how_many(
     project: Project, tmp_path: Path
 ) -> None:
-    by_text = {TEXT[s.start : s.end]: s for s in project.suggestions(1, "alice")}
-    project.accept_suggestion(by_text["Alice"].id, "alice")
-    project.reject_suggestion(by_text["Bob"].id, "alice")
-    project.accept_suggestion(by_text["New York City"].id, "alice")
-    project.set_status(1, "alice", Status.DONE)
+    by_text = {TEXT[s.start : s.end]: s for s in project.edits.suggestions(1, "alice")}
+    project.edits.accept_suggestion(by_text["Alice"].id, "alice")
+    project.edits.reject_suggestion(by_text["Bob"].id, "alice")
+    project.edits.accept_suggestion(by_text["New York City"].id, "alice")
+    project.edits.set_status(1, "alice", Status.DONE)
 
     report = project.export(tmp_path / "out", fmt="spacy", annotator="alice", dev_ratio=0.0)
 
@@ -135,7 +135,7 @@ def test_spacy_export_marks_open_suggestions_missing_and_says_how_many(
 def test_other_formats_name_the_open_suggestions_they_cannot_mark(
     project: Project, tmp_path: Path
 ) -> None:
-    project.set_status(1, "alice", Status.DONE)
+    project.edits.set_status(1, "alice", Status.DONE)
 
     report = project.export(tmp_path / "out.jsonl", fmt="prodigy", annotator="alice")
 
@@ -151,14 +151,14 @@ def test_a_new_model_replaces_only_suggestions_nobody_decided(
     project.import_paths([other])
     fourth = project.pretag(nlp=ruler("fourth", [("PERSON", "Alice"), ("PERSON", "Bob")]))
     assert fourth.replaced == 5  # all of document 1's but New York City, which bob accepted
-    project.set_status(2, "dave", Status.DONE)  # dave finished document 2 with them open
-    by_text = {TEXT[s.start : s.end]: s for s in project.suggestions(1, "alice")}
-    project.reject_suggestion(by_text["Bob"].id, "alice")
+    project.edits.set_status(2, "dave", Status.DONE)  # dave finished document 2 with them open
+    by_text = {TEXT[s.start : s.end]: s for s in project.edits.suggestions(1, "alice")}
+    project.edits.reject_suggestion(by_text["Bob"].id, "alice")
 
     report = project.pretag(nlp=ruler("third", [("FAC", "Louvre")]))
 
     assert report.replaced == 1  # Alice on document 1; Bob there is decided, document 2 done
     assert texts(project, "carol") == ["New York City", "Louvre", "Bob"]
     with Project.open(project_path) as again:
-        second = [again.text(2)[s.start : s.end] for s in again.suggestions(2, "carol")]
+        second = [again.text(2)[s.start : s.end] for s in again.edits.suggestions(2, "carol")]
     assert second == ["Alice", "Bob", "Louvre"]

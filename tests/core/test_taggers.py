@@ -76,7 +76,7 @@ def test_natasha_pretags_a_russian_project_at_exact_offsets(russian_in_english_p
         first = project.documents()[0].id
         found = {
             (project.text(first)[s.start : s.end], s.label)
-            for s in project.suggestions(first, "me")
+            for s in project.edits.suggestions(first, "me")
         }
     assert report.model.startswith("ru_natasha@") and report.documents == 2
     assert ("Владимир Путин", "PERSON") in found

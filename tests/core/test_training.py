@@ -46,8 +46,8 @@ def label_all(project: Project, annotator: str, documents: int) -> None:
         for name, label in names:
             start = text.find(name)
             if start >= 0:
-                project.add_span(document.id, annotator, start, start + len(name), label)
-        project.set_status(document.id, annotator, Status.DONE)
+                project.edits.add_span(document.id, annotator, start, start + len(name), label)
+        project.edits.set_status(document.id, annotator, Status.DONE)
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_pretagging_with_the_latest_model_suggests_what_it_finds(project: Projec
     expected = sum(len(nlp(project.text(d.id)).ents) for d in project.documents())
     assert report.spans_added == expected > 0
     unfinished = project.documents()[35].id
-    assert project.suggestions(unfinished, "alice")
+    assert project.edits.suggestions(unfinished, "alice")
     listed = all_taggers(project)[0]
     assert (listed.name, listed.source, listed.languages) == (model.name, Source.TRAINED, ("en",))
     assert listed.labels == ("GPE", "PERSON")
@@ -96,7 +96,7 @@ def test_pretagging_with_the_latest_model_suggests_what_it_finds(project: Projec
 
 def test_nothing_to_learn_from_is_refused_and_leaves_nothing(project: Project) -> None:
     for document in project.documents()[:5]:
-        project.set_status(document.id, "bob", Status.DONE)
+        project.edits.set_status(document.id, "bob", Status.DONE)
     with pytest.raises(AnnotatorError, match="no entities, topic decisions"):
         train(project, annotator="bob", max_minutes=1)
     assert list(models_folder(project).iterdir()) == []
@@ -128,8 +128,10 @@ def test_a_base_pipeline_is_trained_further_with_new_labels(project: Project) ->
     first = train(project, annotator="alice", max_minutes=2)
     for document in project.documents()[30:]:
         text = project.text(document.id)
-        project.add_span(document.id, "alice", text.index("Monday"), text.index(" to "), "DATE")
-        project.set_status(document.id, "alice", Status.DONE)
+        project.edits.add_span(
+            document.id, "alice", text.index("Monday"), text.index(" to "), "DATE"
+        )
+        project.edits.set_status(document.id, "alice", Status.DONE)
 
     second = train(project, annotator="alice", max_minutes=2, base=str(first.pipeline))
 

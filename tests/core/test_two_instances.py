@@ -21,10 +21,10 @@ def annotate(path: str, name: str, go, pipe: int) -> None:
         for number in range(EDITS):
             document_id = 1 + number % len(lengths)
             start = number // len(lengths)
-            project.add_span(
+            project.edits.add_span(
                 document_id, name, start, start + 3, "misleading", layer=Layer.UNRELIABLE
             )
-            project.set_topic(document_id, name, "economy", number % 2 == 0)
+            project.edits.set_topic(document_id, name, "economy", number % 2 == 0)
             saved += 1
     os.write(pipe, f"{saved}\n".encode())
 
@@ -61,7 +61,9 @@ def test_two_processes_editing_one_project_lose_nothing(tmp_path: Path) -> None:
     with Project.open(path, create=False) as project:
         for name in ("alice", "bob"):
             spans = [
-                s for document_id in (1, 2, 3) for s in project.annotation(document_id, name).spans
+                s
+                for document_id in (1, 2, 3)
+                for s in project.edits.annotation(document_id, name).spans
             ]
             assert len(spans) == EDITS
-            assert project.annotation(3, name).topics == {"economy": (EDITS - 1) % 2 == 0}
+            assert project.edits.annotation(3, name).topics == {"economy": (EDITS - 1) % 2 == 0}

@@ -50,11 +50,11 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
             text = project.text(document.id)
             city = next(c for c in CITIES if c in text)
             start = text.index(city)
-            project.add_span(document.id, "alice", start, start + len(city), "GPE")
+            project.edits.add_span(document.id, "alice", start, start + len(city), "GPE")
             trade = "tariffs" in text
-            project.set_topic(document.id, "alice", "trade", trade)
-            project.set_topic(document.id, "alice", "diplomacy", not trade)
-            project.set_status(document.id, "alice", Status.DONE)
+            project.edits.set_topic(document.id, "alice", "trade", trade)
+            project.edits.set_topic(document.id, "alice", "diplomacy", not trade)
+            project.edits.set_status(document.id, "alice", Status.DONE)
         train(project, annotator="alice", max_minutes=2)
     return path
 
@@ -85,12 +85,14 @@ def test_a_trained_text_classifier_suggests_topics_with_scores_and_accepting_one
     assert set(report.topics) <= {"trade", "diplomacy"} and report.topics
     assert "Topic suggestions" in report.summary()
     open_document = project.documents()[30].id
-    suggested = project.topic_suggestions(open_document, "alice")
+    suggested = project.edits.topic_suggestions(open_document, "alice")
     assert suggested and all(0.5 <= s.score <= 1.0 for s in suggested)
     first = suggested[0]
-    project.set_topic(open_document, "alice", first.label, True)
-    assert first.label not in {s.label for s in project.topic_suggestions(open_document, "alice")}
-    assert project.annotation(open_document, "alice").topics == {first.label: True}
+    project.edits.set_topic(open_document, "alice", first.label, True)
+    assert first.label not in {
+        s.label for s in project.edits.topic_suggestions(open_document, "alice")
+    }
+    assert project.edits.annotation(open_document, "alice").topics == {first.label: True}
 
 
 def test_model_unsure_first_lists_unfinished_documents_from_most_to_least_unsure(

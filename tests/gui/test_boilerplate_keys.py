@@ -56,7 +56,9 @@ def test_suggestions_in_greyed_text_disappear_and_accept_all_skips_them(
     assert "Nepal" not in after and "Mongolia" not in after
     press(qtbot, window, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
     with Project.open(project_file) as project:
-        accepted = [project.text(1)[s.start : s.end] for s in project.annotation(1, "tester").spans]
+        accepted = [
+            project.text(1)[s.start : s.end] for s in project.edits.annotation(1, "tester").spans
+        ]
     assert "Nepal" not in accepted and accepted
 
 

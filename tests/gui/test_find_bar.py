@@ -39,7 +39,7 @@ def test_escape_then_a_label_key_labels_the_match_after_emoji_and_cyrillic(
     assert not window.find_bar.isVisible()
     press(qtbot, window, Qt.Key.Key_3)
     with Project.open(project_file) as project:
-        [span] = project.annotation(1, "tester").spans
+        [span] = project.edits.annotation(1, "tester").spans
         assert project.text(1)[span.start : span.end] == "Mongolia"
 
 

@@ -46,7 +46,7 @@ def test_editing_a_name_cell_renames_the_label_on_its_spans(qtbot, window, proje
     entities.table.item(row_of(entities, "GPE"), NAME).setText("COUNTRY")
     assert dialog.changed()
     with Project.open(project_file) as project:
-        spans = project.annotation(1, "tester").spans
+        spans = project.edits.annotation(1, "tester").spans
     assert [s.label for s in spans] == ["COUNTRY"]
     assert "GPE" not in labels_of(project_file, LabelKind.ENTITY)
 
@@ -187,7 +187,7 @@ def test_delete_key_on_a_used_label_names_the_work_and_cancel_keeps_it(
     assert asked == ["tester: 1 entity in 1 document"]
     assert "GPE" in labels_of(project_file, LabelKind.ENTITY)
     with Project.open(project_file) as project:
-        assert [s.label for s in project.annotation(1, "tester").spans] == ["GPE"]
+        assert [s.label for s in project.edits.annotation(1, "tester").spans] == ["GPE"]
     assert not dialog.changed()
 
 
@@ -208,7 +208,7 @@ def test_confirming_deletes_the_label_and_its_spans_and_the_pane_follows(
     window.edit_schemes()
     assert "GPE" not in labels_of(project_file, LabelKind.ENTITY)
     with Project.open(project_file) as project:
-        assert project.annotation(1, "tester").spans == []
+        assert project.edits.annotation(1, "tester").spans == []
     qtbot.waitUntil(lambda: window.view.spans() == [], timeout=2000)
 
 
@@ -273,7 +273,7 @@ def test_a_moved_label_takes_the_key_of_its_new_place_in_the_workspace(
     window.edit_schemes()
     mark_nepal(qtbot, window, Qt.Key.Key_1)
     with Project.open(project_file) as project:
-        assert [s.label for s in project.annotation(1, "tester").spans] == ["DATE"]
+        assert [s.label for s in project.edits.annotation(1, "tester").spans] == ["DATE"]
 
 
 def test_work_added_while_asking_is_named_in_a_second_question(
@@ -287,7 +287,7 @@ def test_work_added_while_asking_is_named_in_a_second_question(
         asked.append(usage.describe())
         if len(asked) == 1:
             start = project.text(2).index("India")
-            project.add_span(2, "cy", start, start + len("India"), "GPE")
+            project.edits.add_span(2, "cy", start, start + len("India"), "GPE")
         return True
 
     monkeypatch.setattr(label_editor, "confirm_delete", confirm)

@@ -36,7 +36,7 @@ def linked_project(tmp_path: Path) -> Path:
     path = tmp_path / "links.annotator"
     with Project.open(path) as project:
         project.import_paths([source])
-        span = next(s for s in project.annotation(1, "tester").spans if s.label == "ORG")
+        span = next(s for s in project.edits.annotation(1, "tester").spans if s.label == "ORG")
         from annotator.core.relations import set_link
 
         set_link(project, span.id, "tester", "Q18216")
@@ -106,11 +106,11 @@ def test_removing_a_link_keeps_the_entity_and_undo_brings_the_link_back(
     panel.list.setCurrentRow(1)
     panel.delete_button.click()
     with Project.open(linked_project) as project:
-        spans = project.annotation(1, "tester").spans
+        spans = project.edits.annotation(1, "tester").spans
     assert [(s.label, s.kb_id) for s in spans if s.label == "ORG"] == [("ORG", None)]
     links_window.session.undo_stack.undo()
     with Project.open(linked_project) as project:
-        spans = project.annotation(1, "tester").spans
+        spans = project.edits.annotation(1, "tester").spans
     assert [(s.label, s.kb_id) for s in spans if s.label == "ORG"] == [("ORG", "Q18216")]
 
 
@@ -147,7 +147,7 @@ def test_undoing_the_deletion_of_a_linked_span_keeps_its_link_and_attributes(
     editor.delete_selected()
     links_window.session.undo_stack.undo()
     with Project.open(linked_project) as project:
-        [back] = [s for s in project.annotation(1, "tester").spans if s.label == "ORG"]
+        [back] = [s for s in project.edits.annotation(1, "tester").spans if s.label == "ORG"]
     assert (back.kb_id, back.attributes, back.extra) == (
         "Q18216",
         {"Negated": True},

@@ -15,7 +15,7 @@ from annotator.gui.dialogs import ReasonDialog
 
 def stored(path: Path, document_id: int = 1) -> object:
     with Project.open(path) as project:
-        return project.annotation(document_id, "tester")
+        return project.edits.annotation(document_id, "tester")
 
 
 def select(window, substring: str) -> tuple[int, int]:

@@ -117,7 +117,7 @@ def test_label_train_curve_pretag_correct_retrain_from_the_app(
     window.operations.pretag_report.close()
     open_id = window.model.row_data(30).id
     with Project.open(project_file) as project:
-        before = project.suggestions(open_id, "researcher")
+        before = project.edits.suggestions(open_id, "researcher")
     [first_model] = {s.created_by for s in before}
     assert first_model.startswith("en_annotator_loop@")
 
@@ -128,7 +128,7 @@ def test_label_train_curve_pretag_correct_retrain_from_the_app(
     qtbot.keyClick(window.view, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     with Project.open(project_file) as project:
-        corrected = project.annotation(open_id, "researcher")
+        corrected = project.edits.annotation(open_id, "researcher")
     assert corrected.status.value == "done"
     assert {(s.start, s.end) for s in corrected.spans} == {(s.start, s.end) for s in before}
 
@@ -139,7 +139,7 @@ def test_label_train_curve_pretag_correct_retrain_from_the_app(
     qtbot.waitUntil(lambda: window.operations.pretag_report is not None, timeout=60_000)
     later_id = window.model.row_data(35).id
     with Project.open(project_file) as project:
-        after = project.suggestions(later_id, "researcher")
+        after = project.edits.suggestions(later_id, "researcher")
         assert len(list_models(project)) == 2
     [second_model] = {s.created_by for s in after}
     assert second_model.startswith("en_annotator_loop@") and second_model != first_model

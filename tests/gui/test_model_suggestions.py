@@ -49,7 +49,7 @@ def test_topic_suggestions_show_scores_and_keys_accept_or_reject_them(
     with Project.open(project_file) as project:
         project.pretag("latest")
         document = project.documents()[30].id
-        suggested = project.topic_suggestions(document, "alice")
+        suggested = project.edits.topic_suggestions(document, "alice")
     assert suggested
     open_document(qtbot, window, document)
     first = suggested[0]
@@ -72,17 +72,17 @@ def test_topic_suggestions_show_scores_and_keys_accept_or_reject_them(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     with Project.open(project_file) as project:
-        assert project.annotation(document, "alice").topics == {first.label: False}
+        assert project.edits.annotation(document, "alice").topics == {first.label: False}
     window.session.undo_stack.undo()
 
     window.editor.accept_all()
     with Project.open(project_file) as project:
-        decided = project.annotation(document, "alice").topics
+        decided = project.edits.annotation(document, "alice").topics
         assert decided == {s.label: True for s in suggested}
-        assert project.topic_suggestions(document, "alice") == []
+        assert project.edits.topic_suggestions(document, "alice") == []
     window.session.undo_stack.undo()
     with Project.open(project_file) as project:
-        assert project.annotation(document, "alice").topics == {}
+        assert project.edits.annotation(document, "alice").topics == {}
 
 
 def test_model_unsure_first_scores_in_the_background_and_orders_the_list(

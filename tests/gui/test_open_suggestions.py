@@ -16,7 +16,7 @@ from annotator.gui.open_suggestions import SETTING
 
 def stored(path: Path, document_id: int = 1):
     with Project.open(path) as project:
-        return project.annotation(document_id, "tester")
+        return project.edits.annotation(document_id, "tester")
 
 
 def pretagged(window, project_file: Path) -> int:
@@ -64,7 +64,7 @@ def test_done_asks_and_leave_open_keeps_them_undecided(qtbot, window, project_fi
     annotation = stored(project_file)
     assert annotation.status is Status.DONE and annotation.spans == []
     with Project.open(project_file) as project:
-        assert len(project.suggestions(1, "tester")) == count
+        assert len(project.edits.suggestions(1, "tester")) == count
     assert window.editor.document_id == 2
     assert settings.load_settings().get(SETTING) is None
 
@@ -79,8 +79,8 @@ def test_done_with_accept_all_remembered_asks_no_more(qtbot, window, project_fil
     assert settings.load_settings()[SETTING] == "accept"
 
     with Project.open(project_file) as project:
-        project.set_status(1, "tester", Status.IN_PROGRESS)
-        project.remove_spans([s.id for s in annotation.spans], "tester")
+        project.edits.set_status(1, "tester", Status.IN_PROGRESS)
+        project.edits.remove_spans([s.id for s in annotation.spans], "tester")
     window.editor.load(1)
     press_done(qtbot, window)  # no question is shown: a shown one would block here
 

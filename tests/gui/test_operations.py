@@ -98,7 +98,7 @@ def test_pretag_with_the_built_in_tagger_shows_suggestions(
     assert not messages
     assert "tagged 3 documents" in window.operations.pretag_report.text()
     with Project.open(project_file) as project:
-        suggestions = project.suggestions(1, "tester")
+        suggestions = project.edits.suggestions(1, "tester")
     assert {s.label for s in suggestions} >= {"GPE"}
     qtbot.waitUntil(
         lambda: any(s.kind == "suggestion" for s in window.view.spans()),
@@ -133,7 +133,9 @@ def test_pretag_with_a_downloaded_package_file_picked_in_the_dialog(
     assert not messages
     assert "en_cities" in window.operations.pretag_report.text()
     with Project.open(project_file) as project:
-        labels = {s.label for d in project.documents() for s in project.suggestions(d.id, "tester")}
+        labels = {
+            s.label for d in project.documents() for s in project.edits.suggestions(d.id, "tester")
+        }
     assert labels == {"CITY"}
 
 
@@ -161,7 +163,7 @@ def test_export_writes_the_chosen_format_and_never_overwrites_unasked(
     start = window.editor.text.index("Nepal")
     window.view.set_selection_cp(start, start + len("Nepal"))
     qtbot.keyClick(window.view, Qt.Key.Key_3)
-    window.session.project.set_status(1, "tester", Status.DONE)
+    window.session.project.edits.set_status(1, "tester", Status.DONE)
     out = tmp_path / "out.jsonl"
 
     def fill(dialog: ExportDialog) -> None:
@@ -232,7 +234,7 @@ def test_import_dialog_reads_a_table_by_the_chosen_text_column_and_a_conll_file(
     with Project.open(project_file) as project:
         texts = {project.text(d.id): d for d in project.documents()}
         assert texts["Rain closed roads in Pokhara."].meta == {"headline": "Floods"}
-        annotation = project.annotation(texts["Rain in Pokhara"].id, "reader")
+        annotation = project.edits.annotation(texts["Rain in Pokhara"].id, "reader")
         assert annotation is not None
         assert [(s.start, s.end, s.label) for s in annotation.spans] == [(8, 15, "GPE")]
 
@@ -243,7 +245,7 @@ def test_export_dialog_offers_every_format_and_writes_brat(
     start = window.editor.text.index("Nepal")
     window.view.set_selection_cp(start, start + len("Nepal"))
     qtbot.keyClick(window.view, Qt.Key.Key_3)
-    window.session.project.set_status(1, "tester", Status.DONE)
+    window.session.project.edits.set_status(1, "tester", Status.DONE)
     offered = []
 
     def fill(dialog: ExportDialog) -> None:

@@ -33,14 +33,14 @@ def colleagues(project_file: Path) -> Path:
             "bob": [("Nepal", "GPE"), ("Mongolia", "LOC"), ("40%", "PERCENT")],
         }.items():
             for word, label in spans:
-                project.add_span(1, name, *at(word), label)
-            project.set_status(1, name, Status.DONE)
-        project.add_span(
+                project.edits.add_span(1, name, *at(word), label)
+            project.edits.set_status(1, name, Status.DONE)
+        project.edits.add_span(
             1, "bob", *at("trade grew by 40%"), "misleading", layer=Layer.UNRELIABLE, note="base?"
         )
-        project.set_topic(1, "alice", "diplomacy", True)
-        project.set_topic(1, "bob", "diplomacy", False)
-        project.add_span(
+        project.edits.set_topic(1, "alice", "diplomacy", True)
+        project.edits.set_topic(1, "bob", "diplomacy", False)
+        project.edits.add_span(
             2, "alice", *(lambda s: (s, s + 5))(ARTICLES["b.txt"].index("India")), "GPE"
         )
     return project_file
@@ -103,12 +103,12 @@ def test_settling_by_keys_builds_the_gold_set(qtbot, window, colleagues) -> None
     key(qtbot, window, Qt.Key.Key_J)
     key(qtbot, window, Qt.Key.Key_Q)
     with Project.open(colleagues) as project:
-        assert project.annotation(1, GOLD).topics == {"diplomacy": True}
+        assert project.edits.annotation(1, GOLD).topics == {"diplomacy": True}
     key(qtbot, window, Qt.Key.Key_Return)
     rows = gold(colleagues)
     assert ("entity", *at("Nepal"), "GPE", "alice", "tester") in rows
     with Project.open(colleagues) as project:
-        assert project.annotation(1, GOLD).status is Status.DONE
+        assert project.edits.annotation(1, GOLD).status is Status.DONE
 
 
 def test_undo_takes_a_settlement_back(qtbot, window, colleagues) -> None:
@@ -168,13 +168,13 @@ def test_file_merge_brings_a_colleague_in_and_twice_changes_nothing(
     theirs = tmp_path / "dave.annotator"
     with Project.open(theirs) as project:
         project.import_paths([folder / "a.txt"])
-        project.add_span(1, "dave", *at("Nepal"), "GPE")
+        project.edits.add_span(1, "dave", *at("Nepal"), "GPE")
     before = theirs.read_bytes()
     window.operations.merge_file(theirs)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
     assert "0 new documents, 1 matched by text" in shown[0]
     with Project.open(project_file) as project:
-        assert [(s.start, s.label) for s in project.annotation(1, "dave").spans] == [
+        assert [(s.start, s.label) for s in project.edits.annotation(1, "dave").spans] == [
             (at("Nepal")[0], "GPE")
         ]
     window.operations.merge_file(theirs)
@@ -210,7 +210,7 @@ def test_review_dialog_offers_those_who_finished_work_and_keys_go_to_the_pane(
 
     from annotator.gui.review import AnnotatorsDialog
 
-    window.session.project.add_span(2, "tester", 0, 5, "ORG")
+    window.session.project.edits.add_span(2, "tester", 0, 5, "ORG")
 
     def accept_defaults() -> None:
         dialog = QApplication.activeModalWidget()
@@ -234,8 +234,8 @@ def test_review_list_names_the_words_and_each_version_grouped_by_kind(
     qtbot, window, colleagues
 ) -> None:
     with Project.open(colleagues) as project:
-        project.add_span(1, "alice", *at("Beijing", 1), "GPE")
-        project.add_span(1, "bob", *at("in Beijing", 1), "GPE")
+        project.edits.add_span(1, "alice", *at("Beijing", 1), "GPE")
+        project.edits.add_span(1, "bob", *at("in Beijing", 1), "GPE")
     start_review(qtbot, window)
     assert window.review.panel.rows() == [
         ("Different label — 1 open of 1", True),
@@ -350,8 +350,8 @@ def test_every_side_tab_is_in_sight_in_a_1024_pixel_window(qtbot, window, collea
 
 def test_reviewing_three_annotators_names_and_takes_the_third(qtbot, window, colleagues) -> None:
     with Project.open(colleagues) as project:
-        project.add_span(1, "carol", *at("Mongolia"), "ORG")
-        project.add_span(1, "carol", *at("Nepal"), "GPE")
+        project.edits.add_span(1, "carol", *at("Mongolia"), "ORG")
+        project.edits.add_span(1, "carol", *at("Nepal"), "GPE")
     assert window.review.start(["alice", "bob", "carol"])
     qtbot.waitUntil(lambda: not window.review.count_task.thread.isRunning(), timeout=5000)
     rows = [text for text, heading in window.review.panel.rows() if not heading]

@@ -114,8 +114,8 @@ def test_a_label_key_updates_the_open_document_without_reading_it_again(
     qtbot.wait(50)
     assert reads == []
     with Project.open(project_file) as project:
-        fresh = project.annotation(1, "tester")
-        open_now = project.suggestions(1, "tester")
+        fresh = project.edits.annotation(1, "tester")
+        open_now = project.edits.suggestions(1, "tester")
     assert window.editor.annotation.spans == fresh.spans
     assert window.editor.suggestions == open_now
 

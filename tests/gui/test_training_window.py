@@ -96,7 +96,7 @@ def test_training_from_the_menu_keeps_the_window_responsive_and_ends_with_scores
     assert "tagged" in window.operations.pretag_report.text()
     with Project.open(labelled) as project:
         open_document = project.documents()[33].id
-        assert project.suggestions(open_document, "tester")
+        assert project.edits.suggestions(open_document, "tester")
 
 
 def test_cancel_keeps_no_model(qtbot, window, labelled: Path) -> None:

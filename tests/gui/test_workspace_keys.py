@@ -28,7 +28,7 @@ def test_return_in_the_search_box_searches_and_leaves_the_document_open(
 
     assert window.model.rowCount() == 1  # at once, without waiting for the typing pause
     with Project.open(project_file) as project:
-        annotation = project.annotation(opened, "tester")
+        annotation = project.edits.annotation(opened, "tester")
     assert annotation is None or annotation.status is not Status.DONE
     assert window.editor.document_id == opened
 
@@ -54,7 +54,7 @@ def test_ctrl_return_submits_the_unreliable_passage_dialog_from_the_note(qtbot, 
 def test_switching_annotator_offers_the_project_s_annotators(
     qtbot, window, project_file: Path, monkeypatch
 ) -> None:
-    window.session.project.set_status(window.editor.document_id, "bob", Status.DONE)
+    window.session.project.edits.set_status(window.editor.document_id, "bob", Status.DONE)
     offered: list[list[str]] = []
 
     def choose(_parent, _title, _label, items, _current, _editable):
