@@ -1,7 +1,9 @@
 """The document list: filtered, sorted pages of rows, never loading the texts.
 
 Built for 100,000 documents: counts and pages are single SQL queries, per-row figures are
-computed only for the rows of the page asked for (unless the list is sorted by them).
+computed only for the rows of the page asked for (unless the list is sorted by them). The
+queries are ``annotator.core.store.listing``'s; here the filter a user builds becomes the
+store's conditions, and stored rows become :class:`DocumentRow`.
 """
 
 from __future__ import annotations
@@ -13,28 +15,13 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelCallback, ProgressCallback, Reporter
 from annotator.core.records import Status
+from annotator.core.store import listing as store
 from annotator.core.store import search as search_store
-from annotator.core.store.suggestions import open_count_sql
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
-SORT_KEYS = {
-    "order": "d.id",
-    "title": "d.title COLLATE NOCASE",
-    "status": "status",
-    "entities": "entities",
-    "length": "d.length",
-    "unsure": "unsure",
-}
-#: "Model unsure first": the viewer's unfinished documents before the rest, each part from
-#: the most to the least uncertain by the model that last ranked them (see
-#: ``annotator.core.uncertainty``); documents it has not scored come last.
-UNSURE_ORDER = (
-    "coalesce(a.status, 'new') IN ('done', 'skipped', 'rejected'), "
-    "(SELECT u.uncertainty FROM model_uncertainty AS u WHERE u.document_id = d.id "
-    "AND u.annotator_id = {model}) DESC"
-)
+SORT_KEYS = store.SORT_KEYS
 INDEX_CHUNK = 100
 MAX_INDEX_CHUNK = 2_000
 #: How long one indexing transaction may hold the writer (an edit waits at most this).
@@ -66,89 +53,39 @@ class DocumentRow:
     unreliable: int
 
 
-ENTITY_COUNT = (
-    "(SELECT count(*) FROM spans AS s WHERE s.annotation_id = a.id AND s.layer = 'entity' "
-    "AND s.rejected = 0)"
-)
-UNRELIABLE_COUNT = (
-    "(SELECT count(*) FROM spans AS s WHERE s.annotation_id = a.id AND s.layer = 'unreliable')"
-)
-SUGGESTION_COUNT = open_count_sql("a.id", "d.id")
-TOPICS = (
-    "(SELECT group_concat(l.name, ', ') FROM topics AS t JOIN labels AS l ON l.id = t.label_id "
-    "WHERE t.annotation_id = a.id AND t.applies = 1)"
-)
-
-
-def _where(
-    project: Project, flt: DocumentFilter, build_index: bool = True
-) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if flt.document_id is not None:
-        clauses.append("d.id = ?")
-        params.append(flt.document_id)
-    if flt.status is not None:
-        clauses.append("coalesce(a.status, 'new') = ?")
-        params.append(flt.status.value)
-    if flt.entity_label:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM annotations AS x JOIN spans AS s ON s.annotation_id = x.id "
-            "JOIN labels AS l ON l.id = s.label_id JOIN annotators AS xn ON xn.id = x.annotator_id "
-            "WHERE x.document_id = d.id AND s.layer = 'entity' AND s.rejected = 0 AND l.name = ? "
-            "AND (xn.name = ? OR xn.kind = 'model'))"
-        )
-        params += [flt.entity_label, flt.annotator]
-    if flt.topic:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM topics AS t JOIN labels AS l ON l.id = t.label_id "
-            "WHERE t.annotation_id = a.id AND t.applies = 1 AND l.name = ?)"
-        )
-        params.append(flt.topic)
-    if flt.unreliable_only:
-        clauses.append(f"{UNRELIABLE_COUNT} > 0")
-    if flt.min_disagreements:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM review_counts AS rc WHERE rc.document_id = d.id "
-            "AND rc.disagreements >= ?)"
-        )
-        params.append(flt.min_disagreements)
-    if flt.search and flt.search.strip():
-        if build_index:
-            ensure_search_index(project)
-        clause, values = search_store.search_clause(flt.search)
-        clauses.append(clause)
-        params += values
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-# The unique index on content hashes holds every document id: scanning it instead of the
-# table (whose rows hold the texts) reads a few megabytes instead of the whole corpus.
-IDS_ONLY = "INDEXED BY sqlite_autoindex_documents_1"
-
-
-def _base(annotator_id: int, ids_only: bool = False) -> tuple[str, list[Any]]:
-    """Every document, joined with the viewing annotator's annotation when there is one."""
-    return (
-        f"FROM documents AS d {IDS_ONLY if ids_only else ''} LEFT JOIN annotations AS a "
-        "ON a.document_id = d.id AND a.annotator_id = ?",
-        [annotator_id],
+def _conditions(project: Project, flt: DocumentFilter, build_index: bool) -> store.Conditions:
+    """The filter as the store asks it; a search first brings the index up to date unless
+    ``build_index`` is off (then the store scans what the index has not reached)."""
+    search = flt.search if flt.search and flt.search.strip() else None
+    if search and build_index:
+        ensure_search_index(project)
+    return store.Conditions(
+        document_id=flt.document_id,
+        status=flt.status.value if flt.status is not None else None,
+        entity_label=flt.entity_label,
+        topic=flt.topic,
+        unreliable_only=flt.unreliable_only,
+        min_disagreements=flt.min_disagreements,
+        search=search,
     )
 
 
-def _annotator_id(project: Project, name: str) -> int:
-    with project.read() as conn:
-        row = conn.exec_driver_sql("SELECT id FROM annotators WHERE name = ?", (name,)).first()
-    return row[0] if row else -1
+def _order(project: Project, sort: str, descending: bool) -> store.Order:
+    if sort not in SORT_KEYS:
+        raise AnnotatorError(f"Cannot sort documents by '{sort}'.")
+    if sort != "unsure":
+        return store.Order(sort, descending)
+    from annotator.core.uncertainty import RANKED_BY
+
+    model = project.get_setting(RANKED_BY)
+    return store.Order(sort, descending, model if isinstance(model, int) else None)
 
 
 def count_documents(project: Project, flt: DocumentFilter) -> int:
-    where, params = _where(project, flt)
-    base, base_params = _base(_annotator_id(project, flt.annotator))
+    conditions = _conditions(project, flt, build_index=True)
     with project.read() as conn:
-        return conn.exec_driver_sql(
-            f"SELECT count(*) {base}{where}", tuple(base_params + params)
-        ).scalar_one()
+        viewer = store.annotator_id(conn, flt.annotator)
+        return store.count_documents(conn, viewer, conditions)
 
 
 def list_documents(
@@ -160,19 +97,11 @@ def list_documents(
     offset: int = 0,
     limit: int = 200,
 ) -> list[DocumentRow]:
-    if sort not in SORT_KEYS:
-        raise AnnotatorError(f"Cannot sort documents by '{sort}'.")
-    where, params = _where(project, flt)
-    base, base_params = _base(_annotator_id(project, flt.annotator))
-    order = _order(project, sort, SORT_KEYS[sort], descending)
-    sql = (
-        f"SELECT d.id, coalesce(d.title, ''), coalesce(a.status, 'new') AS status, "
-        f"coalesce({ENTITY_COUNT}, 0) AS entities, {SUGGESTION_COUNT}, {TOPICS}, "
-        f"coalesce({UNRELIABLE_COUNT}, 0) {base}{where} "
-        f"ORDER BY {order}, d.id LIMIT ? OFFSET ?"
-    )
+    order = _order(project, sort, descending)
+    conditions = _conditions(project, flt, build_index=True)
     with project.read() as conn:
-        rows = conn.exec_driver_sql(sql, (*base_params, *params, limit, offset)).all()
+        viewer = store.annotator_id(conn, flt.annotator)
+        rows = store.document_page(conn, viewer, conditions, order, offset, limit)
     return [_row(row) for row in rows]
 
 
@@ -191,45 +120,20 @@ def list_document_ids(
     ``build_index`` off, a search reads the index as far as the background indexer has
     come and scans the texts beyond it.
     """
-    if sort not in SORT_KEYS:
-        raise AnnotatorError(f"Cannot sort documents by '{sort}'.")
-    where, params = _where(project, flt, build_index)
-    ids_only = sort not in ("title", "length")
-    base, base_params = _base(_annotator_id(project, flt.annotator), ids_only)
-    expressions = {
-        "status": "coalesce(a.status, 'new')",
-        "entities": f"coalesce({ENTITY_COUNT}, 0)",
-    }
-    order = _order(project, sort, expressions.get(sort, SORT_KEYS[sort]), descending)
-    sql = f"SELECT d.id {base}{where} ORDER BY {order}, d.id"
+    order = _order(project, sort, descending)
+    conditions = _conditions(project, flt, build_index)
     with project.read() as conn:
-        cursor = conn.connection.driver_connection.execute(sql, (*base_params, *params))
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _order(project: Project, sort: str, expression: str, descending: bool) -> str:
-    if sort == "unsure":
-        from annotator.core.uncertainty import RANKED_BY
-
-        model = project.get_setting(RANKED_BY)
-        return UNSURE_ORDER.format(model=model if isinstance(model, int) else -1)
-    return f"{expression} {'DESC' if descending else 'ASC'}"
+        viewer = store.annotator_id(conn, flt.annotator)
+        return store.document_ids(conn, viewer, conditions, order)
 
 
 def document_rows(project: Project, annotator: str, ids: list[int]) -> list[DocumentRow]:
     """The rows of these documents, in the order given."""
     if not ids:
         return []
-    base, base_params = _base(_annotator_id(project, annotator))
-    marks = ",".join("?" * len(ids))
-    sql = (
-        f"SELECT d.id, coalesce(d.title, ''), coalesce(a.status, 'new') AS status, "
-        f"coalesce({ENTITY_COUNT}, 0) AS entities, {SUGGESTION_COUNT}, {TOPICS}, "
-        f"coalesce({UNRELIABLE_COUNT}, 0) {base} WHERE d.id IN ({marks})"
-    )
     with project.read() as conn:
-        rows = {row[0]: _row(row) for row in conn.exec_driver_sql(sql, (*base_params, *ids))}
-    return [rows[i] for i in ids if i in rows]
+        rows = store.rows_by_id(conn, store.annotator_id(conn, annotator), ids)
+    return [_row(rows[i]) for i in ids if i in rows]
 
 
 def _row(row: Any) -> DocumentRow:
