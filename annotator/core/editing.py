@@ -8,33 +8,23 @@ are read, never changed.
 from __future__ import annotations
 
 import bisect
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from annotator.core.errors import LabelError, ProjectError, SpanError
 from annotator.core.records import LAYER_KIND, LabelKind, Layer, Status
 from annotator.core.spans import TokenBounds, check_bounds, snap, token_bounds
+from annotator.core.store import annotations as set_store
+from annotator.core.store import documents as document_store
+from annotator.core.store import labels as label_store
 from annotator.core.store import spans as span_store
 from annotator.core.store import suggestions as suggestion_store
 from annotator.core.store.bulk import now_text
 from annotator.core.store.content import LAYERS, loads
 from annotator.core.store.imports import delete_spans
-from annotator.core.store.models import (
-    Annotation,
-    Annotator,
-    Document,
-    EditLog,
-    Label,
-    Span,
-    Topic,
-    utcnow,
-)
-from annotator.core.store.suggestions import SPAN_COLUMNS
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -83,24 +73,6 @@ class AnnotationInfo:
     topics: dict[str, bool] = field(default_factory=dict)
 
 
-def span_info(span: Span, creator: str) -> SpanInfo:
-    return SpanInfo(
-        id=span.id,
-        layer=Layer(span.layer),
-        start=span.start,
-        end=span.end,
-        label=span.label.name,
-        note=span.note,
-        created_by=creator,
-        origin_span_id=span.origin_span_id,
-        rejected=span.rejected,
-        kb_id=span.kb_id,
-        group=span.span_group,
-        attributes=dict(span.attributes or {}),
-        extra=dict(span.extra or {}),
-    )
-
-
 def span_from_row(row: Any) -> SpanInfo:
     """A span read with :data:`SPAN_COLUMNS`; the layer by dictionary, as calling the enum
     costs more than the rest of the row on an article with thousands of spans."""
@@ -121,123 +93,61 @@ def span_from_row(row: Any) -> SpanInfo:
     )
 
 
-def _annotator_id(conn: Connection, name: str) -> int:
-    """The annotator's id, adding a human annotator of that name on first use."""
-    found = conn.exec_driver_sql("SELECT id FROM annotators WHERE name = ?", (name,)).scalar()
-    if found is not None:
-        return int(found)
+def _person(conn: Connection, name: str) -> int:
+    """The acting annotator's id, added as a person on their first edit."""
     if not name.strip():
         raise ProjectError("An annotator needs a non-empty name.")
-    return int(
-        conn.exec_driver_sql(
-            "INSERT INTO annotators (name, kind) VALUES (?, 'human')", (name,)
-        ).lastrowid
-    )
+    return set_store.ensure_annotator(conn, name)
 
 
-def _annotation_id(conn: Connection, document_id: int, annotator_id: int) -> int:
-    """The annotator's annotation of the document, created (status new) on the first edit."""
-    found = conn.exec_driver_sql(
-        "SELECT id FROM annotations WHERE document_id = ? AND annotator_id = ?",
-        (document_id, annotator_id),
-    ).scalar()
-    if found is not None:
-        return int(found)
-    now = now_text()
-    return int(
-        conn.exec_driver_sql(
-            "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
-            "created_at, updated_at) VALUES (?, ?, 'new', 0, ?, ?)",
-            (document_id, annotator_id, now, now),
-        ).lastrowid
-    )
+def _own_set(conn: Connection, document_id: int, annotator: str) -> tuple[int, int]:
+    """(annotator id, set id) of the annotator on the document, made on their first edit."""
+    if not document_store.exists(conn, document_id):
+        raise ProjectError(f"There is no document with id {document_id}.")
+    who = _person(conn, annotator)
+    return who, set_store.ensure_annotation(conn, document_id, who)
+
+
+def _label_id(conn: Connection, kind: LabelKind, name: str) -> int:
+    found = label_store.label_id(conn, kind.value, name)
+    if found is None:
+        raise LabelError(f"'{name}' is not a {kind.value} label of this project.")
+    return found
+
+
+def _check_no_clash(
+    conn: Connection, annotation_id: int, start: int, end: int, ignore: int | None = None
+) -> None:
+    """A person's entities may not overlap."""
+    clash = span_store.entity_clash(conn, annotation_id, start, end, ignore)
+    if clash is not None:
+        raise SpanError(f"{start}..{end} overlaps the entity {clash[2]} at {clash[0]}..{clash[1]}")
+
+
+def _check_owner(span_id: int, owner: str, annotator: str) -> None:
+    if owner != annotator:
+        raise SpanError(
+            f"Span {span_id} belongs to {owner}, not to {annotator}: "
+            "edit only your own annotations."
+        )
+
+
+def _suggestion_source(conn: Connection, span_id: int) -> tuple[str, int, int, int]:
+    """(layer, start, end, document id) of a model's span; only those can be decided."""
+    source = span_store.suggestion_source(conn, span_id)
+    if source is None:
+        raise SpanError(f"Span {span_id} is not a model suggestion.")
+    return source
 
 
 class Edits:
     """One annotator's edits of a project's documents, as ``project.edits``: the only path by
-    which an annotator's own spans, topics and statuses change."""
+    which an annotator's own spans, topics and statuses change. Every edit is plain SQL in
+    one short transaction, as a key press has to be on screen within a frame even in a
+    40,000-token article."""
 
     def __init__(self, project: Project) -> None:
         self._project = project
-
-    def _annotator(self, session: Session, name: str) -> Annotator:
-        annotator = session.scalar(select(Annotator).where(Annotator.name == name))
-        if annotator is None:
-            annotator = Annotator(name=name, kind="human")
-            session.add(annotator)
-            session.flush()
-        return annotator
-
-    def _annotation(self, session: Session, document_id: int, annotator: Annotator) -> Annotation:
-        """The annotator's annotation of the document, created on the first edit."""
-        annotation = session.scalar(
-            select(Annotation).where(
-                Annotation.document_id == document_id, Annotation.annotator_id == annotator.id
-            )
-        )
-        if annotation is None:
-            if session.get(Document, document_id) is None:
-                raise ProjectError(f"There is no document with id {document_id}.")
-            annotation = Annotation(
-                document_id=document_id, annotator_id=annotator.id, status=Status.NEW.value
-            )
-            session.add(annotation)
-            session.flush()
-        return annotation
-
-    @staticmethod
-    def _touch(annotation: Annotation) -> None:
-        """A first edit moves a new document to in progress; every edit updates the time."""
-        if annotation.status == Status.NEW.value:
-            annotation.status = Status.IN_PROGRESS.value
-        annotation.updated_at = utcnow()
-
-    @staticmethod
-    def _label(session: Session, kind: LabelKind, name: str) -> Label:
-        label = session.scalar(select(Label).where(Label.kind == kind.value, Label.name == name))
-        if label is None:
-            raise LabelError(f"'{name}' is not a {kind.value} label of this project.")
-        return label
-
-    @staticmethod
-    def _log(
-        session: Session, annotator: Annotator, document_id: int | None, action: str, **details: Any
-    ) -> None:
-        session.add(
-            EditLog(
-                annotator_id=annotator.id, document_id=document_id, action=action, details=details
-            )
-        )
-
-    def _own_span(self, session: Session, span_id: int, annotator_name: str) -> Span:
-        span = session.get(Span, span_id)
-        if span is None:
-            raise SpanError(f"There is no span with id {span_id}.")
-        if span.annotation.annotator.name != annotator_name:
-            raise SpanError(
-                f"Span {span_id} belongs to {span.annotation.annotator.name}, "
-                f"not to {annotator_name}: edit only your own annotations."
-            )
-        return span
-
-    @staticmethod
-    def _check_entity_overlap(
-        session: Session, annotation: Annotation, start: int, end: int, ignore: int | None = None
-    ) -> None:
-        for other in session.scalars(
-            select(Span).where(
-                Span.annotation_id == annotation.id,
-                Span.layer == Layer.ENTITY.value,
-                Span.rejected.is_(False),
-                Span.start < end,
-                Span.end > start,
-            )
-        ):
-            if other.id != ignore:
-                raise SpanError(
-                    f"{start}..{end} overlaps the entity {other.label.name} at "
-                    f"{other.start}..{other.end}"
-                )
 
     def token_bounds(self, text: str, start: int = 0, end: int | None = None) -> TokenBounds:
         """Token boundaries in the project's language; see ``spans.token_bounds``."""
@@ -260,82 +170,61 @@ class Edits:
         note: str | None = None,
         snap_to_tokens: bool = False,
     ) -> SpanInfo:
-        """Add an entity or an unreliable passage; entities may not overlap each other.
-
-        Plain SQL in one short transaction, like ``update_span``: a new span has to be on
-        screen within a frame even in a 40,000-token article.
-        """
+        """Add an entity or an unreliable passage; entities may not overlap each other."""
         with self._project.write() as conn:
-            text = conn.exec_driver_sql(
-                "SELECT text FROM documents WHERE id = ?", (document_id,)
-            ).scalar()
+            text = document_store.text(conn, document_id)
             if text is None:
                 raise ProjectError(f"There is no document with id {document_id}.")
             if snap_to_tokens:
                 start, end = snap(text, start, end, self.token_bounds(text, start, end))
             check_bounds(len(text), start, end)
-            kind = LAYER_KIND[layer].value
-            label_id = conn.exec_driver_sql(
-                "SELECT id FROM labels WHERE kind = ? AND name = ?", (kind, label)
-            ).scalar()
-            if label_id is None:
-                raise LabelError(f"'{label}' is not a {kind} label of this project.")
-            who = _annotator_id(conn, annotator)
-            annotation_id = _annotation_id(conn, document_id, who)
+            label_id = _label_id(conn, LAYER_KIND[layer], label)
+            who, annotation_id = _own_set(conn, document_id, annotator)
             if layer is Layer.ENTITY:
-                clash = span_store.entity_clash(conn, annotation_id, start, end)
-                if clash is not None:
-                    raise SpanError(
-                        f"{start}..{end} overlaps the entity {clash[2]} at {clash[0]}..{clash[1]}"
-                    )
+                _check_no_clash(conn, annotation_id, start, end)
             now = now_text()
             # The person now says what they once rejected here: the new span replaces the
             # rejection rather than clashing with it.
-            conn.exec_driver_sql(
-                "DELETE FROM spans WHERE annotation_id = ? AND layer = ? AND span_group = '' "
-                'AND start = ? AND "end" = ? AND label_id = ? AND rejected = 1',
-                (annotation_id, layer.value, start, end, label_id),
-            )
+            span_store.drop_rejection(conn, annotation_id, layer.value, start, end, label_id)
             try:
-                span_id = conn.exec_driver_sql(
-                    'INSERT INTO spans (annotation_id, layer, start, "end", label_id, note, '
-                    "created_by, rejected, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
-                    (annotation_id, layer.value, start, end, label_id, note, who, now),
-                ).lastrowid
+                span_id = span_store.insert(
+                    conn, annotation_id, layer.value, start, end, label_id, who, now, note=note
+                )
             except IntegrityError as exc:
                 raise SpanError(f"There is already a {label} span at {start}..{end}.") from exc
-            span_store.touch(conn, annotation_id, now)
+            set_store.touch(conn, annotation_id, now)
             details = {"span": span_id, "start": start, "end": end, "label": label}
-            span_store.log_edit(
+            set_store.log_edit(
                 conn,
-                now,
-                who,
-                document_id,
                 "add_span",
-                json.dumps({**details, "layer": layer.value}),
+                {**details, "layer": layer.value},
+                annotator_id=who,
+                document_id=document_id,
+                now=now,
             )
         return SpanInfo(span_id, layer, start, end, label, note, annotator, None, False)
 
     def delete_span(self, span_id: int, annotator: str) -> SpanInfo:
         """Remove one of the annotator's spans; returns it so an undo can put it back."""
-        with self._project.transaction() as session:
-            span = self._own_span(session, span_id, annotator)
-            info = span_info(span, session.get(Annotator, span.created_by).name)
-            who = span.annotation.annotator
-            self._touch(span.annotation)
-            self._log(
-                session,
-                who,
-                span.annotation.document_id,
+        with self._project.write() as conn:
+            owner = span_store.owner(conn, span_id)
+            if owner is None:
+                raise SpanError(f"There is no span with id {span_id}.")
+            annotation_id, document_id, name, who = owner
+            _check_owner(span_id, name, annotator)
+            [row] = suggestion_store.spans_by_id(conn, [span_id])
+            info = span_from_row(row)
+            set_store.touch(conn, annotation_id)
+            details = {"span": span_id, "start": info.start, "end": info.end}
+            set_store.log_edit(
+                conn,
                 "delete_span",
-                span=span_id,
-                start=span.start,
-                end=span.end,
-                label=info.label,
-                layer=span.layer,
+                {**details, "label": info.label, "layer": info.layer.value},
+                annotator_id=who,
+                document_id=document_id,
             )
-            session.delete(span)
-            return info
+            delete_spans(conn, [span_id])
+        return info
 
     def update_span(
         self,
@@ -347,98 +236,76 @@ class Edits:
         end: int | None = None,
         note: str | None = None,
     ) -> SpanInfo:
-        """Relabel, move the boundaries of, or re-note one of the annotator's spans.
-
-        Plain SQL in one short transaction: this is the edit an annotator repeats most, and
-        it has to be on screen within a frame.
-        """
+        """Relabel, move the boundaries of, or re-note one of the annotator's spans."""
         with self._project.write() as conn:
-            row = conn.exec_driver_sql(
-                'SELECT s.layer, s.start, s."end", l.name, s.note, a.id, a.document_id, '
-                "n.name, n.id, d.length FROM spans AS s "
-                "JOIN annotations AS a ON a.id = s.annotation_id "
-                "JOIN annotators AS n ON n.id = a.annotator_id "
-                "JOIN labels AS l ON l.id = s.label_id "
-                "JOIN documents AS d ON d.id = a.document_id WHERE s.id = ?",
-                (span_id,),
-            ).first()
+            row = span_store.for_update(conn, span_id)
             if row is None:
                 raise SpanError(f"There is no span with id {span_id}.")
             layer, old_start, old_end, old_label, old_note, annotation_id = row[:6]
             document_id, owner, owner_id, length = row[6:]
-            if owner != annotator:
-                raise SpanError(
-                    f"Span {span_id} belongs to {owner}, not to {annotator}: "
-                    "edit only your own annotations."
-                )
+            _check_owner(span_id, owner, annotator)
             new_start = old_start if start is None else start
             new_end = old_end if end is None else end
             check_bounds(length, new_start, new_end)
             if layer == Layer.ENTITY.value:
-                clash = span_store.entity_clash(conn, annotation_id, new_start, new_end, span_id)
-                if clash is not None:
-                    raise SpanError(
-                        f"{new_start}..{new_end} overlaps the entity {clash[2]} at "
-                        f"{clash[0]}..{clash[1]}"
-                    )
+                _check_no_clash(conn, annotation_id, new_start, new_end, span_id)
             new_label = old_label if label is None else label
-            label_id = conn.exec_driver_sql(
-                "SELECT id FROM labels WHERE kind = ? AND name = ?",
-                (LAYER_KIND[Layer(layer)].value, new_label),
-            ).scalar()
-            if label_id is None:
-                raise LabelError(
-                    f"'{new_label}' is not a {LAYER_KIND[Layer(layer)].value} label of this "
-                    "project."
-                )
+            label_id = _label_id(conn, LAYER_KIND[Layer(layer)], new_label)
             new_note = old_note if note is None else (note or None)
-            conn.exec_driver_sql(
-                'UPDATE spans SET start = ?, "end" = ?, label_id = ?, note = ? WHERE id = ?',
-                (new_start, new_end, label_id, new_note, span_id),
-            )
+            span_store.update(conn, span_id, new_start, new_end, label_id, new_note)
             now = now_text()
-            span_store.touch(conn, annotation_id, now)
+            set_store.touch(conn, annotation_id, now)
             before = {"start": old_start, "end": old_end, "label": old_label, "note": old_note}
-            details = json.dumps({"span": span_id, "before": before})
-            span_store.log_edit(conn, now, owner_id, document_id, "update_span", details)
-            result = conn.exec_driver_sql(
-                f"SELECT {SPAN_COLUMNS} FROM spans AS s JOIN labels AS l ON l.id = s.label_id "
-                "JOIN annotators AS c ON c.id = s.created_by WHERE s.id = ?",
-                (span_id,),
-            ).first()
+            set_store.log_edit(
+                conn,
+                "update_span",
+                {"span": span_id, "before": before},
+                annotator_id=owner_id,
+                document_id=document_id,
+                now=now,
+            )
+            [result] = suggestion_store.spans_by_id(conn, [span_id])
         return span_from_row(result)
 
     def restore_span(self, document_id: int, annotator: str, span: SpanInfo) -> SpanInfo:
         """Put back a deleted span with its provenance (for undo); it gets a new id."""
-        with self._project.transaction() as session:
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
+        with self._project.write() as conn:
+            who, annotation_id = _own_set(conn, document_id, annotator)
             if span.layer is Layer.ENTITY and not span.rejected:
-                self._check_entity_overlap(session, annotation, span.start, span.end)
-            creator = session.scalar(select(Annotator).where(Annotator.name == span.created_by))
+                _check_no_clash(conn, annotation_id, span.start, span.end)
+            creator = set_store.annotator_id(conn, span.created_by) or who
             origin = span.origin_span_id
-            if origin is not None and session.get(Span, origin) is None:
+            if origin is not None and not span_store.exists(conn, origin):
                 origin = None
-            row = Span(
-                annotation_id=annotation.id,
-                layer=span.layer.value,
-                start=span.start,
-                end=span.end,
-                label=self._label(session, LAYER_KIND[span.layer], span.label),
+            now = now_text()
+            new_id = span_store.insert(
+                conn,
+                annotation_id,
+                span.layer.value,
+                span.start,
+                span.end,
+                _label_id(conn, LAYER_KIND[span.layer], span.label),
+                creator,
+                now,
                 note=span.note,
-                created_by=(creator or who).id,
                 origin_span_id=origin,
                 rejected=span.rejected,
                 kb_id=span.kb_id,
-                span_group=span.group,
-                attributes=span.attributes or None,
-                extra=span.extra or None,
+                group=span.group,
+                attributes=span.attributes,
+                extra=span.extra,
             )
-            session.add(row)
-            self._touch(annotation)
-            session.flush()
-            self._log(session, who, document_id, "restore_span", span=row.id, previous=span.id)
-            return span_info(row, (creator or who).name)
+            set_store.touch(conn, annotation_id, now)
+            set_store.log_edit(
+                conn,
+                "restore_span",
+                {"span": new_id, "previous": span.id},
+                annotator_id=who,
+                document_id=document_id,
+                now=now,
+            )
+            [row] = suggestion_store.spans_by_id(conn, [new_id])
+        return span_from_row(row)
 
     def suggestions(self, document_id: int, annotator: str) -> list[SpanInfo]:
         """Model spans on the document this annotator has not decided (see
@@ -457,65 +324,26 @@ class Edits:
         return [TopicSuggestion(label, score) for label, score in rows]
 
     def _decide(self, span_id: int, annotator: str, *, reject: bool) -> SpanInfo:
-        """One suggestion decided: plain SQL in one short transaction, as a label key on a
-        suggestion has to show within a frame."""
+        """One suggestion decided, as a label key on a suggestion does."""
         with self._project.write() as conn:
-            source = span_store.suggestion_source(conn, span_id)
-            if source is None:
-                raise SpanError(f"Span {span_id} is not a model suggestion.")
+            source = _suggestion_source(conn, span_id)
             layer, start, end, document_id = source
-            who = _annotator_id(conn, annotator)
-            annotation_id = _annotation_id(conn, document_id, who)
+            who, annotation_id = _own_set(conn, document_id, annotator)
             if not reject and layer == Layer.ENTITY.value:
-                clash = span_store.entity_clash(conn, annotation_id, start, end)
-                if clash is not None:
-                    raise SpanError(
-                        f"{start}..{end} overlaps the entity {clash[2]} at {clash[0]}..{clash[1]}"
-                    )
+                _check_no_clash(conn, annotation_id, start, end)
             now = now_text()
             [created] = suggestion_store.decide(conn, annotation_id, [span_id], reject, now)
-            span_store.touch(conn, annotation_id, now)
-            action = "reject_suggestion" if reject else "accept_suggestion"
-            details = json.dumps({"suggestion": span_id, "span": created})
-            span_store.log_edit(conn, now, who, document_id, action, details)
+            set_store.touch(conn, annotation_id, now)
+            set_store.log_edit(
+                conn,
+                "reject_suggestion" if reject else "accept_suggestion",
+                {"suggestion": span_id, "span": created},
+                annotator_id=who,
+                document_id=document_id,
+                now=now,
+            )
             [row] = suggestion_store.spans_by_id(conn, [created])
         return span_from_row(row)
-
-    def _copy_suggestions(
-        self,
-        session: Session,
-        who: Annotator,
-        annotation: Annotation,
-        suggestion_ids: list[int],
-        reject: bool,
-    ) -> list[SpanInfo]:
-        """The decisions as spans of the annotator's set, made in one statement and logged
-        as one edit."""
-        conn = session.connection()
-        created = suggestion_store.decide(conn, annotation.id, suggestion_ids, reject, now_text())
-        self._touch(annotation)
-        action = "reject_suggestion" if reject else "accept_suggestion"
-        if len(suggestion_ids) == 1:
-            self._log(
-                session,
-                who,
-                annotation.document_id,
-                action,
-                suggestion=suggestion_ids[0],
-                span=created[0],
-            )
-        else:
-            self._log(
-                session,
-                who,
-                annotation.document_id,
-                action + "s",
-                suggestions=suggestion_ids,
-                spans=created,
-            )
-        session.flush()
-        made = [span_from_row(row) for row in suggestion_store.spans_by_id(conn, created)]
-        return sorted(made, key=lambda s: (s.start, s.end, s.id))
 
     def accept_suggestion(self, span_id: int, annotator: str) -> SpanInfo:
         """Copy a model's span into the annotator's work, remembering which model made it."""
@@ -531,47 +359,64 @@ class Edits:
         """Accept or reject every open suggestion of the document at once: one statement,
         one edit. Accepting takes the longest first (then the earliest) and leaves open a
         suggestion that overlaps one taken before it (two models disagreeing)."""
-        with self._project.transaction() as session:
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
-            session.flush()
-            conn = session.connection()
+        with self._project.write() as conn:
+            who, annotation_id = _own_set(conn, document_id, annotator)
             suggestions = [
                 span_from_row(row)
-                for row in suggestion_store.open_suggestions(conn, document_id, annotation.id)
+                for row in suggestion_store.open_suggestions(conn, document_id, annotation_id)
             ]
             chosen = suggestions if reject else _non_overlapping(suggestions)
             if not chosen:
                 return []
-            return self._copy_suggestions(session, who, annotation, [s.id for s in chosen], reject)
+            ids = [s.id for s in chosen]
+            now = now_text()
+            created = suggestion_store.decide(conn, annotation_id, ids, reject, now)
+            set_store.touch(conn, annotation_id, now)
+            action = "reject_suggestion" if reject else "accept_suggestion"
+            if len(ids) == 1:
+                details: dict[str, Any] = {"suggestion": ids[0], "span": created[0]}
+            else:
+                action, details = action + "s", {"suggestions": ids, "spans": created}
+            set_store.log_edit(
+                conn, action, details, annotator_id=who, document_id=document_id, now=now
+            )
+            made = [span_from_row(row) for row in suggestion_store.spans_by_id(conn, created)]
+        return sorted(made, key=lambda s: (s.start, s.end, s.id))
 
     def decide_topic_suggestions(
         self, document_id: int, annotator: str, *, reject: bool
     ) -> list[str]:
         """Accept (applies) or reject (does not apply) every topic a classifier suggests on
         the document and the annotator has not decided, as one edit; returns those topics."""
-        with self._project.transaction() as session:
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
-            session.flush()
-            decided = suggestion_store.decide_topics(
-                session.connection(), document_id, annotation.id, reject
-            )
+        with self._project.write() as conn:
+            who, annotation_id = _own_set(conn, document_id, annotator)
+            decided = suggestion_store.decide_topics(conn, document_id, annotation_id, reject)
             if decided:
-                self._touch(annotation)
-                self._log(session, who, document_id, "decide_topics", topics=decided, reject=reject)
+                set_store.touch(conn, annotation_id)
+                set_store.log_edit(
+                    conn,
+                    "decide_topics",
+                    {"topics": decided, "reject": reject},
+                    annotator_id=who,
+                    document_id=document_id,
+                )
             return decided
 
     def clear_topics(self, document_id: int, annotator: str, labels: list[str]) -> None:
         """Make several topics undecided again as one edit (undo of deciding them all)."""
         if not labels:
             return
-        with self._project.transaction() as session:
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
-            suggestion_store.clear_topics(session.connection(), annotation.id, labels)
-            self._touch(annotation)
-            self._log(session, who, document_id, "clear_topics", topics=labels)
+        with self._project.write() as conn:
+            who, annotation_id = _own_set(conn, document_id, annotator)
+            suggestion_store.clear_topics(conn, annotation_id, labels)
+            set_store.touch(conn, annotation_id)
+            set_store.log_edit(
+                conn,
+                "clear_topics",
+                {"topics": labels},
+                annotator_id=who,
+                document_id=document_id,
+            )
 
     def remove_spans(self, span_ids: list[int], annotator: str) -> None:
         """Remove several of the annotator's spans as one edit (undo of a decision on many
@@ -590,60 +435,53 @@ class Edits:
                     "edit only your own annotations."
                 )
             now = now_text()
+            who = set_store.annotator_id(conn, annotator)
             for annotation_id, _ in sorted(found.sets):
-                conn.exec_driver_sql(
-                    "UPDATE annotations SET status = CASE WHEN status = 'new' THEN "
-                    "'in_progress' ELSE status END, updated_at = ? WHERE id = ?",
-                    (now, annotation_id),
-                )
-                conn.exec_driver_sql(
-                    "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
-                    "SELECT ?, annotator_id, document_id, 'delete_spans', ? FROM annotations "
-                    "WHERE id = ?",
-                    (now, json.dumps({"spans": span_ids}), annotation_id),
+                set_store.touch(conn, annotation_id, now)
+                set_store.log_edit(
+                    conn,
+                    "delete_spans",
+                    {"spans": span_ids},
+                    annotator_id=who,
+                    document_id=document_store.of_set(conn, annotation_id),
+                    now=now,
                 )
             delete_spans(conn, span_ids)
 
     def set_topic(self, document_id: int, annotator: str, label: str, applies: bool | None) -> None:
         """Say that a topic applies, does not apply, or (None) clear the decision."""
-        with self._project.transaction() as session:
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
-            label_row = self._label(session, LabelKind.TOPIC, label)
-            topic = session.scalar(
-                select(Topic).where(
-                    Topic.annotation_id == annotation.id, Topic.label_id == label_row.id
-                )
+        with self._project.write() as conn:
+            label_id = _label_id(conn, LabelKind.TOPIC, label)
+            who, annotation_id = _own_set(conn, document_id, annotator)
+            set_store.set_topic(conn, annotation_id, label_id, applies)
+            set_store.touch(conn, annotation_id)
+            set_store.log_edit(
+                conn,
+                "set_topic",
+                {"label": label, "applies": applies},
+                annotator_id=who,
+                document_id=document_id,
             )
-            if applies is None:
-                if topic is not None:
-                    session.delete(topic)
-            elif topic is None:
-                session.add(
-                    Topic(annotation_id=annotation.id, label_id=label_row.id, applies=applies)
-                )
-            else:
-                topic.applies = applies
-            self._touch(annotation)
-            self._log(session, who, document_id, "set_topic", label=label, applies=applies)
 
     def set_status(self, document_id: int, annotator: str, status: Status) -> None:
-        with self._project.transaction() as session:
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
-            previous = annotation.status
-            annotation.status = status.value
-            annotation.updated_at = utcnow()
-            self._log(session, who, document_id, "set_status", before=previous, after=status.value)
+        with self._project.write() as conn:
+            who, annotation_id = _own_set(conn, document_id, annotator)
+            previous = set_store.set_status(conn, annotation_id, status.value)
+            set_store.log_edit(
+                conn,
+                "set_status",
+                {"before": previous, "after": status.value},
+                annotator_id=who,
+                document_id=document_id,
+            )
 
     def add_active_time(self, document_id: int, annotator: str, seconds: float) -> None:
         """Add time the annotator actively spent on the document (idle time excluded by caller)."""
         if seconds <= 0:
             return
-        with self._project.transaction() as session:
-            who = self._annotator(session, annotator)
-            annotation = self._annotation(session, document_id, who)
-            annotation.active_seconds += seconds
+        with self._project.write() as conn:
+            _, annotation_id = _own_set(conn, document_id, annotator)
+            set_store.add_active_time(conn, annotation_id, seconds)
 
     def annotation(self, document_id: int, annotator: str) -> AnnotationInfo | None:
         """The annotator's work on the document, or None when they have not touched it.
@@ -652,32 +490,18 @@ class Edits:
         an article may carry thousands of spans.
         """
         with self._project.read() as conn:
-            head = conn.exec_driver_sql(
-                "SELECT a.id, a.status, a.active_seconds FROM annotations AS a "
-                "JOIN annotators AS n ON n.id = a.annotator_id "
-                "WHERE a.document_id = ? AND n.name = ?",
-                (document_id, annotator),
-            ).first()
+            head = set_store.annotation_head(conn, document_id, annotator)
             if head is None:
                 return None
-            spans = conn.exec_driver_sql(
-                f"SELECT {SPAN_COLUMNS} FROM spans AS s JOIN labels AS l ON l.id = s.label_id "
-                "JOIN annotators AS c ON c.id = s.created_by WHERE s.annotation_id = ? "
-                'ORDER BY s.start, s."end"',
-                (head[0],),
-            ).all()
-            topics = conn.exec_driver_sql(
-                "SELECT l.name, t.applies FROM topics AS t JOIN labels AS l ON l.id = t.label_id "
-                "WHERE t.annotation_id = ?",
-                (head[0],),
-            ).all()
+            spans = span_store.of_set(conn, head[0])
+            topics = set_store.topics_of_set(conn, head[0])
         return AnnotationInfo(
             document_id=document_id,
             annotator=annotator,
             status=Status(head[1]),
             active_seconds=head[2],
             spans=[span_from_row(row) for row in spans],
-            topics={name: bool(applies) for name, applies in topics},
+            topics=dict(topics),
         )
 
 

@@ -40,6 +40,7 @@ from annotator.core.records import (
     public,
 )
 from annotator.core.store import imports as store
+from annotator.core.store import labels as label_store
 from annotator.core.store.bulk import ensure_label_id, now_text
 from annotator.core.store.content import StoredContent, annotation_contents, dumps
 
@@ -71,7 +72,7 @@ class ImportState:
     def label_id(self, conn: Connection, kind: LabelKind, name: str) -> int:
         key = (kind.value, name)
         if key not in self.labels:
-            known = store.label_id(conn, kind, name)
+            known = label_store.label_id(conn, kind.value, name)
             if known is None:
                 known = ensure_label_id(conn, kind, name)
                 self.labels_added.setdefault(kind.value, []).append(name)

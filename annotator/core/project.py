@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.backup import backup_folder
 from annotator.core.editing import Edits
@@ -29,12 +28,15 @@ from annotator.core.labels import (
     default_shortcut,
 )
 from annotator.core.records import LabelKind, Status
+from annotator.core.store import annotations as set_store
+from annotator.core.store import documents as document_store
+from annotator.core.store import labels as label_store
+from annotator.core.store import settings as setting_store
 from annotator.core.store.database import (
     check_openable,
     create_project_engine,
     upgrade_schema,
 )
-from annotator.core.store.models import Annotator, Document, EditLog, Label, Setting
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -67,16 +69,9 @@ class DocumentInfo:
     content_hash: str
 
 
-def label_info(label: Label) -> LabelInfo:
-    return LabelInfo(
-        id=label.id,
-        kind=LabelKind(label.kind),
-        name=label.name,
-        colour=label.colour,
-        shortcut=label.shortcut,
-        description=label.description,
-        position=label.position,
-    )
+def label_info(row: tuple[Any, ...]) -> LabelInfo:
+    """A label read as ``store.labels.label_row`` gives it."""
+    return LabelInfo(row[0], LabelKind(row[1]), row[2], row[3], row[4], row[5], row[6])
 
 
 class Project:
@@ -86,8 +81,6 @@ class Project:
         self.path = path
         self._reader = engine
         self._writer = create_project_engine(path, writer=True)
-        self._sessions = sessionmaker(self._writer, expire_on_commit=False)
-        self._readers = sessionmaker(self._reader, expire_on_commit=False)
         self.edits = Edits(self)
 
     @classmethod
@@ -140,20 +133,19 @@ class Project:
     def _initialise(self, language: str) -> None:
         """Give a new project its language and the default label schemes."""
         self._validate_language(language)
-        with self.transaction() as session:
-            session.merge(Setting(key="language", value=language))
-            session.merge(Setting(key="guidelines", value=""))
+        with self.write() as conn:
+            setting_store.put(conn, "language", language)
+            setting_store.put(conn, "guidelines", "")
             for kind, specs in DEFAULT_SCHEMES.items():
                 for position, spec in enumerate(specs):
-                    session.add(
-                        Label(
-                            kind=kind.value,
-                            name=spec.name,
-                            colour=colour_for(position),
-                            shortcut=default_shortcut(kind, position),
-                            description=spec.description,
-                            position=position,
-                        )
+                    label_store.insert_label(
+                        conn,
+                        kind.value,
+                        spec.name,
+                        colour_for(position),
+                        default_shortcut(kind, position),
+                        spec.description,
+                        position,
                     )
 
     @contextmanager
@@ -243,26 +235,17 @@ class Project:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
-
     # Settings ---------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """Read on the reading engine, so it is safe inside any write transaction."""
         with self.read() as conn:
-            row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (key,)).first()
-        if row is None:
-            return default
-        # The column has numeric affinity: SQLite keeps a JSON number as a number, not text.
-        return json.loads(row[0]) if isinstance(row[0], str) else row[0]
+            found, value = setting_store.get(conn, key)
+        return value if found else default
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction() as session:
-            session.merge(Setting(key=key, value=value))
+        with self.write() as conn:
+            setting_store.put(conn, key, value)
 
     @property
     def language(self) -> str:
@@ -306,25 +289,19 @@ class Project:
         name = name.strip()
         if not name:
             raise ProjectError("An annotator needs a non-empty name.")
-        with self.transaction() as session:
-            annotator = annotator_row(session, name, kind=kind, model_version=model_version)
-            return AnnotatorInfo(
-                annotator.id, annotator.name, annotator.kind, annotator.model_version
-            )
+        with self.write() as conn:
+            set_store.ensure_annotator(conn, name, kind=kind, model_version=model_version)
+            return AnnotatorInfo(*set_store.annotator_row(conn, name))
 
     def annotators(self) -> list[AnnotatorInfo]:
-        with self._readers() as session:
-            rows = session.scalars(select(Annotator).order_by(Annotator.name))
-            return [AnnotatorInfo(a.id, a.name, a.kind, a.model_version) for a in rows]
+        with self.read() as conn:
+            return [AnnotatorInfo(*row) for row in set_store.annotators(conn)]
 
     # Labels -----------------------------------------------------------------------------
 
     def labels(self, kind: LabelKind) -> list[LabelInfo]:
-        with self._readers() as session:
-            rows = session.scalars(
-                select(Label).where(Label.kind == kind.value).order_by(Label.position, Label.id)
-            )
-            return [label_info(label) for label in rows]
+        with self.read() as conn:
+            return [label_info(row) for row in label_store.labels_of_kind(conn, kind.value)]
 
     def add_label(
         self,
@@ -338,14 +315,15 @@ class Project:
         name = name.strip()
         if not name:
             raise LabelError("A label needs a non-empty name.")
-        with self.transaction() as session:
-            if session.scalar(select(Label).where(Label.kind == kind.value, Label.name == name)):
+        with self.write() as conn:
+            if label_store.label_id(conn, kind.value, name) is not None:
                 raise LabelError(f"The {kind.value} label '{name}' already exists.")
-            label = new_label(session, kind, name, colour=colour, description=description)
+            label_id = new_label(conn, kind, name, colour=colour, description=description)
             if shortcut is not None:
-                check_shortcut_free(session, shortcut, label.id)
-                label.shortcut = shortcut or None
-            return label_info(label)
+                check_shortcut_free(conn, shortcut, label_id)
+                row = label_store.label_row(conn, label_id)
+                label_store.update_label(conn, label_id, name, row[3], shortcut or None, row[5])
+            return label_info(label_store.label_row(conn, label_id))
 
     def update_label(
         self,
@@ -357,83 +335,60 @@ class Project:
         description: str | None = None,
     ) -> LabelInfo:
         """Rename, recolour or re-key a label; spans refer to it by id, so they follow a rename."""
-        with self.transaction() as session:
-            label = session.get(Label, label_id)
-            if label is None:
+        with self.write() as conn:
+            row = label_store.label_row(conn, label_id)
+            if row is None:
                 raise LabelError(f"There is no label with id {label_id}.")
-            if name is not None and name.strip() != label.name:
-                name = name.strip()
-                clash = session.scalar(
-                    select(Label).where(Label.kind == label.kind, Label.name == name)
-                )
-                if not name or clash is not None:
-                    raise LabelError(f"Cannot rename '{label.name}' to '{name}': name taken.")
-                session.add(
-                    EditLog(action="rename_label", details={"from": label.name, "to": name})
-                )
-                label.name = name
-            if colour is not None:
-                label.colour = colour
+            old = label_info(row)
+            new_name = old.name if name is None else name.strip()
+            if new_name != old.name:
+                clash = label_store.label_id(conn, old.kind.value, new_name)
+                if not new_name or clash is not None:
+                    raise LabelError(f"Cannot rename '{old.name}' to '{new_name}': name taken.")
+                label_store.log(conn, "rename_label", {"from": old.name, "to": new_name})
+            key = old.shortcut
             if shortcut is not None:
-                shortcut = shortcut.strip()
-                check_shortcut_free(session, shortcut, label.id)
-                label.shortcut = shortcut or None
-            if description is not None:
-                label.description = description
+                check_shortcut_free(conn, shortcut.strip(), label_id)
+                key = shortcut.strip() or None
             try:
-                session.flush()
+                label_store.update_label(
+                    conn,
+                    label_id,
+                    new_name,
+                    old.colour if colour is None else colour,
+                    key,
+                    old.description if description is None else description,
+                )
             except IntegrityError as exc:
                 raise LabelError(f"Cannot update label {label_id}: {exc.orig}") from exc
-            return label_info(label)
+            return label_info(label_store.label_row(conn, label_id))
 
     # Documents --------------------------------------------------------------------------
 
     def document_count(self) -> int:
-        with self._readers() as session:
-            return session.scalar(select(func.count(Document.id))) or 0
+        with self.read() as conn:
+            return document_store.count(conn)
 
     def documents(self, *, offset: int = 0, limit: int | None = None) -> list[DocumentInfo]:
         """Documents in import order, without their texts."""
-        query = (
-            select(
-                Document.id,
-                Document.title,
-                Document.source,
-                Document.meta,
-                Document.length,
-                Document.content_hash,
-            )
-            .order_by(Document.id)
-            .offset(offset)
-        )
-        if limit is not None:
-            query = query.limit(limit)
-        with self._readers() as session:
-            return [DocumentInfo(*row) for row in session.execute(query)]
+        with self.read() as conn:
+            return [_document_info(row) for row in document_store.page(conn, offset, limit)]
 
     def document_info(self, document_id: int) -> DocumentInfo:
         with self.read() as conn:
-            row = conn.exec_driver_sql(
-                "SELECT id, title, source, meta, length, content_hash FROM documents WHERE id = ?",
-                (document_id,),
-            ).first()
+            row = document_store.fields(conn, document_id)
         if row is None:
             raise ProjectError(f"There is no document with id {document_id}.")
-        meta = json.loads(row[3]) if isinstance(row[3], str) else (row[3] or {})
-        return DocumentInfo(row[0], row[1], row[2], meta, row[4], row[5])
+        return _document_info(row)
 
     def status_count(self, annotator: str, status: Status) -> int:
         """How many documents the annotator has in a status (cheap: uses an index)."""
         with self.read() as conn:
-            return conn.exec_driver_sql(
-                "SELECT count(*) FROM annotations AS a JOIN annotators AS n "
-                "ON n.id = a.annotator_id WHERE n.name = ? AND a.status = ?",
-                (annotator, status.value),
-            ).scalar_one()
+            return set_store.status_count(conn, annotator, status.value)
 
     def text(self, document_id: int) -> str:
-        with self._readers() as session:
-            text = session.scalar(select(Document.text).where(Document.id == document_id))
+        with self.read() as conn:
+            text = document_store.text(conn, document_id)
         if text is None:
             raise ProjectError(f"There is no document with id {document_id}.")
         return text
@@ -448,52 +403,39 @@ def _discard(path: Path, backups: Path | None) -> None:
         shutil.rmtree(backups, ignore_errors=True)
 
 
-def annotator_row(
-    session: Session, name: str, *, kind: str = "human", model_version: str | None = None
-) -> Annotator:
-    """Get or create an annotator inside the caller's transaction."""
-    annotator = session.scalar(select(Annotator).where(Annotator.name == name))
-    if annotator is None:
-        annotator = Annotator(name=name, kind=kind, model_version=model_version)
-        session.add(annotator)
-        session.flush()
-    elif model_version is not None and annotator.model_version != model_version:
-        annotator.model_version = model_version
-    return annotator
+def _document_info(row: tuple[Any, ...]) -> DocumentInfo:
+    meta = json.loads(row[3]) if isinstance(row[3], str) else (row[3] or {})
+    return DocumentInfo(row[0], row[1], row[2], meta, row[4], row[5])
 
 
 def new_label(
-    session: Session,
+    conn: Connection,
     kind: LabelKind,
     name: str,
     *,
     colour: str | None = None,
     description: str = "",
-) -> Label:
+) -> int:
     """Append a label to its scheme with the next colour and a free shortcut, if any."""
-    position = session.scalar(select(func.count(Label.id)).where(Label.kind == kind.value)) or 0
-    taken = set(session.scalars(select(Label.shortcut).where(Label.kind == kind.value)))
+    position = label_store.scheme_size(conn, kind.value)
+    taken = {row[2] for row in label_store.scheme(conn, kind.value)}
     shortcut = default_shortcut(kind, position)
-    label = Label(
-        kind=kind.value,
-        name=name,
-        colour=colour or colour_for(position),
-        shortcut=shortcut if shortcut not in taken else None,
-        description=description,
-        position=position,
+    return label_store.insert_label(
+        conn,
+        kind.value,
+        name,
+        colour or colour_for(position),
+        shortcut if shortcut not in taken else None,
+        description,
+        position,
     )
-    session.add(label)
-    session.flush()
-    return label
 
 
-def check_shortcut_free(session: Session, shortcut: str, label_id: int) -> None:
+def check_shortcut_free(conn: Connection, shortcut: str, label_id: int) -> None:
     """One key, one label: a key shared by two labels would make a keypress ambiguous."""
     wanted = shortcut.replace(" ", "").casefold()
     if not wanted:
         return
-    for other in session.scalars(select(Label).where(Label.shortcut.is_not(None))):
-        if other.id != label_id and other.shortcut.replace(" ", "").casefold() == wanted:
-            raise LabelError(
-                f"The key {shortcut} already belongs to the {other.kind} label '{other.name}'."
-            )
+    for other_id, kind, name, key in label_store.shortcuts(conn):
+        if other_id != label_id and key.replace(" ", "").casefold() == wanted:
+            raise LabelError(f"The key {shortcut} already belongs to the {kind} label '{name}'.")

@@ -5,13 +5,13 @@ from imported files (Prodigy, doccano, brat) and are kept, shown and exported.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import SpanError
 from annotator.core.records import Layer
+from annotator.core.store import annotations as set_store
 from annotator.core.store import relations as store
 
 if TYPE_CHECKING:
@@ -73,9 +73,15 @@ def delete_relation(project: Project, relation: RelationInfo, annotator: str) ->
             )
         row = store.relation_row(conn, relation.id)
         store.delete_relation(conn, relation.id)
-        store.touch_annotation(conn, annotation_id)
+        set_store.touch(conn, annotation_id)
         details = {"relation": relation.id, "label": relation.label}
-        store.log_edit(conn, annotator, document_id, "delete_relation", json.dumps(details))
+        set_store.log_edit(
+            conn,
+            "delete_relation",
+            details,
+            annotator_id=set_store.annotator_id(conn, annotator),
+            document_id=document_id,
+        )
     return RemovedRelation(relation, row)
 
 
@@ -97,9 +103,15 @@ def restore_relation(
         new_id = store.insert_relation(conn, row)
         owner = store.relation_owner(conn, new_id)
         assert owner is not None
-        store.touch_annotation(conn, owner[0])
+        set_store.touch(conn, owner[0])
         details = {"relation": new_id, "previous": removed.info.id}
-        store.log_edit(conn, annotator, owner[2], "restore_relation", json.dumps(details))
+        set_store.log_edit(
+            conn,
+            "restore_relation",
+            details,
+            annotator_id=set_store.annotator_id(conn, annotator),
+            document_id=owner[2],
+        )
     info = removed.info
     return RelationInfo(new_id, info.label, info.head, info.child)
 
@@ -117,9 +129,15 @@ def set_link(project: Project, span_id: int, annotator: str, kb_id: str | None) 
                 "edit only your own annotations."
             )
         store.set_kb_id(conn, span_id, kb_id)
-        store.touch_annotation(conn, annotation_id)
+        set_store.touch(conn, annotation_id)
         details = {"span": span_id, "before": previous, "after": kb_id}
-        store.log_edit(conn, annotator, document_id, "set_link", json.dumps(details))
+        set_store.log_edit(
+            conn,
+            "set_link",
+            details,
+            annotator_id=set_store.annotator_id(conn, annotator),
+            document_id=document_id,
+        )
     return previous
 
 

@@ -210,7 +210,7 @@ class DecideSuggestion(EditCommand):
 
     def apply(self) -> None:
         project = self.session.project
-        decide = project.reject_suggestion if self.reject else project.accept_suggestion
+        decide = project.edits.reject_suggestion if self.reject else project.edits.accept_suggestion
         made = decide(self.suggestion.id, self.annotator)
         if self.label != made.label:
             try:

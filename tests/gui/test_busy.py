@@ -19,7 +19,7 @@ def test_keys_pressed_during_accept_all_are_dropped_not_replayed(
     window.editor.load(1)
     suggested = len(window.editor.suggestions)
     cursors: list[object] = []
-    original = window.session.project.decide_suggestions
+    original = window.session.project.edits.decide_suggestions
 
     def slow_decide(*args, **kwargs):
         cursor = QGuiApplication.overrideCursor()
@@ -31,7 +31,7 @@ def test_keys_pressed_during_accept_all_are_dropped_not_replayed(
             )
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(window.session.project, "decide_suggestions", slow_decide)
+    monkeypatch.setattr(window.session.project.edits, "decide_suggestions", slow_decide)
     press(qtbot, window, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
     qtbot.wait(100)
     assert cursors == [Qt.CursorShape.WaitCursor]

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from annotator.core.records import INTERNAL_PREFIX, LabelKind
+from annotator.core.records import INTERNAL_PREFIX
 from annotator.core.store.bulk import now_text
 from annotator.core.store.content import chunks, loads, marks, raw_rows
 
@@ -45,12 +45,6 @@ TASK_KEY = INTERNAL_PREFIX + "task_key"
 def max_id(conn: Connection, table: str) -> int:
     """The highest id in ``table``: rows above it were written by the running import."""
     return conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
-
-
-def label_id(conn: Connection, kind: LabelKind, name: str) -> int | None:
-    return conn.exec_driver_sql(
-        "SELECT id FROM labels WHERE kind = ? AND name = ?", (kind.value, name)
-    ).scalar()
 
 
 def document_ids(conn: Connection, hashes: Sequence[str]) -> dict[str, int]:

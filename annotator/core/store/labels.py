@@ -31,11 +31,73 @@ _USES = (
 )
 
 
+def label_id(conn: Connection, kind: str, name: str) -> int | None:
+    return conn.exec_driver_sql(
+        "SELECT id FROM labels WHERE kind = ? AND name = ?", (kind, name)
+    ).scalar()
+
+
+_LABEL_FIELDS = "id, kind, name, colour, shortcut, description, position"
+
+
+def labels_of_kind(conn: Connection, kind: str) -> list[tuple[Any, ...]]:
+    """Every label of a scheme as ``label_row`` gives it, in the scheme's order."""
+    return [
+        tuple(row)
+        for row in conn.exec_driver_sql(
+            f"SELECT {_LABEL_FIELDS} FROM labels WHERE kind = ? ORDER BY position, id", (kind,)
+        )
+    ]
+
+
+def scheme_size(conn: Connection, kind: str) -> int:
+    return conn.exec_driver_sql("SELECT count(*) FROM labels WHERE kind = ?", (kind,)).scalar_one()
+
+
+def shortcuts(conn: Connection) -> list[tuple[int, str, str, str]]:
+    """(id, kind, name, shortcut) of every label that has a key."""
+    return [
+        (row[0], row[1], row[2], row[3])
+        for row in conn.exec_driver_sql(
+            "SELECT id, kind, name, shortcut FROM labels WHERE shortcut IS NOT NULL"
+        )
+    ]
+
+
+def insert_label(
+    conn: Connection,
+    kind: str,
+    name: str,
+    colour: str,
+    shortcut: str | None,
+    description: str,
+    position: int,
+) -> int:
+    return conn.exec_driver_sql(
+        "INSERT INTO labels (kind, name, colour, shortcut, description, position) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        (kind, name, colour, shortcut, description, position),
+    ).scalar_one()
+
+
+def update_label(
+    conn: Connection,
+    label_id: int,
+    name: str,
+    colour: str,
+    shortcut: str | None,
+    description: str,
+) -> None:
+    conn.exec_driver_sql(
+        "UPDATE labels SET name = ?, colour = ?, shortcut = ?, description = ? WHERE id = ?",
+        (name, colour, shortcut, description, label_id),
+    )
+
+
 def label_row(conn: Connection, label_id: int) -> tuple[Any, ...] | None:
     """(id, kind, name, colour, shortcut, description, position) of a label, or None."""
     row = conn.exec_driver_sql(
-        "SELECT id, kind, name, colour, shortcut, description, position FROM labels WHERE id = ?",
-        (label_id,),
+        f"SELECT {_LABEL_FIELDS} FROM labels WHERE id = ?", (label_id,)
     ).first()
     return None if row is None else tuple(row)
 

@@ -6,8 +6,6 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from annotator.core.store.bulk import now_text
-
 
 def relation_rows(conn: Connection, document_id: int, annotator: str) -> list[tuple[Any, ...]]:
     """(id, label, head id, layer, start, end, label, child id, layer, start, end, label) of
@@ -71,22 +69,6 @@ def span_owner(conn: Connection, span_id: int) -> tuple[Any, ...] | None:
 
 def set_kb_id(conn: Connection, span_id: int, kb_id: str | None) -> None:
     conn.exec_driver_sql("UPDATE spans SET kb_id = ? WHERE id = ?", (kb_id, span_id))
-
-
-def log_edit(conn: Connection, annotator: str, document_id: int, action: str, details: str) -> None:
-    conn.exec_driver_sql(
-        "INSERT INTO edit_log (at, annotator_id, document_id, action, details) "
-        "SELECT ?, id, ?, ?, ? FROM annotators WHERE name = ?",
-        (now_text(), document_id, action, details, annotator),
-    )
-
-
-def touch_annotation(conn: Connection, annotation_id: int) -> None:
-    conn.exec_driver_sql(
-        "UPDATE annotations SET status = CASE WHEN status = 'new' THEN 'in_progress' "
-        "ELSE status END, updated_at = ? WHERE id = ?",
-        (now_text(), annotation_id),
-    )
 
 
 def rows_touching(conn: Connection, span_id: int) -> list[tuple[Any, ...]]:
