@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 _FIELDS = "id, title, source, meta, length, content_hash"
+#: A LIMIT that never limits: SQLite needs one before OFFSET, and has no LIMIT ALL.
+_NO_LIMIT = 2**63 - 1
 
 
 def exists(conn: Connection, document_id: int) -> bool:
@@ -39,9 +41,8 @@ def fields(conn: Connection, document_id: int) -> tuple[Any, ...] | None:
 
 def page(conn: Connection, offset: int, limit: int | None) -> list[tuple[Any, ...]]:
     """Documents' fields in import order, ``limit`` of them (all when None) after ``offset``."""
-    sql = f"SELECT {_FIELDS} FROM documents ORDER BY id"
-    if limit is None:
-        rows = conn.exec_driver_sql(f"{sql} OFFSET ?", (offset,))
-    else:
-        rows = conn.exec_driver_sql(f"{sql} LIMIT ? OFFSET ?", (limit, offset))
+    rows = conn.exec_driver_sql(
+        f"SELECT {_FIELDS} FROM documents ORDER BY id LIMIT ? OFFSET ?",
+        (_NO_LIMIT if limit is None else limit, offset),
+    )
     return [tuple(row) for row in rows]
