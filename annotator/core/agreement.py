@@ -26,8 +26,10 @@ from annotator.core.agreement_math import (
     overlap_matches,
     pairable_units,
 )
+from annotator.core.agreement_matrix import SUMMARY_ABOVE, summary_dict
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import Layer
+from annotator.core.store import agreement as agreement_store
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -44,6 +46,8 @@ class DocumentWork:
     unreliable: dict[str, list[Span]]
     topics: dict[str, dict[str, bool]]
     tokens: dict[str, list[str]] = field(default_factory=dict)
+    #: Each finisher's unreliable-or-not per character, made once and shared by every pair.
+    marks: dict[str, list[bool]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class PairReport:
     unreliable_char_kappa: float | None = None
     unreliable_overlap: PRF | None = None
     documents: int = 0
+    #: What the token and character kappas rest on: tokens and characters of those documents.
+    tokens: int = 0
+    characters: int = 0
 
 
 @dataclass
@@ -81,12 +88,27 @@ class AgreementReport:
     topic_units: int = 0
     entity_alpha: Alpha = Alpha(None, 0)
     unreliable_alpha: Alpha = Alpha(None, 0)
+    #: Per annotator, the compared documents they finished (shared with at least one other).
+    finished: dict[str, int] = field(default_factory=dict)
+
+    _index: dict[tuple[str, str], PairReport] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def pair(self, first: str, second: str) -> PairReport | None:
-        for pair in self.pairs:
-            if {pair.reference, pair.candidate} == {first, second}:
-                return pair
-        return None
+        """The pair's figures, either way round (a heat map of 42 asks 1,722 times)."""
+        if len(self._index) != 2 * len(self.pairs):
+            self._index.clear()
+            for pair in self.pairs:
+                self._index[(pair.reference, pair.candidate)] = pair
+                self._index[(pair.candidate, pair.reference)] = pair
+        return self._index.get((first, second))
+
+    @property
+    def summarised(self) -> bool:
+        """Too many annotators to list every pair: reports show each one's mean and a heat
+        map instead (``--json`` still has every pair)."""
+        return len(self.annotators) > SUMMARY_ABOVE
 
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-ready data: what ``annotator agreement --json`` prints."""
@@ -97,11 +119,14 @@ class AgreementReport:
             "topic_units": self.topic_units,
             "entities_token_alpha": self.entity_alpha.as_dict(),
             "unreliable_char_alpha": self.unreliable_alpha.as_dict(),
+            "finished": self.finished,
             "pairs": [
                 {
                     "reference": pair.reference,
                     "candidate": pair.candidate,
                     "documents": pair.documents,
+                    "tokens": pair.tokens,
+                    "characters": pair.characters,
                     "entities_exact": {k: prf_dict(v) for k, v in pair.exact.items()},
                     "entities_overlap": {k: prf_dict(v) for k, v in pair.overlap.items()},
                     "entities_token_kappa": pair.token_kappa,
@@ -113,6 +138,7 @@ class AgreementReport:
                 }
                 for pair in self.pairs
             ],
+            "summary": summary_dict(self),
         }
 
 
@@ -166,10 +192,12 @@ def _tokenize(project: Project, work: DocumentWork) -> None:
 
 
 def _char_marks(work: DocumentWork, name: str) -> list[bool]:
-    marks = [False] * len(work.text)
-    for start, end, _label in work.unreliable.get(name, []):
-        for index in range(start, end):
-            marks[index] = True
+    marks = work.marks.get(name)
+    if marks is None:
+        marks = [False] * len(work.text)
+        for start, end, _label in work.unreliable.get(name, []):
+            marks[start:end] = [True] * (end - start)
+        work.marks[name] = marks
     return marks
 
 
@@ -185,12 +213,19 @@ def load_work(
     Given document ids (the reviewer's open document), every annotator who worked on them
     counts whatever the status, as long as at least two did.
     """
+    if document_ids is None:
+        with project.read() as conn:
+            done = agreement_store.finished_by(conn, annotators)
+        wanted = {d: [n for n in annotators if n in names] for d, names in done.items()}
+    else:
+        wanted = {d: list(annotators) for d in document_ids}
     works = []
-    ids = document_ids if document_ids is not None else [d.id for d in project.documents()]
-    for document_id in ids:
+    for document_id, names in wanted.items():
+        if len(names) < 2:
+            continue
         annotations = {
             name: annotation
-            for name in annotators
+            for name in names
             if (annotation := project.edits.annotation(document_id, name)) is not None
             and (document_ids is not None or annotation.status.value == "done")
         }
@@ -232,9 +267,10 @@ def _pair_report(
     pair = PairReport(ref, cand, documents=len(shared))
     pair.exact = _prf_by_label(shared, ref, cand, exact_matches)
     pair.overlap = _prf_by_label(shared, ref, cand, overlap_matches)
-    pair.token_kappa = cohen_kappa(
-        [t for w in shared for t in w.tokens[ref]], [t for w in shared for t in w.tokens[cand]]
-    )
+    first_tokens = [t for w in shared for t in w.tokens[ref]]
+    pair.token_kappa = cohen_kappa(first_tokens, [t for w in shared for t in w.tokens[cand]])
+    pair.tokens = len(first_tokens)
+    pair.characters = sum(len(w.text) for w in shared)
     pair.unreliable_char_kappa = cohen_kappa(
         [c for w in shared for c in _char_marks(w, ref)],
         [c for w in shared for c in _char_marks(w, cand)],
@@ -291,4 +327,5 @@ def agreement(
         topic_units=len(works),
         entity_alpha=_alpha(works, annotators, lambda w, n: w.tokens[n]),
         unreliable_alpha=_alpha(works, annotators, _char_marks),
+        finished={name: sum(name in w.topics for w in works) for name in annotators},
     )
