@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql import text
+from sqlalchemy.sql import false, text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -314,6 +314,21 @@ class ModelUncertainty(Base):
     )
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
     uncertainty: Mapped[float] = mapped_column(Float)
+
+
+class Assignment(Base):
+    """A document given to an annotator to label (see migration 0008 and
+    ``annotator.core.assignment``); ``shared`` rows are the slice everyone labels."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_annotator", "annotator_id", "document_id"),)
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class EditLog(Base):
