@@ -1,7 +1,10 @@
 """The agreement report as one self-contained HTML file: tables and a per-label F1 chart.
 
 No scripts, no external styles or fonts: the file opens offline in any browser and can be
-mailed to a colleague. The chart is inline SVG.
+mailed to a colleague. The chart is inline SVG. With more than ``SUMMARY_ABOVE`` annotators
+the report does not list every pair (42 annotators: 861 sections); it shows each annotator's
+mean agreement with the others and a heat map of every pair per figure instead, each cell
+naming the pair, the figure and the documents it rests on when hovered.
 """
 
 from __future__ import annotations
@@ -11,6 +14,19 @@ from html import escape
 
 from annotator.core.agreement import AgreementReport, PairReport
 from annotator.core.agreement_math import PRF
+from annotator.core.agreement_matrix import (
+    SCALE,
+    AnnotatorSummary,
+    Cell,
+    Figure,
+    PairMatrix,
+    common_prefix,
+    figures,
+    heat_colour,
+    ink_for,
+    pair_matrix,
+    short_number,
+)
 
 Chart = Callable[[PairReport], str]
 
@@ -23,6 +39,26 @@ th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: right;
 th:first-child, td:first-child { text-align: left; }
 thead th { border-bottom: 2px solid #999; }
 .muted { color: #666; } svg text { font: 12px system-ui, sans-serif; fill: #1b1b1b; }
+body.wide { max-width: 84em; }
+table.summary td { white-space: nowrap; }
+table.summary td.heat { text-align: center; }
+.scroll { overflow-x: auto; }
+table.heat { border-collapse: separate; border-spacing: 1px; font-size: 9px; }
+table.heat td, table.heat th { padding: 0; border: 0; }
+table.heat td { width: 24px; min-width: 24px; height: 20px; text-align: center; }
+table.heat td.none { background: #fff; outline: 1px solid #eee; }
+table.heat td.undefined { background: #ddd; color: #555; }
+table.heat td.self { background: #f4f4f4; }
+table.heat th.row { text-align: right; padding-right: 6px; white-space: nowrap; max-width: 14em;
+                    overflow: hidden; text-overflow: ellipsis; position: sticky; left: 0;
+                    background: #fff; font-weight: normal; font-size: 12px; }
+table.heat th.column { vertical-align: bottom; font-weight: normal; font-size: 12px; }
+table.heat th.column span { writing-mode: vertical-rl; transform: rotate(180deg);
+                            white-space: nowrap; max-height: 9em; overflow: hidden;
+                            text-overflow: ellipsis; display: inline-block; }
+.legend { display: inline-block; width: 16em; height: 0.9em; vertical-align: middle;
+          border: 1px solid #ccc; }
+details > summary { cursor: pointer; font-size: 1.2em; font-weight: bold; margin-top: 1.5em; }
 """
 
 
@@ -139,9 +175,167 @@ def _matrix(report: AgreementReport) -> str:
     )
 
 
-def render_html(report: AgreementReport, title: str, chart: Chart = f1_chart) -> str:
+def _summary_table(report: AgreementReport, shown: list[Figure]) -> str:
+    """One row per annotator: their documents and partners, and their mean over the others
+    for each figure (the first also weighted by documents), coloured as in the heat maps;
+    hover a mean for what it rests on."""
+    summaries = [pair_matrix(report, figure).summary() for figure in shown]
+    head = "".join(f"<th>{escape(figure.title)}</th>" for figure in shown)
+    if shown:
+        head = head.replace(
+            "</th>", f"</th><th>{escape(shown[0].title)}, weighted by documents</th>", 1
+        )
+    rows = []
+    for index, name in enumerate(report.annotators):
+        others = len(report.annotators) - 1
+        partners = sum(
+            (pair := report.pair(name, other)) is not None and pair.documents > 0
+            for other in report.annotators
+            if other != name
+        )
+        cells = [_mean_cell(rows_[index]) for rows_ in summaries]
+        if summaries:
+            cells.insert(1, f"<td>{number(summaries[0][index].weighted_mean)}</td>")
+        rows.append(
+            f"<tr><td>{escape(name)}</td><td>{report.finished.get(name, 0):,}</td>"
+            f"<td>{partners} <span class='muted'>of {others}</span></td>{''.join(cells)}</tr>"
+        )
+    return (
+        "<table class='summary'><thead><tr><th>annotator</th><th>documents</th>"
+        f"<th>partners</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _mean_cell(summary: AnnotatorSummary) -> str:
+    if summary.mean is None:
+        reason = "no document shared" if not summary.partners else "undefined for every pair"
+        return f"<td class='heat' title='{escape(summary.annotator)}: {reason}'>–</td>"
+    colour = heat_colour(summary.mean)
+    lowest = summary.lowest
+    hint = (
+        f"{summary.annotator}: mean of {summary.measured} pairs "
+        f"(weighted by documents {number(summary.weighted_mean)})"
+        + (f"; lowest with {lowest.second}: {number(lowest.value)}" if lowest else "")
+    )
+    count = f" <small>({summary.measured})</small>" if summary.measured != summary.partners else ""
+    return (
+        f"<td class='heat' style='background:{colour};color:{ink_for(colour)}' "
+        f"title='{escape(hint)}'>{number(summary.mean)}{count}</td>"
+    )
+
+
+def _cell_title(matrix: PairMatrix, cell: Cell) -> str:
+    pair = f"{cell.first} and {cell.second}"
+    if not cell.shared:
+        return f"{pair}: no document both finished"
+    documents = f"{cell.documents} document{'s' if cell.documents != 1 else ''}"
+    if cell.value is None:
+        return f"{pair}: {matrix.figure.title} undefined over {documents}"
+    return (
+        f"{pair}: {matrix.figure.title} {number(cell.value)} over {documents} "
+        f"({cell.units:,} {matrix.figure.units})"
+    )
+
+
+def heat_map(matrix: PairMatrix) -> str:
+    """The matrix as a table of coloured cells (viridis, dark = low), the figure in each and
+    the pair, figure and documents in its title; empty cells where the two share nothing."""
+    prefix = common_prefix(matrix.annotators)
+    head = "".join(
+        f"<th class='column' title='{escape(name)}'><span>{escape(name[len(prefix) :])}</span></th>"
+        for name in matrix.annotators
+    )
+    rows = []
+    for name, row in zip(matrix.annotators, matrix.rows, strict=True):
+        cells = []
+        for cell in row:
+            if cell is None:
+                cells.append("<td class='self'></td>")
+            elif not cell.shared:
+                cells.append(f"<td class='none' title='{escape(_cell_title(matrix, cell))}'></td>")
+            elif cell.value is None:
+                cells.append(
+                    f"<td class='undefined' title='{escape(_cell_title(matrix, cell))}'>·</td>"
+                )
+            else:
+                colour = heat_colour(cell.value)
+                cells.append(
+                    f"<td style='background:{colour};color:{ink_for(colour)}' "
+                    f"title='{escape(_cell_title(matrix, cell))}'>{short_number(cell.value)}</td>"
+                )
+        rows.append(
+            f"<tr><th class='row' title='{escape(name)}'>{escape(name[len(prefix) :])}</th>"
+            f"{''.join(cells)}</tr>"
+        )
+    gradient = ", ".join(SCALE)
+    shared = sum(cell.shared for cell in matrix.cells())
+    return (
+        f"<p class='muted'>{shared:,} of {len(matrix.cells()):,} pairs finished a document in "
+        "common. Colour: 0 or below <span class='legend' "
+        f"style='background:linear-gradient(to right, {gradient})'></span> 1; empty: no "
+        "document both finished; grey: figure undefined. Hover a cell for the pair, the figure "
+        f"and the documents and {escape(matrix.figure.units)} it rests on."
+        + (f" Names without their common start “{escape(prefix)}”." if prefix else "")
+        + "</p>"
+        f"<div class='scroll'><table class='heat' aria-label='{escape(matrix.figure.title)} "
+        f"for every pair'><thead><tr><th></th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _lowest_pairs(matrix: PairMatrix, count: int = 10) -> str:
+    lowest = matrix.lowest_pairs(count)
+    if not lowest:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(cell.first)} and {escape(cell.second)}</td><td>{number(cell.value)}"
+        f"</td><td>{cell.documents}</td><td>{cell.units:,}</td></tr>"
+        for cell in lowest
+    )
+    return (
+        f"<table><caption>The {len(lowest)} pairs with the lowest {escape(matrix.figure.title)}"
+        f"</caption><thead><tr><th>pair</th><th>value</th><th>documents</th>"
+        f"<th>{escape(matrix.figure.units)}</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _summary(report: AgreementReport, heat_maps: bool) -> str:
+    """Instead of every pair: each annotator's means, then a heat map per figure."""
+    shown = figures(report)
+    matrices = [pair_matrix(report, figure) for figure in shown]
+    pairs = len(report.pairs)
+    shared = sum(pair.documents > 0 for pair in report.pairs)
+    parts = [
+        "<h2>Each annotator's agreement with the others</h2>"
+        f"<p class='muted'>{len(report.annotators)} annotators make {pairs:,} pairs, too many "
+        f"to list: {shared:,} of them finished at least one document in common, "
+        f"{pairs - shared:,} none (no figure: left out of every mean, never counted as 0). "
+        "A mean is over the partners whose figure is defined (their number in brackets where "
+        "fewer than all partners); the weighted mean weighs each pair by the documents both "
+        "finished. Every pair's figures: <code>annotator agreement --json</code>.</p>"
+        + _summary_table(report, shown)
+    ]
+    if matrices:
+        parts.append(_lowest_pairs(matrices[0]))
+    if heat_maps:
+        for index, matrix in enumerate(matrices):
+            title = f"{matrix.figure.title[:1].upper()}{matrix.figure.title[1:]}, every pair"
+            if index == 0:
+                parts.append(f"<h2>{escape(title)}</h2>{heat_map(matrix)}")
+            else:
+                parts.append(
+                    f"<details><summary>{escape(title)}</summary>{heat_map(matrix)}</details>"
+                )
+    return "".join(parts)
+
+
+def render_html(
+    report: AgreementReport, title: str, chart: Chart = f1_chart, *, heat_maps: bool = True
+) -> str:
     """The whole report; ``chart`` draws each pair's F1 chart (inline SVG in the file, an
-    image painted by Qt in the app, whose rich text cannot lay out SVG)."""
+    image painted by Qt in the app, whose rich text cannot lay out SVG). Above
+    ``SUMMARY_ABOVE`` annotators: the summary and, unless ``heat_maps`` is off (the app
+    paints its own), a heat map per figure, instead of every pair."""
     rows = [
         ("entities (tokens)", report.entity_alpha.value, report.entity_alpha.units),
         (
@@ -157,16 +351,31 @@ def render_html(report: AgreementReport, title: str, chart: Chart = f1_chart) ->
         f"<tr><td>{escape(what)}</td><td>{number(value)}</td><td>{units:,}</td></tr>"
         for what, value, units in rows
     )
-    return (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Agreement: {escape(title)}</title><style>{STYLE}</style></head><body>"
-        f"<h1>Inter-annotator agreement</h1><p>{escape(title)} · annotators "
-        f"{escape(', '.join(report.annotators))} · <b>{report.documents}</b> documents compared "
-        "(those at least two annotators marked done)</p>"
-        f"{_matrix(report)}"
+    summarised = report.summarised
+    who = (
+        f"{len(report.annotators)} annotators"
+        if summarised
+        else f"annotators {', '.join(report.annotators)}"
+    )
+    alpha_section = (
         "<h2>Krippendorff's α (nominal, over every unit at least two annotators coded)</h2>"
         "<table><thead><tr><th>units</th><th>α</th><th>count</th></tr></thead>"
         f"<tbody>{alpha}</tbody></table>"
-        + "".join(_pair_section(pair, chart) for pair in report.pairs)
-        + "</body></html>"
+    )
+    if summarised:
+        body = alpha_section + _summary(report, heat_maps)
+    else:
+        body = (
+            _matrix(report)
+            + alpha_section
+            + "".join(_pair_section(pair, chart) for pair in report.pairs)
+        )
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Agreement: {escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body{' class=wide' if summarised and heat_maps else ''}>"
+        f"<h1>Inter-annotator agreement</h1><p>{escape(title)} · {escape(who)} · "
+        f"<b>{report.documents}</b> documents compared "
+        "(those at least two annotators marked done)</p>"
+        f"{body}</body></html>"
     )

@@ -16,6 +16,7 @@ and the app as hex strings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -235,6 +236,24 @@ def summary_dict(report: AgreementReport) -> dict[str, object]:
         }
         for figure in figures(report)
     }
+
+
+def common_prefix(names: Sequence[str]) -> str:
+    """What every name starts with, up to a separator: Prodigy's session names carry their
+    dataset ("ner_news-alex", "ner_news-bea"), which a heat map's labels need not repeat."""
+    if len(names) < 2:
+        return ""
+    first, last = min(names), max(names)  # what these two share, all between them share
+    size = next(
+        (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b),
+        min(len(first), len(last)),
+    )
+    prefix = first[:size]
+    cut = max(prefix.rfind(mark) for mark in "-_.:/@ ") + 1
+    prefix = prefix[:cut]
+    if len(prefix) < 3 or any(len(name) == len(prefix) for name in names):
+        return ""
+    return prefix
 
 
 #: Viridis (perceptually even, colour-blind-safe, readable in grey): low agreement dark.

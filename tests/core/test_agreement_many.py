@@ -17,6 +17,7 @@ from annotator.core.agreement_matrix import (
     ENTITY_F1_EXACT,
     SCALE,
     SUMMARY_ABOVE,
+    common_prefix,
     figures,
     heat_colour,
     ink_for,
@@ -208,3 +209,10 @@ def test_heat_colours_run_from_dark_to_light_with_readable_ink() -> None:
         ".00",
         ".00",
     ]
+
+
+def test_heat_map_labels_drop_only_a_dataset_prefix_every_name_shares() -> None:
+    assert common_prefix(["ner_news-alex", "ner_news-bea", "ner_news-chen"]) == "ner_news-"
+    assert common_prefix(["ner_news-alex", "ner_news-bea", "other-chen"]) == ""
+    assert common_prefix(["annotator01", "annotator02"]) == ""  # no separator: keep names
+    assert common_prefix(["news-a", "news-"]) == ""  # a name would be left empty
