@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator import __version__
+from annotator.cli.assign import register as register_assign
 from annotator.cli.backup import backup_app
 from annotator.cli.desktop import install_desktop_command
 from annotator.cli.output import console, errors, fail, progress_bar, reports_errors
@@ -360,9 +361,10 @@ def stats(
     project: ProjectArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Documents, statuses per annotator, and counts per entity, topic, reliability label and
-    relation type, and knowledge-base links, of people's work; models (taggers) and their
-    open suggestions apart. Reads the file as it is, changing nothing."""
+    """Documents, statuses per annotator, each assigned annotator's assigned, done and
+    remaining documents, and counts per entity, topic, reliability label and relation type,
+    and knowledge-base links, of people's work; models (taggers) and their open suggestions
+    apart. Reads the file as it is, changing nothing."""
     from annotator.core.stats import file_stats
 
     result = file_stats(project.expanduser())
@@ -384,6 +386,13 @@ def stats(
             f"{minutes:.1f} min",
         )
     console.print(table)
+    if result.assignments:
+        table = Table(
+            "annotator", "assigned", "shared", "done", "skipped", "remaining", title="assignments"
+        )
+        for name, figures in result.assignments.items():
+            table.add_row(name, *(f"{value:,}" for value in figures.values()))
+        console.print(table)
     if result.models:
         table = Table(
             Column("model", no_wrap=True),
@@ -522,6 +531,7 @@ def demo(
 
 
 register_training(app)
+register_assign(app)
 
 
 def main() -> None:

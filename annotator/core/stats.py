@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from annotator.core.project import Project
 
 
+#: The figures of one annotator's assignment, in the order the store counts them.
+ASSIGNMENT_FIGURES = ("assigned", "shared", "done", "skipped", "remaining")
+
+
 @dataclass
 class ModelStats:
     """What one model (tagger) left in the project."""
@@ -44,6 +48,9 @@ class ProjectStats:
     unreliable: dict[str, int] = field(default_factory=dict)
     relations: dict[str, int] = field(default_factory=dict)
     links: int = 0
+    #: Per annotator with an assignment (``annotator assign``): assigned, shared (of them in
+    #: the shared slice), done, skipped (or rejected) and remaining (new or in progress).
+    assignments: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def suggestions_open(self) -> int:
@@ -97,4 +104,6 @@ def _stats(conn: sqlite3.Connection) -> ProjectStats:
     stats.topics = dict(queries.topic_labels(conn))
     stats.relations = dict(queries.relation_labels(conn))
     stats.links = queries.link_count(conn)
+    for name, *figures in queries.assignment_progress(conn):
+        stats.assignments[name] = dict(zip(ASSIGNMENT_FIGURES, figures, strict=True))
     return stats

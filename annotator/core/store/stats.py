@@ -101,3 +101,21 @@ def link_count(conn: sqlite3.Connection) -> int:
     return conn.execute(
         f"SELECT count(s.kb_id) FROM spans AS s {_HUMAN_SPAN} WHERE s.rejected = 0"
     ).fetchone()[0]
+
+
+def assignment_progress(conn: sqlite3.Connection) -> list[tuple[str, int, int, int, int, int]]:
+    """(annotator, assigned, in the shared slice, done, skipped or rejected, remaining) per
+    annotator with documents assigned, by name; remaining are new or in progress. None in a
+    file older than assignments."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if "assignments" not in tables:
+        return []
+    return conn.execute(
+        "SELECT n.name, count(*), sum(CASE WHEN q.shared THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN a.status IN ('skipped', 'rejected') THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN coalesce(a.status, 'new') IN ('new', 'in_progress') THEN 1 ELSE 0 END) "
+        "FROM assignments AS q JOIN annotators AS n ON n.id = q.annotator_id "
+        "LEFT JOIN annotations AS a ON a.document_id = q.document_id "
+        "AND a.annotator_id = q.annotator_id GROUP BY n.name ORDER BY n.name"
+    ).fetchall()
