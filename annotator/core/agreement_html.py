@@ -17,10 +17,10 @@ from annotator.core.agreement_math import PRF
 from annotator.core.agreement_matrix import (
     SCALE,
     AnnotatorSummary,
-    Cell,
     Figure,
     PairMatrix,
     common_prefix,
+    describe,
     figures,
     heat_colour,
     ink_for,
@@ -130,7 +130,7 @@ def f1_chart(pair: PairReport, width: int = 560) -> str:
     return "".join(parts)
 
 
-def _pair_section(pair: PairReport, chart: Chart) -> str:
+def pair_section(pair: PairReport, chart: Chart) -> str:
     topics = "".join(
         f"<tr><td>{escape(label)}</td><td>{number(kappa)}</td></tr>"
         for label, kappa in pair.topic_kappa.items()
@@ -224,19 +224,6 @@ def _mean_cell(summary: AnnotatorSummary) -> str:
     )
 
 
-def _cell_title(matrix: PairMatrix, cell: Cell) -> str:
-    pair = f"{cell.first} and {cell.second}"
-    if not cell.shared:
-        return f"{pair}: no document both finished"
-    documents = f"{cell.documents} document{'s' if cell.documents != 1 else ''}"
-    if cell.value is None:
-        return f"{pair}: {matrix.figure.title} undefined over {documents}"
-    return (
-        f"{pair}: {matrix.figure.title} {number(cell.value)} over {documents} "
-        f"({cell.units:,} {matrix.figure.units})"
-    )
-
-
 def heat_map(matrix: PairMatrix) -> str:
     """The matrix as a table of coloured cells (viridis, dark = low), the figure in each and
     the pair, figure and documents in its title; empty cells where the two share nothing."""
@@ -251,17 +238,17 @@ def heat_map(matrix: PairMatrix) -> str:
         for cell in row:
             if cell is None:
                 cells.append("<td class='self'></td>")
-            elif not cell.shared:
-                cells.append(f"<td class='none' title='{escape(_cell_title(matrix, cell))}'></td>")
+                continue
+            title = escape(describe(matrix.figure, cell))
+            if not cell.shared:
+                cells.append(f"<td class='none' title='{title}'></td>")
             elif cell.value is None:
-                cells.append(
-                    f"<td class='undefined' title='{escape(_cell_title(matrix, cell))}'>·</td>"
-                )
+                cells.append(f"<td class='undefined' title='{title}'>·</td>")
             else:
                 colour = heat_colour(cell.value)
                 cells.append(
                     f"<td style='background:{colour};color:{ink_for(colour)}' "
-                    f"title='{escape(_cell_title(matrix, cell))}'>{short_number(cell.value)}</td>"
+                    f"title='{title}'>{short_number(cell.value)}</td>"
                 )
         rows.append(
             f"<tr><th class='row' title='{escape(name)}'>{escape(name[len(prefix) :])}</th>"
@@ -368,7 +355,7 @@ def render_html(
         body = (
             _matrix(report)
             + alpha_section
-            + "".join(_pair_section(pair, chart) for pair in report.pairs)
+            + "".join(pair_section(pair, chart) for pair in report.pairs)
         )
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

@@ -209,6 +209,19 @@ class PairMatrix:
         return sum(not cell.shared for cell in self.cells())
 
 
+def describe(figure: Figure, cell: Cell) -> str:
+    """The pair, the figure and what it rests on: a heat map cell's tooltip."""
+    pair = f"{cell.first} and {cell.second}"
+    if not cell.shared:
+        return f"{pair}: no document both finished"
+    documents = f"{cell.documents} document{'s' if cell.documents != 1 else ''}"
+    if cell.value is None:
+        return f"{pair}: {figure.title} undefined over {documents}"
+    return (
+        f"{pair}: {figure.title} {cell.value:.3f} over {documents} ({cell.units:,} {figure.units})"
+    )
+
+
 def pair_matrix(report: AgreementReport, figure: Figure) -> PairMatrix:
     rows = []
     for first in report.annotators:

@@ -2,16 +2,36 @@
 
 The line chart shows the learning curve (F1 per label against the share of documents) and a
 training's score as it goes; scores are percentages, so its y axis is always 0-100. The F1
-bars are the agreement report's per-label chart.
+bars are the agreement report's per-label chart, the heat map its matrix of every pair.
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from annotator.core.agreement_matrix import (
+    SCALE,
+    PairMatrix,
+    common_prefix,
+    describe,
+    heat_colour,
+    ink_for,
+    short_number,
+)
 
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_RIGHT = 44, 36, 12, 130
 #: Okabe and Ito's colour-blind-safe palette, for series without a colour of their own.
@@ -234,3 +254,191 @@ class F1Bars:
         self.paint(painter, text)
         painter.end()
         return image
+
+
+class HeatMap(QWidget):
+    """Every pair's figure as a coloured cell (the HTML report's viridis scale, dark = low),
+    names down the left and up the top; hovering a cell names the pair, the figure and the
+    documents it rests on, clicking it emits the pair. Empty cells: the two finished no
+    document in common. Cells shrink to fit (down to ``MIN_CELL``); their figure is written in
+    them while there is room, and the tooltip always has it."""
+
+    cellClicked = Signal(str, str)
+    MIN_CELL, MAX_CELL, LABEL_MAX, LEGEND = 9, 30, 170, 34
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.matrix: PairMatrix | None = None
+        self.prefix = ""
+        #: An annotator whose row and column are outlined (chosen in the table beside).
+        self.highlight: str | None = None
+        #: The pair last clicked, outlined.
+        self.selected: tuple[int, int] | None = None
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_matrix(self, matrix: PairMatrix) -> None:
+        self.matrix = matrix
+        self.prefix = common_prefix(matrix.annotators)
+        self.selected = None
+        self.updateGeometry()
+        self.update()
+
+    def set_highlight(self, name: str | None) -> None:
+        self.highlight = name
+        self.update()
+
+    # Geometry: labels as wide as the longest name (capped), square cells filling the rest.
+    def _names(self) -> list[str]:
+        return [name[len(self.prefix) :] for name in self.matrix.annotators] if self.matrix else []
+
+    def label_width(self) -> int:
+        metrics = self.fontMetrics()
+        longest = max((metrics.horizontalAdvance(n) for n in self._names()), default=0)
+        return min(self.LABEL_MAX, longest + 10)
+
+    def cell_size(self) -> float:
+        count = len(self._names()) or 1
+        room = min(
+            self.width() - self.label_width() - 8,
+            self.height() - self.label_width() - self.LEGEND - 8,
+        )
+        return max(self.MIN_CELL, min(self.MAX_CELL, room / count))
+
+    def cell_rect(self, row: int, column: int) -> QRectF:
+        size, origin = self.cell_size(), self.label_width() + 4
+        return QRectF(origin + column * size, origin + row * size, size, size)
+
+    def cell_at(self, point: QPointF) -> tuple[int, int] | None:
+        count = len(self._names())
+        size, origin = self.cell_size(), self.label_width() + 4
+        column = math.floor((point.x() - origin) / size)
+        row = math.floor((point.y() - origin) / size)
+        if 0 <= row < count and 0 <= column < count:
+            return row, column
+        return None
+
+    def tooltip_at(self, point: QPointF) -> str | None:
+        """What hovering there says: the pair, the figure and what it rests on."""
+        found = self.cell_at(point)
+        if self.matrix is None or found is None:
+            return None
+        cell = self.matrix.rows[found[0]][found[1]]
+        if cell is None:
+            return self.matrix.annotators[found[0]]
+        return describe(self.matrix.figure, cell)
+
+    def sizeHint(self) -> QSize:
+        side = self.label_width() + 8 + 20 * len(self._names())
+        return QSize(side, side + self.LEGEND)
+
+    def minimumSizeHint(self) -> QSize:
+        side = self.label_width() + 8 + self.MIN_CELL * len(self._names())
+        return QSize(side, side + self.LEGEND)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(QPointF(event.pos()))  # type: ignore[attr-defined]
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        found = self.cell_at(event.position())
+        if self.matrix is None or found is None or found[0] == found[1]:
+            return super().mousePressEvent(event)
+        self.selected = found
+        self.update()
+        self.cellClicked.emit(self.matrix.annotators[found[0]], self.matrix.annotators[found[1]])
+
+    def paintEvent(self, _event: object) -> None:
+        if self.matrix is None:
+            return
+        painter = QPainter(self)
+        text = self.palette().windowText().color()
+        names = self._names()
+        size, label, origin = self.cell_size(), self.label_width(), self.label_width() + 4
+        metrics = painter.fontMetrics()
+        small = QFont(self.font())
+        small.setPixelSize(max(7, min(11, int(size * 0.38))))
+        small_metrics = QFontMetrics(small)
+        writes = small_metrics.horizontalAdvance("−.00") <= size - 2 and size >= 16
+        empty = QColor(self.palette().base().color())
+        grid = QColor(text.red(), text.green(), text.blue(), 40)
+        for index, name in enumerate(names):
+            painter.setPen(text)
+            bold = self.highlight == self.matrix.annotators[index]
+            font = QFont(self.font())
+            font.setBold(bold)
+            painter.setFont(font)
+            shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, label - 6)
+            row = QRectF(0, origin + index * size, label - 2, size)
+            painter.drawText(
+                row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
+            )
+            painter.save()
+            painter.translate(origin + index * size, label)
+            painter.rotate(-90)
+            painter.drawText(
+                QRectF(2, 0, label - 2, size),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                shown,
+            )
+            painter.restore()
+        painter.setFont(small)
+        for i, row in enumerate(self.matrix.rows):
+            for j, cell in enumerate(row):
+                rect = self.cell_rect(i, j).adjusted(0.5, 0.5, -0.5, -0.5)
+                if cell is None:
+                    painter.fillRect(rect, QColor(text.red(), text.green(), text.blue(), 18))
+                    continue
+                if not cell.shared:
+                    painter.fillRect(rect, empty)
+                    painter.setPen(grid)
+                    painter.drawRect(rect)
+                    continue
+                if cell.value is None:
+                    painter.fillRect(rect, QColor("#cccccc"))
+                    continue
+                colour = heat_colour(cell.value)
+                painter.fillRect(rect, QColor(colour))
+                if writes:
+                    painter.setPen(QColor(ink_for(colour)))
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, short_number(cell.value))
+        if self.highlight in self.matrix.annotators:
+            index = self.matrix.annotators.index(self.highlight)
+            painter.setPen(QPen(self.palette().highlight().color(), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            count = len(names)
+            painter.drawRect(QRectF(origin, origin + index * size, count * size, size))
+            painter.drawRect(QRectF(origin + index * size, origin, size, count * size))
+        if self.selected is not None:
+            painter.setPen(QPen(text, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.cell_rect(*self.selected))
+        self._paint_legend(painter, origin + len(names) * size + 10, text)
+        painter.end()
+
+    def _paint_legend(self, painter: QPainter, top: float, text: QColor) -> None:
+        """The colour scale from 0 (or below) to 1, and what an empty cell means."""
+        left, width, height = self.label_width() + 4, 160, 12
+        gradient = QLinearGradient(left, 0, left + width, 0)
+        for index, colour in enumerate(SCALE):
+            gradient.setColorAt(index / (len(SCALE) - 1), QColor(colour))
+        painter.setFont(self.font())
+        painter.setPen(text)
+        painter.drawText(
+            QRectF(0, top - 2, left - 4, height + 4),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            "≤ 0",
+        )
+        painter.fillRect(QRectF(left, top, width, height), gradient)
+        painter.drawText(
+            QRectF(left + width + 4, top - 2, 400, height + 4),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            "1   · empty: no document both finished · grey: undefined",
+        )
