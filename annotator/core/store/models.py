@@ -303,6 +303,24 @@ class ReviewCount(Base):
     unsettled: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class DocumentReview(Base):
+    """A reviewer's word on a whole document, reviewed or skipped (migration 0009): kept
+    apart from every annotator's own status."""
+
+    __tablename__ = "document_reviews"
+    __table_args__ = (
+        CheckConstraint("status IN ('reviewed', 'skipped')", name="status"),
+        Index("ix_document_reviews_status", "status"),
+    )
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ModelUncertainty(Base):
     """How unsure a model is about a document (0 sure, 1 a coin toss), for the order "model
     unsure first"; one row per model, so one model's figures never replace another's."""
