@@ -95,10 +95,11 @@ def backup_if_older_than(project: Path, seconds: float) -> Path | None:
 
 
 def _check_backup(backup: Path) -> None:
-    # Imported here: the store module loads SQLAlchemy, which listing backups does not need.
-    from annotator.core.store.files import open_read_only
+    """A backup to restore may be any file: opened as untrusted (its schema and a quick check
+    before any row is read), then checked in full, indexes included."""
+    from annotator.core.store.untrusted import open_untrusted
 
-    conn = open_read_only(backup, "a backup")
+    conn = open_untrusted(backup, "a backup")
     try:
         verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:

@@ -71,10 +71,11 @@ def project_stats(project: Project) -> ProjectStats:
 
 def file_stats(path: Path) -> ProjectStats:
     """Statistics of a project file read as it is, without opening it as a project (no
-    SQLAlchemy, no upgrade): quick for a command that only reads."""
-    from annotator.core.store.files import open_read_only
+    SQLAlchemy, no upgrade): quick for a command that only reads. The file may be anyone's,
+    so it is opened as untrusted (checked before any row is read)."""
+    from annotator.core.store.untrusted import open_untrusted
 
-    conn = open_read_only(path, "a project")
+    conn = open_untrusted(path, "a project")
     try:
         return _stats(conn)
     finally:

@@ -1,12 +1,16 @@
-"""The statements of a merge: reading a colleague's project (read-only, any schema we know) and
-adding what it holds to mine without changing anything already there.
+"""The statements of a merge: reading a colleague's project (a connection from
+:func:`annotator.core.store.untrusted.open_untrusted`, any schema we know) and adding what it
+holds to mine without changing anything already there.
 
 Their file may be older than mine: columns a schema did not have yet are read as their
-defaults, so merging a 0003 project into a 0004 one works.
+defaults, so merging a 0003 project into a 0004 one works. Their file is always SQLite; the
+statements on mine are written for SQLite and PostgreSQL alike (``RETURNING``, ``ON
+CONFLICT``, booleans as values).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -56,9 +60,9 @@ def add_document(conn: Connection, row: tuple[Any, ...]) -> int:
     text, title, origin, meta, content_hash, length, extra = row
     return conn.exec_driver_sql(
         "INSERT INTO documents (text, title, source, meta, content_hash, length, created_at, "
-        "extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (text, title, origin, meta, content_hash, length, now_text(), extra),
-    ).lastrowid
+    ).scalar_one()
 
 
 def their_annotators(source: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
@@ -66,11 +70,14 @@ def their_annotators(source: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
 
 
 def add_annotator(conn: Connection, name: str, kind: str, version: str | None) -> int:
-    conn.exec_driver_sql(
+    """The id of the annotator of that name: mine when I have one, else a new one."""
+    added = conn.exec_driver_sql(
         "INSERT INTO annotators (name, kind, model_version) VALUES (?, ?, ?) "
-        "ON CONFLICT(name) DO NOTHING",
+        "ON CONFLICT (name) DO NOTHING RETURNING id",
         (name, kind, version),
-    )
+    ).scalar()
+    if added is not None:
+        return added
     return conn.exec_driver_sql("SELECT id FROM annotators WHERE name = ?", (name,)).scalar_one()
 
 
@@ -93,23 +100,28 @@ def their_annotations(source: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
 def add_annotation(conn: Connection, row: tuple[Any, ...]) -> tuple[int, int]:
     """Row of (document, annotator, status, seconds, created, updated, partial, extra,
     digest); an annotation already in my project is kept. Returns (its id, 1 if added)."""
-    result = conn.exec_driver_sql(
+    added = conn.exec_driver_sql(
         "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
         "created_at, updated_at, partial, extra, imported_digest) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, annotator_id) DO NOTHING",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (document_id, annotator_id) DO NOTHING RETURNING id",
         row,
-    )
+    ).scalar()
+    if added is not None:
+        return added, 1
     found = conn.exec_driver_sql(
         "SELECT id FROM annotations WHERE document_id = ? AND annotator_id = ?", row[:2]
     ).scalar_one()
-    return found, max(result.rowcount, 0)
+    return found, 0
 
 
-def label_map(source: sqlite3.Connection, conn: Connection) -> dict[int, int]:
-    return {
-        their_id: ensure_label_id(conn, LabelKind(kind), name)
-        for their_id, kind, name in source.execute("SELECT id, kind, name FROM labels")
-    }
+def their_labels(source: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    return source.execute("SELECT id, kind, name FROM labels")
+
+
+def label_id(conn: Connection, kind: LabelKind, name: str) -> int:
+    """My label of that kind and name, added to my scheme when I have none."""
+    return ensure_label_id(conn, kind, name)
 
 
 def their_spans(source: sqlite3.Connection) -> list[tuple[Any, ...]]:
@@ -139,18 +151,22 @@ def add_span(conn: Connection, row: tuple[Any, ...]) -> tuple[int, int]:
     """Row of (annotation, layer, group, start, end, label, note, kb_id, attributes, extra,
     created_by, origin, rejected, created_at); a span already there is kept. Returns (its id,
     1 if added)."""
-    result = conn.exec_driver_sql(
+    added = conn.exec_driver_sql(
         'INSERT INTO spans (annotation_id, layer, span_group, start, "end", label_id, note, '
         "kb_id, attributes, extra, created_by, origin_span_id, rejected, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
         row,
-    )
+    ).scalar()
+    if added is not None:
+        return added, 1
+    label = row[5]
     found = conn.exec_driver_sql(
         "SELECT id FROM spans WHERE annotation_id = ? AND layer = ? AND span_group = ? "
-        'AND start = ? AND "end" = ? AND label_id IS ? ORDER BY id DESC LIMIT 1',
-        row[:6],
+        'AND start = ? AND "end" = ? AND '
+        + ("label_id IS NULL" if label is None else "label_id = ?"),
+        row[:5] if label is None else row[:6],
     ).scalar_one()
-    return found, max(result.rowcount, 0)
+    return found, 0
 
 
 def their_topics(source: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
@@ -158,12 +174,13 @@ def their_topics(source: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
 
 
 def add_topic(conn: Connection, annotation: int, label: int, applies: bool) -> int:
-    result = conn.exec_driver_sql(
+    """1 if the decision was added, 0 if I had one on that topic already (kept)."""
+    added = conn.exec_driver_sql(
         "INSERT INTO topics (annotation_id, label_id, applies) VALUES (?, ?, ?) "
-        "ON CONFLICT(annotation_id, label_id) DO NOTHING",
+        "ON CONFLICT (annotation_id, label_id) DO NOTHING RETURNING id",
         (annotation, label, applies),
-    )
-    return max(result.rowcount, 0)
+    ).scalar()
+    return int(added is not None)
 
 
 def their_relations(source: sqlite3.Connection) -> list[tuple[Any, ...]]:
@@ -177,18 +194,19 @@ def their_relations(source: sqlite3.Connection) -> list[tuple[Any, ...]]:
 
 
 def add_relation(conn: Connection, row: tuple[Any, ...]) -> int:
-    result = conn.exec_driver_sql(
+    """1 if the relation was added, 0 if I had it already."""
+    added = conn.exec_driver_sql(
         "INSERT INTO relations (annotation_id, head_span_id, child_span_id, label_id, "
-        "created_by, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "created_by, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING RETURNING id",
         row,
-    )
-    return max(result.rowcount, 0)
+    ).scalar()
+    return int(added is not None)
 
 
-def log_merge(conn: Connection, file_name: str) -> None:
-    import json
-
+def log_merge(conn: Connection, file_name: str, counts: dict[str, int]) -> None:
+    """One edit-log row for the merge: the file's name and what it added (JSON by json)."""
     conn.exec_driver_sql(
         "INSERT INTO edit_log (at, action, details) VALUES (?, 'merge', ?)",
-        (now_text(), json.dumps({"file": file_name}, ensure_ascii=False)),
+        (now_text(), json.dumps({"file": file_name, **counts}, ensure_ascii=False)),
     )
