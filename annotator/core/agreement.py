@@ -250,12 +250,13 @@ def _alpha(
     annotators: Sequence[str],
     values: Callable[[DocumentWork, str], Sequence[Hashable]],
 ) -> Alpha:
-    """Alpha over the units of every document, None for annotators who did not finish it."""
-    units: list[list[Hashable | None]] = []
+    """Alpha over the units of every document, each unit holding the values of those who
+    finished it: the others' are missing, which alpha skips, so they are not listed at all
+    (42 annotators, three per document: 3 values a unit, not 42)."""
+    units: list[Sequence[Hashable | None]] = []
     for work in works:
-        coded = {name: values(work, name) for name in annotators if name in work.topics}
-        size = len(next(iter(coded.values())))
-        units += [[coded[n][i] if n in coded else None for n in annotators] for i in range(size)]
+        coded = [values(work, name) for name in annotators if name in work.topics]
+        units += zip(*coded, strict=True)
     return Alpha(krippendorff_alpha_nominal(units), pairable_units(units))
 
 

@@ -44,10 +44,11 @@ def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> fl
     """
     codes: dict[Hashable, int] = {}
     patterns: Counter[tuple[int, ...]] = Counter()
-    for unit in units:
+    # Most units repeat one another (every coder says "O"): each distinct one is read once.
+    for unit, count in Counter(map(tuple, units)).items():
         values = [v for v in unit if v is not None]
         if len(values) >= 2:
-            patterns[tuple(sorted(codes.setdefault(v, len(codes)) for v in values))] += 1
+            patterns[tuple(sorted(codes.setdefault(v, len(codes)) for v in values))] += count
     if len(codes) < 2 or not patterns:
         return None
     # Identical units (most tokens: every coder says "O") are counted once and repeated.
@@ -65,7 +66,11 @@ def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> fl
 
 def pairable_units(units: Sequence[Sequence[Hashable | None]]) -> int:
     """Units that at least two raters coded: what an alpha rests on."""
-    return sum(sum(v is not None for v in unit) >= 2 for unit in units)
+    return sum(
+        count
+        for unit, count in Counter(map(tuple, units)).items()
+        if sum(v is not None for v in unit) >= 2
+    )
 
 
 @dataclass(frozen=True)
