@@ -146,7 +146,8 @@ class ReviewMark:
     document_id: int
     previous: tuple[str, int, str] | None
     gold_set: int | None
-    previous_gold_status: str | None
+    #: The gold set's status and time before, when the mark changed them.
+    previous_gold: tuple[str, str] | None
     gold_set_created: bool
 
 
@@ -463,8 +464,8 @@ def undo_review_mark(project: Project, mark: ReviewMark) -> None:
         else:
             status, reviewer_id, at = mark.previous
             store.put_review_state(conn, mark.document_id, status, reviewer_id, at)
-        if mark.gold_set is not None and mark.previous_gold_status is not None:
-            store.set_status(conn, mark.gold_set, mark.previous_gold_status, now_text())
+        if mark.gold_set is not None and mark.previous_gold is not None:
+            store.set_status(conn, mark.gold_set, *mark.previous_gold)
         if mark.gold_set_created and mark.gold_set is not None:
             store.delete_empty_sets(conn, [mark.gold_set])
 

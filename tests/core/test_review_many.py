@@ -223,6 +223,7 @@ def statuses(path: Path) -> list[tuple]:
 def test_marking_reviewed_leaves_every_annotators_own_status_untouched(team: Project) -> None:
     team.edits.set_status(1, "h3", Status.IN_PROGRESS)
     before = statuses(team.path)
+    every_set = rows(team.path)["annotations"]
     mark = mark_review(team, 1, REVIEWED, "h3")  # the reviewer labelled it too
     skipped = mark_review(team, 2, REVIEW_SKIPPED, "h3")
     assert statuses(team.path) == before
@@ -236,6 +237,7 @@ def test_marking_reviewed_leaves_every_annotators_own_status_untouched(team: Pro
     assert review_state(team, 1) is None and review_counts(team) == {}
     assert team.edits.annotation(1, GOLD).status is not Status.DONE
     assert statuses(team.path) == before
+    assert rows(team.path)["annotations"] == every_set  # gold's status and time too
 
 
 def test_a_document_reviewed_without_a_gold_set_gets_an_empty_done_one_and_undo_removes_it(

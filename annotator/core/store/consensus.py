@@ -32,13 +32,16 @@ ITEMS = "review_adopt_items"
 
 #: Per item: the document, its key, the chosen version (an annotator's name, or 'neither'
 #: for "nobody marked it"), the set the chosen spans are copied from, the topic's label and
-#: whether it applies, the votes of the winning version and the document's N.
+#: whether it applies, the votes of the winning version and the document's N; then the gold
+#: set it goes into and the time. The time is a typed column, not a parameter of the
+#: INSERT … SELECT statements: PostgreSQL reads a text parameter in a select list as text,
+#: which a timestamp column refuses.
 _CREATE_ITEMS = (
     f"CREATE TEMPORARY TABLE {ITEMS} (document_id INTEGER NOT NULL, layer VARCHAR NOT NULL, "
     'start INTEGER NOT NULL, "end" INTEGER NOT NULL, label VARCHAR NOT NULL, '
     "choice VARCHAR NOT NULL, source_set INTEGER, source_annotator INTEGER, "
     "label_id INTEGER, applies BOOLEAN, votes INTEGER NOT NULL, voters INTEGER NOT NULL, "
-    "gold_set INTEGER)"
+    "gold_set INTEGER, at TIMESTAMP WITH TIME ZONE)"
 )
 
 #: The compared sets' spans grouped into items, each version's votes, and the winner of
@@ -255,15 +258,16 @@ def adoptable_items(conn: Connection) -> list[Adopted]:
 def settle_adoptable(conn: Connection, gold_id: int, reviewer_id: int, at: str) -> AdoptionChanges:
     """Write every found item into the gold set (replacing what gold had there) and record
     the decisions; then drop the working tables."""
+    conn.exec_driver_sql(f"UPDATE {ITEMS} SET at = ?", (at,))
     created = tuple(
         row[0]
         for row in conn.exec_driver_sql(
             "INSERT INTO annotations (document_id, annotator_id, status, active_seconds, "
             "partial, created_at, updated_at) "
-            f"SELECT DISTINCT i.document_id, ?, 'in_progress', 0, FALSE, ?, ? FROM {ITEMS} AS i "
-            "WHERE NOT EXISTS (SELECT 1 FROM annotations AS a "
+            f"SELECT DISTINCT i.document_id, ?, 'in_progress', 0, FALSE, i.at, i.at "
+            f"FROM {ITEMS} AS i WHERE NOT EXISTS (SELECT 1 FROM annotations AS a "
             "WHERE a.document_id = i.document_id AND a.annotator_id = ?) RETURNING id",
-            (gold_id, at, at, gold_id),
+            (gold_id, gold_id),
         )
     )
     conn.exec_driver_sql(
@@ -285,11 +289,11 @@ def settle_adoptable(conn: Connection, gold_id: int, reviewer_id: int, at: str) 
             'INSERT INTO spans (annotation_id, layer, start, "end", label_id, note, created_by, '
             "origin_span_id, rejected, created_at, adjudicated_by) "
             'SELECT i.gold_set, s.layer, s.start, s."end", s.label_id, s.note, s.created_by, '
-            f"s.id, FALSE, ?, ? FROM {ITEMS} AS i JOIN spans AS s "
+            f"s.id, FALSE, i.at, ? FROM {ITEMS} AS i JOIN spans AS s "
             "ON s.annotation_id = i.source_set AND s.layer = i.layer "
             'AND s.start >= i.start AND s."end" <= i."end" AND s.rejected = FALSE '
             "ORDER BY s.id RETURNING id",
-            (at, reviewer_id),
+            (reviewer_id,),
         )
     )
     pairs = tuple(
@@ -319,9 +323,9 @@ def settle_adoptable(conn: Connection, gold_id: int, reviewer_id: int, at: str) 
         row[0]
         for row in conn.exec_driver_sql(
             'INSERT INTO review_decisions (document_id, layer, start, "end", label, choice, '
-            'reviewer_id, at) SELECT document_id, layer, start, "end", label, choice, ?, ? '
+            'reviewer_id, at) SELECT document_id, layer, start, "end", label, choice, ?, at '
             f"FROM {ITEMS} WHERE TRUE RETURNING id",
-            (reviewer_id, at),
+            (reviewer_id,),
         )
     )
     _drop(conn)

@@ -165,16 +165,16 @@ def delete_empty_sets(conn: Connection, annotation_ids: Sequence[int]) -> None:
         )
 
 
-def set_status(conn: Connection, annotation_id: int, status: str, at: str) -> str:
-    """Give a set a status; returns the one it had."""
+def set_status(conn: Connection, annotation_id: int, status: str, at: str) -> tuple[str, str]:
+    """Give a set a status at a time; returns the status and time it had (for undo)."""
     previous = conn.exec_driver_sql(
-        "SELECT status FROM annotations WHERE id = ?", (annotation_id,)
-    ).scalar_one()
+        "SELECT status, updated_at FROM annotations WHERE id = ?", (annotation_id,)
+    ).one()
     conn.exec_driver_sql(
         "UPDATE annotations SET status = ?, updated_at = ? WHERE id = ?",
         (status, at, annotation_id),
     )
-    return str(previous)
+    return str(previous[0]), str(previous[1])
 
 
 def spans_over(
