@@ -187,7 +187,7 @@ def choose_annotator(project: Project, requested: str | None) -> tuple[str, str 
     if len(people) == 1:
         return people[0], f"you ({me}) have no work here; {people[0]} is the only annotator"
     raise AnnotatorError(
-        f"You ({me}) have no work in {project.path.name}; choose whose to export with "
+        f"You ({me}) have no work in {project.name}; choose whose to export with "
         f"--annotator: {', '.join(people)}."
     )
 

@@ -103,7 +103,7 @@ def _existing_folder(project: Project) -> Path | None:
 
 
 def _folder(project: Project, key: str) -> Path:
-    stem = re.sub(r"[^\w.-]+", "_", project.path.stem) or "project"
+    stem = re.sub(r"[^\w.-]+", "_", project.name) or "project"
     return folders().data / "models" / f"{stem}-{key}"
 
 
@@ -128,8 +128,8 @@ def latest_model(project: Project) -> TrainedModel:
     models = [m for m in list_models(project) if m.fraction == 1.0]
     if not models:
         raise AnnotatorError(
-            f"{project.path.name} has no trained model yet; train one with "
-            f"'annotator train {project.path}' (or Model ▸ Train in the app)."
+            f"{project.name} has no trained model yet; train one with "
+            f"'annotator train {project.location}' (or Model ▸ Train in the app)."
         )
     return models[0]
 

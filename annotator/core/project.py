@@ -35,8 +35,10 @@ from annotator.core.store import settings as setting_store
 from annotator.core.store.database import (
     check_openable,
     create_project_engine,
+    open_server,
     upgrade_schema,
 )
+from annotator.core.store.dialect import is_server_url, server_url, shown_url
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -75,33 +77,53 @@ def label_info(row: tuple[Any, ...]) -> LabelInfo:
 
 
 class Project:
-    """An open project file. Use ``Project.open(path)``; close it, or use it as a context."""
+    """An open project: a SQLite file, or a team's PostgreSQL database named by a URL. Use
+    ``Project.open(path or url)``; close it, or use it as a context."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
-        self.path = path
-        self._reader = engine
-        self._writer = create_project_engine(path, writer=True)
+    def __init__(self, location: Path | str, reader: Engine, writer: Engine) -> None:
+        self.on_server = not isinstance(location, Path)
+        #: What opens this project again (the file, or the URL as given, with its password).
+        self.target: Path | str = location
+        #: The project file; None for a project on a server.
+        self.path: Path | None = None if self.on_server else Path(location)
+        #: Where the project is, as messages name it (a server's URL without its password).
+        self.location = shown_url(str(location)) if self.on_server else str(location)
+        #: A short name for titles and file names: the file's stem or the database's name.
+        self.name = (
+            server_url(str(location)).database or "project"
+            if self.on_server
+            else Path(location).stem
+        )
+        self._reader = reader
+        self._writer = writer
         self.edits = Edits(self)
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, language: str | None = None) -> Project:
-        """Open a project file, creating it when it does not exist and ``create`` is set.
+    def open(
+        cls, target: str | Path, *, create: bool = True, language: str | None = None
+    ) -> Project:
+        """Open a project file, creating it when it does not exist and ``create`` is set, or
+        a team's database (``postgresql://user@host/dbname``).
 
         The file is checked before anything is written to it: a file that is not a project,
         is damaged or was written by a newer Annotator raises ProjectError and stays as it was.
         """
-        path = Path(path).expanduser()
-        current = check_openable(path)
-        is_new = not path.exists() or path.stat().st_size == 0
-        if is_new and not create:
-            raise ProjectError(f"{path} does not exist.")
-        engine = create_project_engine(path)
-        try:
-            upgrade_schema(engine, current, path)
-        except DatabaseError as exc:
-            engine.dispose()
-            raise ProjectError(f"{path} cannot be opened as a project: {exc.orig}") from exc
-        project = cls(path, engine)
+        if is_server_url(target):
+            engine, is_new = open_server(str(target))
+            project = cls(str(target), engine, engine)
+        else:
+            path = Path(target).expanduser()
+            current = check_openable(path)
+            is_new = not path.exists() or path.stat().st_size == 0
+            if is_new and not create:
+                raise ProjectError(f"{path} does not exist.")
+            engine = create_project_engine(path)
+            try:
+                upgrade_schema(engine, current, path)
+            except DatabaseError as exc:
+                engine.dispose()
+                raise ProjectError(f"{path} cannot be opened as a project: {exc.orig}") from exc
+            project = cls(path, engine, create_project_engine(path, writer=True))
         if is_new or project.get_setting("language") is None:
             project._initialise(language or DEFAULT_LANGUAGE)
         elif language is not None and language != project.language:
@@ -110,15 +132,20 @@ class Project:
 
     @classmethod
     @contextmanager
-    def creating(cls, path: str | Path, *, language: str | None = None) -> Iterator[Project]:
+    def creating(cls, target: str | Path, *, language: str | None = None) -> Iterator[Project]:
         """Open a project for a block of work (a first import), creating the file when it
         does not exist; closed when the block ends.
 
         When the block fails and the file is one it created, the file goes again, with
         SQLite's side files and a backup folder made meanwhile: a failed first import leaves
         nothing behind, as a failed import into an existing project changes nothing in it.
+        A server's database is the team's, and stays.
         """
-        path = Path(path).expanduser()
+        if is_server_url(target):
+            with cls.open(target, create=True, language=language) as project:
+                yield project
+            return
+        path = Path(target).expanduser()
         created = not path.exists()
         backups = backup_folder(path)
         had_backups = backups.exists()
@@ -199,6 +226,8 @@ class Project:
         Otherwise the first small edit after importing a large corpus pays for copying
         hundreds of megabytes, and the annotator sees a stall.
         """
+        if self.on_server:
+            return
         with self.read() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -228,6 +257,9 @@ class Project:
     def close(self) -> None:
         self._reader.dispose()
         self._writer.dispose()
+
+    def __str__(self) -> str:
+        return self.location
 
     def __enter__(self) -> Project:
         return self

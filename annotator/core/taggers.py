@@ -171,7 +171,7 @@ def language_advice(project: Project) -> str | None:
     return (
         f"Its documents are written mostly in {script.title()} script, but its language is "
         f"{_name(project.language)}: set the project's language (annotator language "
-        f"{project.path} {likely}, or Edit ▸ Project language in the app) before pre-tagging."
+        f"{project.location} {likely}, or Edit ▸ Project language in the app) before pre-tagging."
     )
 
 

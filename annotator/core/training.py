@@ -386,7 +386,7 @@ def _name_pipeline(pipeline: Path, project: Project, version: str) -> None:
     """Name the pipeline after the project (spaCy calls every trained one ``pipeline``)."""
     meta_path = pipeline / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    stem = "".join(c if c.isalnum() else "_" for c in project.path.stem.lower()).strip("_")
+    stem = "".join(c if c.isalnum() else "_" for c in project.name.lower()).strip("_")
     meta["name"] = f"annotator_{stem or 'project'}"
     meta["version"] = version.replace(" ", "-")
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -41,13 +41,16 @@ def ask_annotator_name() -> str:
     return name
 
 
-def project_to_open(requested: Path | None) -> Path:
-    """The given file, else the last project, else the demo project (created on first run)."""
+def project_to_open(requested: str | Path | None) -> str | Path:
+    """The given file or server URL, else the last project, else the demo project (created
+    on first run)."""
+    from annotator.core.project import is_server_url
+
     if requested is not None:
         return requested
     last = settings.load_settings().get("last_project")
-    if isinstance(last, str) and Path(last).exists():
-        return Path(last)
+    if isinstance(last, str) and (is_server_url(last) or Path(last).exists()):
+        return last
     from annotator.core.demo import create_demo_project
 
     return create_demo_project()
@@ -104,7 +107,7 @@ def missing_display() -> str | None:
     return NO_DISPLAY
 
 
-def run(project: Path | None = None) -> int:
+def run(project: str | Path | None = None) -> int:
     setup_logging()
     reason = missing_display()
     if reason is not None and QApplication.instance() is None:

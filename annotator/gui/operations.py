@@ -46,7 +46,8 @@ class Operations:
         return self.window.session.project
 
     def _folder(self) -> str:
-        return str(self.project.path.parent)
+        path = self.project.path
+        return str(path.parent if path is not None else Path.home())
 
     # Projects -----------------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ class Operations:
         if path:
             self.switch_to(Path(path))
 
-    def switch_to(self, path: Path) -> None:
+    def switch_to(self, path: str | Path) -> None:
         from annotator.gui.main_window import open_session
 
         try:
@@ -299,7 +300,7 @@ class Operations:
     def _show_agreement(self, report: AgreementReport) -> None:
         from annotator.gui.agreement_dialog import AgreementDialog
 
-        self.report_dialog = AgreementDialog(report, self.project.path.name, self.window)
+        self.report_dialog = AgreementDialog(report, self.project.name, self.window)
         self.report_dialog.show()
 
     def _exported(self, report: ExportReport) -> None:

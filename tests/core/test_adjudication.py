@@ -143,7 +143,7 @@ def test_passage_note_and_topic_are_taken_over(project: Project) -> None:
 def test_undo_puts_the_gold_set_back_exactly(project: Project) -> None:
     review = review_document(project, 1, ["alice", "bob"])
     settle(project, 1, item_at(review, "Beijing"), "alice", "carol")
-    before = snapshot(project.path)
+    before = snapshot(project.target)
     topic = next(i for i in review.items if i.layer == "topic")
     steps = [
         settle(project, 1, item_at(review, "Beijing"), "bob", "carol"),
@@ -151,7 +151,7 @@ def test_undo_puts_the_gold_set_back_exactly(project: Project) -> None:
     ]
     for step in reversed(steps):
         undo_settlement(project, step)
-    after = snapshot(project.path)
+    after = snapshot(project.target)
     assert after["spans"] == before["spans"]
     assert after["topics"] == before["topics"]
     assert [r[:-1] for r in after["review_decisions"]] == [
@@ -193,15 +193,15 @@ def test_settling_several_items_is_all_or_nothing_and_undone_at_once(project: Pr
 
     review = review_document(project, 1, ["alice", "bob"])
     adopt_agreements(project, 1, ["alice", "bob"], "rita")
-    before = snapshot(project.path)
+    before = snapshot(project.target)
     nepal, beijing = item_at(review, "Nepal"), item_at(review, "Beijing")
     with pytest.raises(SpanError, match="overlap"):
         settle_many(project, 1, [nepal, beijing], BOTH, "rita")
-    assert snapshot(project.path) == before
+    assert snapshot(project.target) == before
     settlements = settle_many(project, 1, [item_at(review, "China"), beijing], "alice", "rita")
     assert [(row[2], row[3]) for row in gold_rows(project)] == [("GPE", "alice")] * 3
     undo_settlements(project, settlements)
-    after = snapshot(project.path)
+    after = snapshot(project.target)
     assert after["spans"] == before["spans"]
     assert [r[:-1] for r in after["review_decisions"]] == [
         r[:-1] for r in before["review_decisions"]

@@ -46,10 +46,10 @@ PLAN = {
 
 
 @pytest.fixture
-def project(project_path: Path, tmp_path: Path) -> Project:
+def project(project_target: Path | str, tmp_path: Path) -> Project:
     for index, text in enumerate(TEXTS):
         (tmp_path / f"{index}.txt").write_text(text, encoding="utf-8")
-    opened = Project.open(project_path)
+    opened = Project.open(project_target)
     opened.import_paths([tmp_path / f"{i}.txt" for i in range(len(TEXTS))])
     for name, plans in PLAN.items():
         for document_id, (entities, passages, topics) in enumerate(plans, start=1):

@@ -14,10 +14,10 @@ TEXT = "🙂🙂 Нина Петрова flew to Kathmandu, Nepal, on Monday. ق
 
 
 @pytest.fixture
-def project(project_path: Path, tmp_path: Path) -> Project:
+def project(project_target: Path | str, tmp_path: Path) -> Project:
     article = tmp_path / "article.txt"
     article.write_text(TEXT, encoding="utf-8")
-    opened = Project.open(project_path)
+    opened = Project.open(project_target)
     opened.import_paths([article])
     yield opened
     opened.close()
@@ -43,7 +43,7 @@ def test_snapping_trims_spaces_and_punctuation(project: Project) -> None:
 def test_edit_is_visible_to_a_second_connection_at_once(project: Project) -> None:
     start = TEXT.index("Nepal")
     project.edits.add_span(1, "alice", start, start + 5, "GPE")
-    with Project.open(project.path) as other:
+    with Project.open(project.target) as other:
         annotation = other.edits.annotation(1, "alice")
         assert annotation is not None
         assert [(s.start, s.label) for s in annotation.spans] == [(start, "GPE")]

@@ -43,10 +43,10 @@ def at(phrase: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def project(project_path: Path, tmp_path: Path) -> Project:
+def project(project_target: Path | str, tmp_path: Path) -> Project:
     article = tmp_path / "article.txt"
     article.write_text(TEXT, encoding="utf-8")
-    opened = Project.open(project_path)
+    opened = Project.open(project_target)
     opened.import_paths([article])
     opened.pretag(nlp=ruler([("PERSON", "Alice"), ("PERSON", "Bob"), ("GPE", "New York City")]))
     yield opened
@@ -95,11 +95,11 @@ def test_usage_counts_each_annotators_work_and_the_models_suggestions(project: P
 
 def test_a_label_people_used_is_not_deleted_unasked(project: Project) -> None:
     project.edits.add_span(1, "ann", *at("Нина Петрова"), "PERSON")
-    before = snapshot(project.path)
+    before = snapshot(project.target)
     with pytest.raises(LabelInUse, match="ann: 1 entity in 1 document") as raised:
         delete_label(project, label_id(project, LabelKind.ENTITY, "PERSON"))
     assert raised.value.usage.people
-    assert snapshot(project.path) == before
+    assert snapshot(project.target) == before
 
 
 def test_a_confirmation_given_for_other_counts_deletes_nothing(project: Project) -> None:
@@ -107,11 +107,11 @@ def test_a_confirmation_given_for_other_counts_deletes_nothing(project: Project)
     person = label_id(project, LabelKind.ENTITY, "PERSON")
     asked = label_usage(project, person)
     project.edits.add_span(1, "cy", *at("Нина Петрова"), "PERSON")
-    before = snapshot(project.path)
+    before = snapshot(project.target)
     with pytest.raises(LabelInUse, match="changed") as raised:
         delete_label(project, person, confirmed=asked)
     assert [u.annotator for u in raised.value.usage.people] == ["ann", "cy"]
-    assert snapshot(project.path) == before
+    assert snapshot(project.target) == before
 
 
 def test_a_confirmed_deletion_takes_every_row_naming_the_label_and_nothing_else(
@@ -136,16 +136,12 @@ def test_a_confirmed_deletion_takes_every_row_naming_the_label_and_nothing_else(
     ]
     assert kept.topics == {"trade": True}
     assert [s.label for s in project.edits.suggestions(1, "cy")] == ["GPE"]
-    conn = sqlite3.connect(project.path)
-    try:
-        [(details,)] = conn.execute(
+    with project.read() as conn:
+        [details] = conn.exec_driver_sql(
             "SELECT details FROM edit_log WHERE action = 'delete_label'"
-        ).fetchall()
-        assert conn.execute(
-            "SELECT count(*) FROM spans WHERE label_id = ?", (person,)
-        ).fetchone() == (0,)
-    finally:
-        conn.close()
+        ).scalars()
+        left = conn.exec_driver_sql("SELECT count(*) FROM spans WHERE label_id = ?", (person,))
+        assert left.scalar() == 0
     assert json.loads(details)["removed"]["ann"] == "ann: 1 entity in 1 document"
 
 
@@ -225,7 +221,7 @@ def test_moving_a_label_stores_the_order_and_the_keys_follow_it(project: Project
     assert names(project, LabelKind.ENTITY)[:2] == ["PERSON", "DATE"]
     move_label(project, label_id(project, LabelKind.ENTITY, "PERCENT"), 1)
     assert names(project, LabelKind.ENTITY)[-1] == "PERCENT"
-    with Project.open(project.path) as reopened:
+    with Project.open(project.target) as reopened:
         assert names(reopened, LabelKind.ENTITY)[:2] == ["PERSON", "DATE"]
 
 
@@ -253,10 +249,10 @@ def test_reordering_topics_orders_the_exported_options(project: Project, tmp_pat
 
 
 def test_an_order_that_is_not_the_schemes_labels_is_refused(project: Project) -> None:
-    before = snapshot(project.path)
+    before = snapshot(project.target)
     topics = [label.id for label in project.labels(LabelKind.TOPIC)]
     with pytest.raises(LabelError, match="changed meanwhile"):
         reorder_labels(project, LabelKind.TOPIC, topics[1:])
     with pytest.raises(LabelError, match="no label"):
         move_label(project, 9999, 1)
-    assert snapshot(project.path) == before
+    assert snapshot(project.target) == before

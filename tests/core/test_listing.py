@@ -25,10 +25,10 @@ TEXTS = {
 
 
 @pytest.fixture
-def project(project_path: Path, tmp_path: Path) -> Project:
+def project(project_target: Path | str, tmp_path: Path) -> Project:
     for name, text in TEXTS.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    opened = Project.open(project_path)
+    opened = Project.open(project_target)
     opened.import_paths([tmp_path / name for name in TEXTS])
     text = opened.text(1)
     start = text.index("Kathmandu")

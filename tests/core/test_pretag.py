@@ -75,7 +75,7 @@ def trained_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(project_path: Path, tmp_path: Path) -> Project:
+def project(project_target: Path | str, tmp_path: Path) -> Project:
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "a.txt").write_text(
@@ -84,7 +84,7 @@ def project(project_path: Path, tmp_path: Path) -> Project:
     (articles / "b.txt").write_text(
         "The delegation reached Hanoi on day 9 of the tour.", encoding="utf-8"
     )
-    opened = Project.open(project_path)
+    opened = Project.open(project_target)
     opened.import_paths([articles])
     yield opened
     opened.close()

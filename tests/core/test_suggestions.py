@@ -3,7 +3,6 @@ one edit, and never taught as "not an entity" by the spaCy export."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -28,10 +27,10 @@ def ruler(name: str, patterns: list[tuple[str, str]]) -> Language:
 
 
 @pytest.fixture
-def project(project_path: Path, tmp_path: Path) -> Project:
+def project(project_target: Path | str, tmp_path: Path) -> Project:
     article = tmp_path / "article.txt"
     article.write_text(TEXT, encoding="utf-8")
-    opened = Project.open(project_path)
+    opened = Project.open(project_target)
     opened.import_paths([article])
     # Bob accepts the older model's suggestion, so the newer model does not replace it.
     opened.pretag(nlp=ruler("second", [("GPE", "New York City")]))
@@ -76,7 +75,7 @@ def test_open_suggestions_leave_out_what_the_annotator_decided(project: Project)
 
 
 def test_accepting_all_takes_the_longest_of_overlapping_suggestions_in_one_edit(
-    project: Project, project_path: Path
+    project: Project,
 ) -> None:
     made = project.edits.decide_suggestions(1, "alice", reject=False)
 
@@ -89,8 +88,8 @@ def test_accepting_all_takes_the_longest_of_overlapping_suggestions_in_one_edit(
     ]
     assert all(s.accepted_suggestion for s in made)
     assert texts(project, "alice") == []
-    with sqlite3.connect(project_path) as conn:
-        actions = [row[0] for row in conn.execute("SELECT action FROM edit_log")]
+    with project.read() as conn:
+        actions = list(conn.exec_driver_sql("SELECT action FROM edit_log").scalars())
     assert actions.count("accept_suggestions") == 1
 
 
@@ -144,7 +143,7 @@ def test_other_formats_name_the_open_suggestions_they_cannot_mark(
 
 
 def test_a_new_model_replaces_only_suggestions_nobody_decided(
-    project: Project, project_path: Path, tmp_path: Path
+    project: Project, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.txt"
     other.write_text("Alice wrote to Bob from the Louvre.", encoding="utf-8")
@@ -159,6 +158,6 @@ def test_a_new_model_replaces_only_suggestions_nobody_decided(
 
     assert report.replaced == 1  # Alice on document 1; Bob there is decided, document 2 done
     assert texts(project, "carol") == ["New York City", "Louvre", "Bob"]
-    with Project.open(project_path) as again:
+    with Project.open(project.target) as again:
         second = [again.text(2)[s.start : s.end] for s in again.edits.suggestions(2, "carol")]
     assert second == ["Alice", "Bob", "Louvre"]

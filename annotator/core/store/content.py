@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from annotator.core.records import Layer, RelationRecord, SpanRecord, TopicRecord
+from annotator.core.store.dialect import driver_sql
 
 LAYERS = {layer.value: layer for layer in Layer}
 #: One empty dict shared by every span read without attributes or kept fields: records are
@@ -38,7 +39,7 @@ def raw_rows(conn: Connection, sql: str, parameters: tuple[Any, ...]) -> list[tu
     thousand rows, where building SQLAlchemy row objects would cost more than the query."""
     cursor = conn.connection.driver_connection.cursor()
     try:
-        return cursor.execute(sql, parameters).fetchall()
+        return cursor.execute(driver_sql(conn, sql), parameters).fetchall()
     finally:
         cursor.close()
 

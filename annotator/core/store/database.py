@@ -198,6 +198,11 @@ def migrate(engine: Engine, target: str = "head", *, downgrade: bool = False) ->
     from alembic import command
 
     config = alembic_config()
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if downgrade else command.upgrade)(config, target)
+        return
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
         raw.execute("PRAGMA foreign_keys=OFF")
@@ -213,3 +218,70 @@ def migrate(engine: Engine, target: str = "head", *, downgrade: bool = False) ->
                     )
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
+
+
+def open_server(target: str) -> tuple[Engine, bool]:
+    """An engine on a team's PostgreSQL database, its schema brought to ours; and whether
+    the database was empty (a new project).
+
+    An empty database gets the whole schema at once (our models, the search index) and is
+    stamped with the head revision, as Alembic's documentation advises for a fresh database;
+    later migrations then run on it like on any project file. A database of a newer
+    Annotator, or one holding other tables, is refused before anything is written.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    from annotator.core.store.dialect import create_server_engine, shown_url
+
+    where = shown_url(target)
+    engine = create_server_engine(target)
+    try:
+        with engine.connect() as conn:
+            tables = set(
+                conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema()"
+                ).scalars()
+            )
+            revision = None
+            if "alembic_version" in tables:
+                revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except OperationalError as exc:
+        engine.dispose()
+        raise ProjectError(f"Cannot reach {where}: {exc.orig}".strip()) from exc
+    if revision is None and tables - {"alembic_version"}:
+        engine.dispose()
+        raise ProjectError(
+            f"{where} holds other tables ({', '.join(sorted(tables)[:5])}) and is not an "
+            "Annotator project; give Annotator a database of its own."
+        )
+    if revision is not None and revision not in known_revisions():
+        engine.dispose()
+        raise ProjectError(
+            f"{where} was set up by a newer version of Annotator (schema {revision}); update "
+            "Annotator to open it. Nothing was changed."
+        )
+    if revision is None:
+        _create_server_schema(engine)
+    elif revision != head_revision():
+        migrate(engine)
+    return engine, revision is None
+
+
+def _create_server_schema(engine: Engine) -> None:
+    from alembic import command
+
+    from annotator.core.store.dialect import SERVER_SCHEMA_EXTRAS
+    from annotator.core.store.models import Base
+
+    config = alembic_config()
+    with engine.begin() as conn:
+        # Two people opening a new team database at once: the second waits, then finds it made.
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
+        if conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar() is not None:
+            return
+        Base.metadata.create_all(conn)
+        for statement in SERVER_SCHEMA_EXTRAS:
+            conn.exec_driver_sql(statement)
+        config.attributes["connection"] = conn
+        command.stamp(config, "head")

@@ -207,7 +207,7 @@ def insert_spans(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
         # Most spans are a label on offsets and nothing more: fewer values to bind each.
         added += conn.exec_driver_sql(
             'INSERT INTO spans (annotation_id, layer, start, "end", label_id, created_by, '
-            "rejected, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+            "rejected, created_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?) ON CONFLICT DO NOTHING",
             [(r[0], r[1], r[3], r[4], r[5], r[10], r[12]) for r in plain],
         ).rowcount
     if full:
@@ -276,7 +276,7 @@ def accepted_entities(
         for annotation_id, start, end, label in conn.exec_driver_sql(
             'SELECT s.annotation_id, s.start, s."end", l.name FROM spans AS s '
             "JOIN labels AS l ON l.id = s.label_id WHERE s.layer = 'entity' "
-            f"AND s.rejected = 0 AND s.annotation_id IN ({marks(len(part))})",
+            f"AND s.rejected = FALSE AND s.annotation_id IN ({marks(len(part))})",
             tuple(part),
         ):
             found[annotation_id].append((start, end, label))

@@ -24,7 +24,8 @@ _RELATIONS_OF_LABEL = (
     f"OR child_span_id IN ({_SPANS_OF_LABEL})"
 )
 _USES = (
-    "SELECT annotation_id, 1 AS span, rejected, 0 AS topic, 0 AS relation FROM spans "
+    "SELECT annotation_id, 1 AS span, CASE WHEN rejected THEN 1 ELSE 0 END AS rejected, "
+    "0 AS topic, 0 AS relation FROM spans "
     "WHERE label_id = :label "
     "UNION ALL SELECT annotation_id, 0, 0, 1, 0 FROM topics WHERE label_id = :label "
     f"UNION ALL SELECT annotation_id, 0, 0, 0, 1 FROM relations WHERE {_RELATIONS_OF_LABEL}"
@@ -139,7 +140,7 @@ def delete_label(conn: Connection, label_id: int, kind: str, name: str) -> None:
     parameters = {"label": label_id, "now": now_text()}
     conn.exec_driver_sql(
         "UPDATE annotations SET updated_at = :now WHERE id IN "
-        f"(SELECT annotation_id FROM ({_USES}))",
+        f"(SELECT annotation_id FROM ({_USES}) AS u)",
         parameters,
     )
     conn.exec_driver_sql(f"DELETE FROM relations WHERE {_RELATIONS_OF_LABEL}", parameters)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from annotator.core.store import search as search_store
+from annotator.core.store.content import raw_rows
 from annotator.core.store.suggestions import open_count_sql
 
 #: The orders the list offers, by name: a column expression of the page query.
@@ -74,6 +75,8 @@ class Conditions:
     min_disagreements: int | None = None
     #: Words that must all occur in the title or text.
     search: str | None = None
+    #: Only the documents assigned to the viewer (their queue).
+    queue_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def _base(viewer: int, ids_only: bool = False) -> tuple[str, list[Any]]:
     )
 
 
-def _where(viewer: int, conditions: Conditions) -> tuple[str, list[Any]]:
+def _where(conn: Connection, viewer: int, conditions: Conditions) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if conditions.document_id is not None:
@@ -136,8 +139,14 @@ def _where(viewer: int, conditions: Conditions) -> tuple[str, list[Any]]:
             "AND rc.disagreements >= ?)"
         )
         params.append(conditions.min_disagreements)
+    if conditions.queue_only:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM assignments AS q WHERE q.document_id = d.id "
+            "AND q.annotator_id = ?)"
+        )
+        params.append(viewer)
     if conditions.search and conditions.search.strip():
-        clause, values = search_store.search_clause(conditions.search)
+        clause, values = search_store.search_clause(conn, conditions.search)
         clauses.append(clause)
         params += values
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -145,7 +154,7 @@ def _where(viewer: int, conditions: Conditions) -> tuple[str, list[Any]]:
 
 def count_documents(conn: Connection, viewer: int, conditions: Conditions) -> int:
     """How many documents the conditions select."""
-    where, params = _where(viewer, conditions)
+    where, params = _where(conn, viewer, conditions)
     base, base_params = _base(viewer)
     return conn.exec_driver_sql(
         f"SELECT count(*) {base}{where}", tuple(base_params + params)
@@ -156,7 +165,7 @@ def document_page(
     conn: Connection, viewer: int, conditions: Conditions, order: Order, offset: int, limit: int
 ) -> list[Any]:
     """One page of rows (see :data:`ROW_COLUMNS`) in the order asked."""
-    where, params = _where(viewer, conditions)
+    where, params = _where(conn, viewer, conditions)
     base, base_params = _base(viewer)
     sql = (
         f"SELECT {ROW_COLUMNS} {base}{where} "
@@ -172,12 +181,12 @@ def document_ids(conn: Connection, viewer: int, conditions: Conditions, order: O
     the query. Orders that need the documents' own columns (title, length) read the table;
     the others scan only the index of ids.
     """
-    where, params = _where(viewer, conditions)
-    base, base_params = _base(viewer, ids_only=order.key not in ("title", "length"))
+    where, params = _where(conn, viewer, conditions)
+    ids_only = order.key not in ("title", "length") and conn.dialect.name == "sqlite"
+    base, base_params = _base(viewer, ids_only=ids_only)
     expression = order.sql(ID_ORDER.get(order.key, SORT_KEYS[order.key]))
     sql = f"SELECT d.id {base}{where} ORDER BY {expression}, d.id"
-    cursor = conn.connection.driver_connection.execute(sql, (*base_params, *params))
-    return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in raw_rows(conn, sql, (*base_params, *params))]
 
 
 def rows_by_id(conn: Connection, viewer: int, ids: list[int]) -> dict[int, Any]:

@@ -145,7 +145,7 @@ class Annotation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: Judges only what it marks (binary answers, entity links): unmarked text is unknown.
-    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Fields of the file's record the project does not model (Prodigy's ``_task_hash``,
     #: ``_timestamp``, custom keys), written back by the same format.
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -174,10 +174,10 @@ class Span(Base):
     __tablename__ = "spans"
     __table_args__ = (
         CheckConstraint("layer IN ('entity', 'unreliable', 'group', 'argument')", name="layer"),
-        CheckConstraint("start >= 0 AND end > start", name="offsets"),
+        CheckConstraint('start >= 0 AND "end" > start', name="offsets"),
         CheckConstraint("label_id IS NOT NULL OR layer = 'argument'", name="labelled"),
         UniqueConstraint(
-            "annotation_id", "layer", "span_group", "start", "end", "label_id", name="identity"
+            "annotation_id", "layer", "span_group", "start", "end", "label_id", name="span_identity"
         ),
         Index("ix_spans_label", "label_id"),
         Index("ix_spans_origin", "origin_span_id"),
@@ -186,8 +186,8 @@ class Span(Base):
             "annotation_id",
             "start",
             "end",
-            sqlite_where=text("layer = 'entity' AND rejected = 0"),
-            postgresql_where=text("layer = 'entity' AND rejected = false"),
+            sqlite_where=text("layer = 'entity' AND rejected = FALSE"),
+            postgresql_where=text("layer = 'entity' AND rejected = FALSE"),
         ),
         Index(
             "ix_spans_unlabelled",
@@ -197,6 +197,7 @@ class Span(Base):
             "end",
             unique=True,
             sqlite_where=text("label_id IS NULL"),
+            postgresql_where=text("label_id IS NULL"),
         ),
         {"sqlite_autoincrement": True},
     )
@@ -205,7 +206,7 @@ class Span(Base):
     annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
     layer: Mapped[str] = mapped_column(String)
     #: The span group's key (spaCy ``doc.spans[key]``) of a 'group' span; '' otherwise.
-    span_group: Mapped[str] = mapped_column(String, default="")
+    span_group: Mapped[str] = mapped_column(String, default="", server_default="")
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     label_id: Mapped[int | None] = mapped_column(ForeignKey("labels.id"))
@@ -234,7 +235,7 @@ class Relation(Base):
 
     __tablename__ = "relations"
     __table_args__ = (
-        UniqueConstraint("head_span_id", "child_span_id", "label_id", name="identity"),
+        UniqueConstraint("head_span_id", "child_span_id", "label_id", name="relation_identity"),
         CheckConstraint("head_span_id != child_span_id", name="two_ends"),
         Index("ix_relations_annotation", "annotation_id"),
         Index("ix_relations_child", "child_span_id"),

@@ -3,6 +3,9 @@
 The index trails the documents table (imports stay plain inserts); documents never change, so
 "indexed" is simply every id up to the index's largest rowid. While the index catches up, a
 search still sees the documents beyond it, by a slower substring scan of only those.
+
+On PostgreSQL the server keeps its own index up to date as documents arrive (see
+``dialect.SERVER_SCHEMA_EXTRAS``): there is nothing to fill, and every document is indexed.
 """
 
 from __future__ import annotations
@@ -11,11 +14,19 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from annotator.core.store.dialect import server_search_clause
+
 #: The largest document id in the index.
 INDEXED_UP_TO = "(SELECT coalesce(max(rowid), 0) FROM documents_fts_docsize)"
 
 
+def _on_server(conn: Connection) -> bool:
+    return conn.dialect.name != "sqlite"
+
+
 def indexed_up_to(conn: Connection) -> int:
+    if _on_server(conn):
+        return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM documents").scalar_one()
     return conn.exec_driver_sql(f"SELECT {INDEXED_UP_TO}").scalar_one()
 
 
@@ -37,6 +48,8 @@ DEFAULT_CACHE = -2_000
 
 def index_after(conn: Connection, document_id: int, limit: int) -> tuple[int, int]:
     """Index the next ``limit`` documents after this id: (how many, the last id indexed)."""
+    if _on_server(conn):
+        return 0, document_id
     conn.exec_driver_sql(f"PRAGMA cache_size = {INDEXING_CACHE}")
     rows = conn.exec_driver_sql(
         "INSERT INTO documents_fts (rowid, title, text) SELECT id, coalesce(title, ''), text "
@@ -48,6 +61,8 @@ def index_after(conn: Connection, document_id: int, limit: int) -> tuple[int, in
 
 def end_indexing(conn: Connection) -> None:
     """Give the writer connection its usual cache back."""
+    if _on_server(conn):
+        return
     conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE}")
 
 
@@ -65,9 +80,11 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def search_clause(text: str, document: str = "d") -> tuple[str, list[Any]]:
+def search_clause(conn: Connection, text: str, document: str = "d") -> tuple[str, list[Any]]:
     """A condition on the documents ``document`` that holds where every word occurs: the
     index answers for indexed documents, a substring scan for the rest."""
+    if _on_server(conn):
+        return server_search_clause(text, document)
     words = text.split()
     scan = " AND ".join(
         f"(coalesce({document}.title, '') || ' ' || {document}.text) LIKE ? ESCAPE '\\'"

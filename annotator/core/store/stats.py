@@ -1,5 +1,6 @@
 """The counting queries behind ``annotator stats``, on a plain DB-API connection: the same
-for an open project and for a file opened read-only (which needs no SQLAlchemy at all).
+for an open project (SQLite or PostgreSQL) and for a file opened read-only (which needs no
+SQLAlchemy at all). They take no parameters, so they need no placeholder style either.
 
 Label counts are of people's work (sets of annotators of kind ``human``): a model's
 suggestions are not entities until somebody accepts them, so they are counted apart
@@ -26,9 +27,9 @@ _DECIDED = (
     "JOIN annotators AS hn ON hn.id = h.annotator_id AND hn.kind = 'human' "
     "JOIN spans AS hs ON hs.annotation_id = h.id WHERE h.document_id = m.document_id "
     "AND (hs.origin_span_id = s.id "
-    "OR (hs.layer = 'entity' AND hs.rejected = 0 "
+    "OR (hs.layer = 'entity' AND hs.rejected = FALSE "
     'AND hs.start < s."end" AND s.start < hs."end") '
-    'OR (hs.rejected = 1 AND hs.start = s.start AND hs."end" = s."end" '
+    'OR (hs.rejected = TRUE AND hs.start = s.start AND hs."end" = s."end" '
     "AND hs.label_id = s.label_id)))"
 )
 
@@ -42,7 +43,7 @@ def statuses(conn: sqlite3.Connection) -> list[tuple[str, str, str, int, float |
     ``human`` or ``model``."""
     return conn.execute(
         "SELECT n.name, n.kind, a.status, count(*), sum(a.active_seconds) FROM annotations AS a "
-        "JOIN annotators AS n ON n.id = a.annotator_id GROUP BY n.name, a.status "
+        "JOIN annotators AS n ON n.id = a.annotator_id GROUP BY n.name, n.kind, a.status "
         "ORDER BY n.name, a.status"
     ).fetchall()
 
@@ -52,7 +53,7 @@ def span_labels(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     most used first."""
     return conn.execute(
         f"SELECT s.layer, l.name, count(*) FROM spans AS s {_HUMAN_SPAN} JOIN labels AS l "
-        "ON l.id = s.label_id WHERE s.rejected = 0 GROUP BY s.layer, l.name "
+        "ON l.id = s.label_id WHERE s.rejected = FALSE GROUP BY s.layer, l.name "
         "ORDER BY count(*) DESC, l.name"
     ).fetchall()
 
@@ -61,10 +62,10 @@ def entity_suggestions(conn: sqlite3.Connection) -> list[tuple[str, str, int, in
     """(model, label, entities it suggests, of them still open) per model and label, most
     suggested first. Open: no person's set on the document holds a decision on it."""
     return conn.execute(
-        f"SELECT mn.name, l.name, count(*), sum(NOT {_DECIDED}) FROM spans AS s "
+        f"SELECT mn.name, l.name, count(*), count(*) FILTER (WHERE NOT {_DECIDED}) FROM spans AS s "
         "JOIN annotations AS m ON m.id = s.annotation_id "
         "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
-        "JOIN labels AS l ON l.id = s.label_id WHERE s.layer = 'entity' AND s.rejected = 0 "
+        "JOIN labels AS l ON l.id = s.label_id WHERE s.layer = 'entity' AND s.rejected = FALSE "
         "GROUP BY mn.name, l.name ORDER BY count(*) DESC, mn.name, l.name"
     ).fetchall()
 
@@ -75,15 +76,14 @@ def topic_labels(conn: sqlite3.Connection) -> list[tuple[str, int]]:
         "SELECT l.name, count(*) FROM topics AS t JOIN labels AS l ON l.id = t.label_id "
         "JOIN annotations AS a ON a.id = t.annotation_id "
         "JOIN annotators AS n ON n.id = a.annotator_id AND n.kind = 'human' "
-        "WHERE t.applies = 1 GROUP BY l.name ORDER BY count(*) DESC, l.name"
+        "WHERE t.applies = TRUE GROUP BY l.name ORDER BY count(*) DESC, l.name"
     ).fetchall()
 
 
 def relation_labels(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     """(relation type, relations in people's sets), most used first; none in a file older
     than relations."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    if "relations" not in tables:
+    if not _has(conn, "relations"):
         return []
     return conn.execute(
         "SELECT l.name, count(*) FROM relations AS r JOIN labels AS l ON l.id = r.label_id "
@@ -95,20 +95,29 @@ def relation_labels(conn: sqlite3.Connection) -> list[tuple[str, int]]:
 
 def link_count(conn: sqlite3.Connection) -> int:
     """Knowledge-base links on people's spans that are not rejected."""
-    columns: Any = {row[1] for row in conn.execute("PRAGMA table_info(spans)")}
-    if "kb_id" not in columns:
+    if not _has(conn, "spans", "kb_id"):
         return 0
     return conn.execute(
-        f"SELECT count(s.kb_id) FROM spans AS s {_HUMAN_SPAN} WHERE s.rejected = 0"
+        f"SELECT count(s.kb_id) FROM spans AS s {_HUMAN_SPAN} WHERE s.rejected = FALSE"
     ).fetchone()[0]
+
+
+def _has(conn: Any, table: str, column: str | None = None) -> bool:
+    """Whether a file read as it is (perhaps of an older schema) has the table or column; a
+    team's database is always brought to the current schema first."""
+    if not isinstance(conn, sqlite3.Connection):
+        return True
+    if column is None:
+        found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,))
+        return found.fetchone() is not None
+    return column in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def assignment_progress(conn: sqlite3.Connection) -> list[tuple[str, int, int, int, int, int]]:
     """(annotator, assigned, in the shared slice, done, skipped or rejected, remaining) per
     annotator with documents assigned, by name; remaining are new or in progress. None in a
     file older than assignments."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    if "assignments" not in tables:
+    if not _has(conn, "assignments"):
         return []
     return conn.execute(
         "SELECT n.name, count(*), sum(CASE WHEN q.shared THEN 1 ELSE 0 END), "

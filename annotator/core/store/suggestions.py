@@ -16,10 +16,10 @@ from sqlalchemy import Connection
 
 from annotator.core.store.content import chunks, marks
 
-#: Spans ``s`` of a model's set on the document of set ``h`` (joined after ``h``), outside
+#: Joins spans ``s`` to a model's set on the document of set ``h`` (joined after ``h``), outside
 #: the document's boilerplate (a model's guesses in a site menu are no one's business).
 _SUGGESTED = (
-    "spans AS s JOIN annotations AS m ON m.id = s.annotation_id "
+    "JOIN annotations AS m ON m.id = s.annotation_id "
     "AND m.document_id = h.document_id "
     "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
     "AND NOT EXISTS (SELECT 1 FROM boilerplate AS b WHERE b.document_id = m.document_id "
@@ -32,14 +32,14 @@ _SUGGESTED = (
 #: overlap each other, so the only candidate for the last is the one starting last before the
 #: suggestion ends (``ix_spans_live_entities``).
 _UNDECIDED = (
-    "s.rejected = 0 "
+    "s.rejected = FALSE "
     "AND NOT EXISTS (SELECT 1 FROM spans AS hs WHERE hs.origin_span_id = s.id "
     "AND hs.annotation_id = h.id) "
     "AND NOT EXISTS (SELECT 1 FROM spans AS hs WHERE hs.annotation_id = h.id "
     "AND hs.layer = s.layer AND hs.span_group = s.span_group AND hs.start = s.start "
-    'AND hs."end" = s."end" AND hs.label_id = s.label_id AND hs.rejected = 1) '
+    'AND hs."end" = s."end" AND hs.label_id = s.label_id AND hs.rejected = TRUE) '
     "AND (s.layer != 'entity' OR coalesce((SELECT hs.\"end\" FROM spans AS hs "
-    "WHERE hs.annotation_id = h.id AND hs.layer = 'entity' AND hs.rejected = 0 "
+    "WHERE hs.annotation_id = h.id AND hs.layer = 'entity' AND hs.rejected = FALSE "
     'AND hs.start < s."end" ORDER BY hs.start DESC LIMIT 1), -1) <= s.start)'
 )
 
@@ -50,7 +50,7 @@ def open_count_sql(set_id: str, document_id: str) -> str:
     by the same definition the editor shows."""
     suggested = _SUGGESTED.replace("h.document_id", document_id)
     undecided = _UNDECIDED.replace("h.id", set_id)
-    return f"(SELECT count(*) FROM {suggested} WHERE {undecided})"
+    return f"(SELECT count(*) FROM spans AS s {suggested} WHERE {undecided})"
 
 
 #: The columns ``editing.span_from_row`` reads, for a span ``s`` with label ``l`` and creator
@@ -78,8 +78,10 @@ def open_suggestions(
     :data:`SPAN_COLUMNS` rows in text order."""
     return list(
         conn.exec_driver_sql(
-            f"SELECT {SPAN_COLUMNS} FROM (SELECT ? AS id, ? AS document_id) AS h "
-            f'JOIN {_SUGGESTED} {_NAMED} WHERE {_UNDECIDED} ORDER BY s.start, s."end", s.id',
+            f"SELECT {SPAN_COLUMNS} FROM (SELECT CAST(? AS INTEGER) AS id, "
+            "CAST(? AS INTEGER) AS document_id) AS h "
+            f"JOIN spans AS s ON TRUE {_SUGGESTED} {_NAMED} "
+            f'WHERE {_UNDECIDED} ORDER BY s.start, s."end", s.id',
             (annotation_id, document_id),
         ).all()
     )
@@ -95,7 +97,8 @@ def open_ranges(
         rows = conn.exec_driver_sql(
             'SELECT h.id, s.start, s."end" FROM annotations AS h '
             "JOIN annotators AS hn ON hn.id = h.annotator_id AND hn.kind = 'human' "
-            f"JOIN {_SUGGESTED} WHERE h.id IN ({marks(len(part))}) AND s.layer = 'entity' "
+            f"JOIN spans AS s ON TRUE {_SUGGESTED} "
+            f"WHERE h.id IN ({marks(len(part))}) AND s.layer = 'entity' "
             f'AND {_UNDECIDED} ORDER BY h.id, s.start, s."end"',
             tuple(part),
         )
@@ -225,7 +228,8 @@ def add_suggestions(conn: Connection, rows: Sequence[tuple[int, int, int, int, i
     return max(
         conn.exec_driver_sql(
             'INSERT INTO spans (annotation_id, layer, start, "end", label_id, created_by, '
-            "rejected, created_at) VALUES (?, 'entity', ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+            "rejected, created_at) VALUES (?, 'entity', ?, ?, ?, ?, FALSE, ?) "
+            "ON CONFLICT DO NOTHING",
             list(rows),
         ).rowcount,
         0,
@@ -283,7 +287,7 @@ def open_topic_suggestions(
             "JOIN annotations AS m ON m.id = t.annotation_id AND m.document_id = ? "
             "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
             "JOIN labels AS l ON l.id = t.label_id "
-            "WHERE t.applies = 1 AND t.score IS NOT NULL AND NOT EXISTS "
+            "WHERE t.applies = TRUE AND t.score IS NOT NULL AND NOT EXISTS "
             "(SELECT 1 FROM topics AS h WHERE h.annotation_id = ? AND h.label_id = t.label_id) "
             "GROUP BY l.name ORDER BY max(t.score) DESC, l.name",
             (document_id, annotation_id),
@@ -344,7 +348,7 @@ def decide_topics(
             "SELECT DISTINCT ?, t.label_id, ? FROM topics AS t "
             "JOIN annotations AS m ON m.id = t.annotation_id AND m.document_id = ? "
             "JOIN annotators AS mn ON mn.id = m.annotator_id AND mn.kind = 'model' "
-            "WHERE t.applies = 1 AND t.score IS NOT NULL AND NOT EXISTS "
+            "WHERE t.applies = TRUE AND t.score IS NOT NULL AND NOT EXISTS "
             "(SELECT 1 FROM topics AS h WHERE h.annotation_id = ? AND h.label_id = t.label_id) "
             "RETURNING label_id",
             (annotation_id, not reject, document_id, annotation_id),
