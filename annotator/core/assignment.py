@@ -472,3 +472,9 @@ def queue(project: Project, annotator: str) -> list[int]:
     """The documents assigned to this person, in import order."""
     with project.read() as conn:
         return store.queue(conn, annotator)
+
+
+def queue_progress(project: Project, annotator: str) -> tuple[int, int]:
+    """(documents assigned to this person, of them done)."""
+    with project.read() as conn:
+        return store.queue_progress(conn, annotator)

@@ -40,6 +40,8 @@ class DocumentFilter:
     search: str | None = None
     document_id: int | None = None
     min_disagreements: int | None = None
+    #: Only the documents assigned to the annotator (see ``annotator.core.assignment``).
+    my_queue: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ def _conditions(project: Project, flt: DocumentFilter, build_index: bool) -> sto
         unreliable_only=flt.unreliable_only,
         min_disagreements=flt.min_disagreements,
         search=search,
+        queue_only=flt.my_queue,
     )
 
 

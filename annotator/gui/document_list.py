@@ -2,6 +2,10 @@
 
 Only the number of rows and the pages on screen are fetched, so the list opens at once on
 100,000 documents; a page is re-read when one of its documents changes.
+
+When documents are assigned to the annotator (``annotator assign``), the list starts on
+their queue ("My queue", which they can untick to see every document), and the model knows
+the queue, so "next unfinished" can follow it whatever the list shows.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.assignment import has_queue, queue
 from annotator.core.listing import (
     DocumentFilter,
     DocumentRow,
@@ -58,7 +63,10 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self, session: ProjectSession) -> None:
         super().__init__()
         self.session = session
-        self.filter = DocumentFilter(session.annotator)
+        self._queue: frozenset[int] | None = None
+        self.filter = DocumentFilter(
+            session.annotator, my_queue=has_queue(session.project, session.annotator)
+        )
         self.sort_key = "order"
         self.descending = False
         self._ids: list[int] = []
@@ -73,6 +81,7 @@ class DocumentListModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self.filter = replace(self.filter, annotator=self.session.annotator)
+        self._queue = None
         self._pages.clear()
         self._rows_by_id = None
         self._ids = list_document_ids(
@@ -100,6 +109,19 @@ class DocumentListModel(QAbstractTableModel):
         page = self._page(row // PAGE)
         offset = row % PAGE
         return page[offset] if offset < len(page) else None
+
+    @property
+    def queue(self) -> frozenset[int]:
+        """The documents assigned to the viewer (none when nothing is), read when first asked
+        after a reload."""
+        if self._queue is None:
+            self._queue = frozenset(queue(self.session.project, self.session.annotator))
+        return self._queue
+
+    def in_queue(self, row: int) -> bool:
+        """Whether the row's document is the viewer's to do: in their queue, or any row when
+        nothing is assigned to them."""
+        return not self.queue or (0 <= row < self._count and self._ids[row] in self.queue)
 
     def row_of(self, document_id: int) -> int | None:
         """The row showing a document, if the list shows it."""
@@ -190,7 +212,8 @@ class SearchBox(QLineEdit):
 
 
 class FilterBar(QWidget):
-    """Search box and filters by status, entity label, topic and unreliable passages."""
+    """Search box and filters by status, entity label, topic and unreliable passages, and
+    "My queue" for an annotator with documents assigned."""
 
     filterChanged = Signal(object)
     orderChanged = Signal(str)
@@ -218,6 +241,11 @@ class FilterBar(QWidget):
         )
         self.unreliable = QCheckBox("⚠ only")
         self.unreliable.setToolTip("Only documents with unreliable passages")
+        self.my_queue = QCheckBox("My queue")
+        self.my_queue.setToolTip("Only the documents assigned to you")
+        self.my_queue.toggled.connect(self.emit_filter)
+        self._assigned = False
+        session.annotatorChanged.connect(self._annotator_changed)
         self.disagreements = QSpinBox(minimum=0, maximum=999)
         self.disagreements.setSpecialValueText("Any agreement")
         self.disagreements.setPrefix("≥ ")
@@ -237,11 +265,28 @@ class FilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         row = QHBoxLayout()
-        for widget in (self.status, self.label, self.topic, self.unreliable):
+        for widget in (self.status, self.label, self.topic, self.unreliable, self.my_queue):
             row.addWidget(widget)
         layout.addLayout(row)
         layout.addWidget(self.order)
         layout.addWidget(self.disagreements)
+        self.show_queue()
+
+    def show_queue(self) -> bool:
+        """Offer "My queue" (ticked) when the annotator has documents assigned; hide it
+        otherwise. Says whether it changed."""
+        before = self.current_filter().my_queue
+        self._assigned = has_queue(self.session.project, self.session.annotator)
+        self.my_queue.blockSignals(True)
+        self.my_queue.setVisible(self._assigned)
+        self.my_queue.setChecked(self._assigned)
+        self.my_queue.blockSignals(False)
+        return before != self._assigned
+
+    def _annotator_changed(self, _name: str) -> None:
+        """Another person's list starts on their own queue, if they have one."""
+        if self.show_queue():
+            self.emit_filter()
 
     def _search_now(self) -> None:
         self._debounce.stop()
@@ -271,6 +316,7 @@ class FilterBar(QWidget):
             unreliable_only=self.unreliable.isChecked(),
             search=self.search.text().strip() or None,
             min_disagreements=None if self.disagreements.isHidden() else self.disagreements.value(),
+            my_queue=self._assigned and self.my_queue.isChecked(),
         )
 
     def emit_filter(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import settings
+from annotator.core.assignment import queue_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.records import LabelKind, Layer, Status
@@ -440,6 +441,10 @@ class MainWindow(QMainWindow):
         if recount or not hasattr(self, "_documents"):
             self._documents = project.document_count()
             self._show_empty_hint()
+        assigned, done = queue_progress(project, self.session.annotator)
+        if assigned:
+            self.progress_label.setText(f"{done:,} of {assigned:,} in your queue done")
+            return
         done = project.status_count(self.session.annotator, Status.DONE)
         self.progress_label.setText(f"{done:,} of {self._documents:,} done")
 
@@ -518,13 +523,18 @@ class MainWindow(QMainWindow):
             self.select_row(row)
 
     def next_unfinished(self, include_current: bool = False) -> bool:
+        """Select the next unfinished document of the list; when documents are assigned to
+        the annotator, the next of their own queue (whether or not the list shows only it)."""
         start = self.current_row() + (0 if include_current else 1)
         for row in range(max(start, 0), self.model.rowCount()):
+            if not self.model.in_queue(row):
+                continue
             item = self.model.row_data(row)
             if item is not None and item.status in UNFINISHED:
                 self.select_row(row)
                 return True
-        self.statusBar().showMessage("No unfinished documents after this one.", 6000)
+        where = "in your queue " if self.model.queue else ""
+        self.statusBar().showMessage(f"No unfinished documents {where}after this one.", 6000)
         return False
 
     def done_and_next(self) -> None:

@@ -341,3 +341,17 @@ def test_the_assignments_table_comes_and_goes_with_its_migration(project_path: P
     with Project.open(project_path) as opened:
         assign(opened, ["ana"], overlap=1)
     assert rows(project_path) == []
+
+
+def test_the_my_queue_filter_lists_only_the_annotators_documents(project: Project) -> None:
+    from annotator.core.listing import DocumentFilter, count_documents, list_document_ids
+
+    assign(project, ["ana", "ben"], overlap=1, shared=10, seed=3)
+    project.edits.set_status(queue(project, "ana")[0], "ana", Status.DONE)
+    mine = DocumentFilter("ana", my_queue=True)
+    assert list_document_ids(project, mine) == queue(project, "ana")
+    assert count_documents(project, mine) == 105
+    unfinished = DocumentFilter("ana", my_queue=True, status=Status.NEW)
+    assert count_documents(project, unfinished) == 104
+    assert count_documents(project, DocumentFilter("zoe", my_queue=True)) == 0
+    assert count_documents(project, DocumentFilter("ana")) == 200

@@ -147,3 +147,17 @@ def queue(conn: Connection, annotator: str) -> list[int]:
             (annotator,),
         ).scalars()
     )
+
+
+def queue_progress(conn: Connection, annotator: str) -> tuple[int, int]:
+    """(documents assigned, of them done) for this person. Each count walks an index: the
+    queue's, and the person's finished sets (far fewer than all their sets)."""
+    row = conn.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM assignments AS q WHERE q.annotator_id = n.id), "
+        "(SELECT count(*) FROM annotations AS a JOIN assignments AS q "
+        "ON q.document_id = a.document_id AND q.annotator_id = a.annotator_id "
+        "WHERE a.annotator_id = n.id AND a.status = 'done') "
+        "FROM annotators AS n WHERE n.name = ?",
+        (annotator,),
+    ).first()
+    return (row[0], row[1]) if row else (0, 0)
