@@ -1,10 +1,10 @@
 """Review with eight annotators: adopting what at least K of N agree on, its undo, and the
-reviewer's status of a document kept apart from every annotator's own."""
+reviewer's status of a document kept apart from every annotator's own. Each test runs on a
+SQLite file and on a PostgreSQL database (``project_target``), the SQL being the same."""
 
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -43,18 +43,17 @@ def word_at(text: str, index: int) -> tuple[int, int]:
     return start, start + len(words[index])
 
 
-def build_team(path: Path, seed: int = 7) -> Project:
+def build_team(target: Path | str, folder: Path, seed: int = 7) -> Project:
     """Three documents; at every third word each of eight annotators marks the base label,
     another label, the word and the next one, or nothing, by chance (at word 30 everyone
     marks the base label); topics and a passage likewise. h8 has
     no set on the third document. Gold already holds a hand-made span on the first document
     and one item of the second is settled."""
     rng = random.Random(seed)
-    folder = path.parent / "articles"
     folder.mkdir()
     for document in range(1, 4):
         (folder / f"d{document}.txt").write_text(word_text(document), encoding="utf-8")
-    project = Project.open(path)
+    project = Project.open(target)
     project.import_paths(sorted(folder.iterdir()))
     base, other = [label.name for label in project.labels(LabelKind.ENTITY)[:2]]
     topics = [label.name for label in project.labels(LabelKind.TOPIC)[:3]]
@@ -93,8 +92,8 @@ def build_team(path: Path, seed: int = 7) -> Project:
 
 
 @pytest.fixture
-def team(tmp_path: Path) -> Project:
-    project = build_team(tmp_path / "team.annotator")
+def team(project_target: Path | str, tmp_path: Path) -> Project:
+    project = build_team(project_target, tmp_path / "articles")
     yield project
     project.close()
 
@@ -127,9 +126,9 @@ def gold_versions(project: Project, document: int, key: tuple) -> tuple:
     )
 
 
-def rows(path: Path) -> dict[str, list[tuple]]:
+def rows(target: Path | str) -> dict[str, list[tuple]]:
     """Every row that makes up gold and the decisions (the audit log only grows)."""
-    everything = snapshot(path)
+    everything = snapshot(target)
     return {
         table: everything[table]
         for table in ("annotations", "spans", "topics", "review_decisions", "document_reviews")
@@ -173,12 +172,12 @@ def test_two_camps_of_k_settle_nothing_and_nothing_marked_by_k_settles_as_neithe
 
 
 def test_one_undo_restores_the_gold_set_and_decisions_exactly(team: Project) -> None:
-    before = rows(team.path)
+    before = rows(team.target)
     adoption = adopt_min(team, TEAM, 4, "rita")
     assert len(adoption.documents) == 3
-    assert rows(team.path) != before
+    assert rows(team.target) != before
     undo_adoption(team, adoption)
-    assert rows(team.path) == before
+    assert rows(team.target) == before
 
 
 def test_adopting_in_one_document_leaves_the_others_alone(team: Project) -> None:
@@ -208,25 +207,20 @@ def test_adopting_again_finds_nothing_left_and_refuses_impossible_thresholds(
         adopt_min(team, [*TEAM, GOLD], 5, "rita")
 
 
-def statuses(path: Path) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
-            "SELECT a.document_id, n.name, a.status, a.updated_at FROM annotations AS a "
-            "JOIN annotators AS n ON n.id = a.annotator_id WHERE n.name != ? ORDER BY 1, 2",
-            (GOLD,),
-        ).fetchall()
-    finally:
-        conn.close()
+def statuses(target: Path | str) -> list[tuple]:
+    """Every set of everyone but gold, status and time included."""
+    everything = snapshot(target)
+    gold = {row[0] for row in everything["annotators"] if row[1] == GOLD}
+    return [row for row in everything["annotations"] if row[2] not in gold]
 
 
 def test_marking_reviewed_leaves_every_annotators_own_status_untouched(team: Project) -> None:
     team.edits.set_status(1, "h3", Status.IN_PROGRESS)
-    before = statuses(team.path)
-    every_set = rows(team.path)["annotations"]
+    before = statuses(team.target)
+    every_set = rows(team.target)["annotations"]
     mark = mark_review(team, 1, REVIEWED, "h3")  # the reviewer labelled it too
     skipped = mark_review(team, 2, REVIEW_SKIPPED, "h3")
-    assert statuses(team.path) == before
+    assert statuses(team.target) == before
     state = review_state(team, 1)
     assert (state.status, state.reviewer) == (REVIEWED, "h3")
     assert review_counts(team) == {REVIEWED: 1, REVIEW_SKIPPED: 1}
@@ -236,8 +230,8 @@ def test_marking_reviewed_leaves_every_annotators_own_status_untouched(team: Pro
     undo_review_mark(team, mark)
     assert review_state(team, 1) is None and review_counts(team) == {}
     assert team.edits.annotation(1, GOLD).status is not Status.DONE
-    assert statuses(team.path) == before
-    assert rows(team.path)["annotations"] == every_set  # gold's status and time too
+    assert statuses(team.target) == before
+    assert rows(team.target)["annotations"] == every_set  # gold's status and time too
 
 
 def test_a_document_reviewed_without_a_gold_set_gets_an_empty_done_one_and_undo_removes_it(
