@@ -23,6 +23,7 @@ from annotator.cli.assign import register as register_assign
 from annotator.cli.backup import backup_app
 from annotator.cli.desktop import install_desktop_command
 from annotator.cli.output import console, errors, fail, progress_bar, reports_errors
+from annotator.cli.review import register as register_review
 from annotator.cli.training import register as register_training
 from annotator.core.errors import AnnotatorError
 
@@ -531,6 +532,7 @@ def demo(
 
 
 register_training(app)
+register_review(app)
 register_assign(app)
 
 

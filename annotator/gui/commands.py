@@ -7,10 +7,24 @@ Spans recreated by undo get new ids; the session maps the old ids onto them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core import boilerplate
-from annotator.core.adjudication import ReviewItem, Settlement, settle_many, undo_settlements
+from annotator.core.adjudication import (
+    REVIEWED,
+    Adoption,
+    ReviewItem,
+    ReviewMark,
+    Settlement,
+    adopt_min,
+    mark_review,
+    settle_many,
+    undo_adoption,
+    undo_review_mark,
+    undo_settlements,
+)
 from annotator.core.editing import SpanInfo
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import Layer, Status
@@ -406,6 +420,71 @@ class Settle(EditCommand):
     def revert(self) -> None:
         undo_settlements(self.session.project, self.settlements)
         self.settlements = []
+
+
+class AdoptMin(EditCommand):
+    """Adopt what at least K of the compared annotators agree on, in one document or in all:
+    one set-based transaction, and one undo step that puts every gold set back."""
+
+    bulk = True
+
+    def __init__(
+        self,
+        session: ProjectSession,
+        document_id: int,
+        annotators: list[str],
+        min_agree: int,
+        reviewer: str,
+        document_ids: list[int] | None,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        where = "here" if document_ids is not None else "in every document"
+        super().__init__(
+            session,
+            document_id,
+            f"Adopt what at least {min_agree} of {len(annotators)} agree on {where}",
+        )
+        self.annotators, self.min_agree, self.reviewer = annotators, min_agree, reviewer
+        self.document_ids = document_ids
+        #: Run after doing and undoing (recounting the project's disagreements, say).
+        self.after = after
+        self.adoption: Adoption | None = None
+
+    def apply(self) -> None:
+        self.adoption = adopt_min(
+            self.session.project, self.annotators, self.min_agree, self.reviewer, self.document_ids
+        )
+        if self.after is not None:
+            self.after()
+
+    def revert(self) -> None:
+        if self.adoption is not None:
+            undo_adoption(self.session.project, self.adoption)
+        self.adoption = None
+        if self.after is not None:
+            self.after()
+
+
+class MarkReview(EditCommand):
+    """The reviewer marks the document reviewed or skipped: their own record, with the
+    reviewer named here (not whoever is annotating when it is undone)."""
+
+    def __init__(
+        self, session: ProjectSession, document_id: int, status: str, reviewer: str
+    ) -> None:
+        super().__init__(
+            session, document_id, "Mark reviewed" if status == REVIEWED else "Skip review"
+        )
+        self.status, self.reviewer = status, reviewer
+        self.mark: ReviewMark | None = None
+
+    def apply(self) -> None:
+        self.mark = mark_review(self.session.project, self.document_id, self.status, self.reviewer)
+
+    def revert(self) -> None:
+        if self.mark is not None:
+            undo_review_mark(self.session.project, self.mark)
+        self.mark = None
 
 
 class DeleteRelation(EditCommand):

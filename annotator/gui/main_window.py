@@ -277,8 +277,15 @@ class MainWindow(QMainWindow):
             ("take_first", "Take the &first version", lambda: rc.take(0)),
             ("take_second", "Take the &second version", lambda: rc.take(1)),
             ("take_third", "Take the &third version", lambda: rc.take(2)),
+            ("pick_version", "Take &any version…", rc.pick_version),
             ("take_both", "Keep &both", rc.take_both),
             ("take_neither", "Keep &neither", rc.take_neither),
+            ("adopt_min", "&Adopt what at least K agree on here", lambda: rc.adopt_min(False)),
+            (
+                "adopt_min_all",
+                "Adopt what at least K agree on in &every document",
+                lambda: rc.adopt_min(True),
+            ),
         ):
             review.addAction(self.action(name, text, slot))
         review.addSeparator()
@@ -539,19 +546,23 @@ class MainWindow(QMainWindow):
 
     def done_and_next(self) -> None:
         if self.session.reviewing:
-            self.review.adopt_agreements()
-        elif self.editor.suggestions:
-            choice = open_suggestions.choose(self, len(self.editor.suggestions))
-            if choice is None:
-                return
-            if choice != "leave":
-                self.editor.decide_all(reject=choice == "reject")
-        self.editor.set_status(Status.DONE)
+            self.review.finish()  # the reviewer's record, not anyone's status
+        else:
+            if self.editor.suggestions:
+                choice = open_suggestions.choose(self, len(self.editor.suggestions))
+                if choice is None:
+                    return
+                if choice != "leave":
+                    self.editor.decide_all(reject=choice == "reject")
+            self.editor.set_status(Status.DONE)
         self.model_actions.document_finished()
         self.next_unfinished()
 
     def skip(self) -> None:
-        self.editor.set_status(Status.SKIPPED)
+        if self.session.reviewing:
+            self.review.skip()
+        else:
+            self.editor.set_status(Status.SKIPPED)
         self.next_unfinished()
 
     # Panels -------------------------------------------------------------------------------

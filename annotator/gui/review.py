@@ -5,9 +5,14 @@ usual, so hand edits work as ever, and overlays every open disagreement with a d
 in the colour of its kind and a badge naming each annotator's version, and everything all
 compared annotators agree on (not yet in gold) with a ticked badge. The side list names the
 words in question and each version, grouped by kind. The reviewer takes one version (Q, W, E
-for the first, second, third annotator), both (B) or neither (0); J and K move between
-disagreements. Every settle is one undo step. The agreement figures of the document are
-measured off the GUI thread: they tokenize the text.
+for the first, second, third annotator; V opens a list of every version, any number of them,
+picked by digit or arrows), both (B) or neither (0); J and K move between disagreements. M
+adopts what at least K of the compared annotators agree on in the document (Shift+M in every
+document), K set in the panel. Beyond three annotators the list and the badges group the
+annotators by identical versions ("GPE ×5: …"), so a row stays one readable line. Every
+settle and every adoption is one undo step. Return marks the document reviewed, Shift+Return
+skips it: the reviewer's own record, never anyone's status. The agreement figures of the
+document are measured off the GUI thread: they tokenize the text.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
+    QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,11 +39,16 @@ from annotator.core.adjudication import (
     BOTH,
     GOLD,
     NEITHER,
+    REVIEW_SKIPPED,
+    REVIEWED,
     TOPIC_LAYER,
     DocumentReview,
     ReviewItem,
+    ReviewState,
     count_disagreements,
+    review_counts,
     review_document,
+    review_state,
     unsettled_in_project,
     update_count,
 )
@@ -69,6 +83,12 @@ SECTIONS = (
     TOPICS_SECTION,
 )
 TAKE_KEYS = ("Q", "W", "E")
+#: Up to this many annotators a row names each one's version; beyond, it groups them.
+NAMED_VERSIONS = len(TAKE_KEYS)
+#: Names shown per group of agreeing annotators before "+n".
+GROUP_NAMES = 4
+#: Pairs of annotators listed one by one in the figures; beyond, a summary.
+NAMED_PAIRS = 3
 #: Ids of the pane's review overlay count down from here, clear of the spans of the Links
 #: panel's marks (small negative ids) and of stored spans (positive).
 OVERLAY_ID_BASE = -1_000_000
@@ -84,34 +104,68 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     return f"{flat[:half].rstrip()}…{flat[-half:].lstrip()}"
 
 
-def version_text(item: ReviewItem, name: str, text: str = "") -> str:
+def version_text(item: ReviewItem, name: str, text: str = "", words: bool = False) -> str:
     """One annotator's version: a topic's decision, or the labels (with their words where the
-    boundaries differ, which is the point of that kind)."""
+    boundaries differ, which is the point of that kind, or when ``words`` asks for them)."""
     if item.layer == TOPIC_LAYER:
         value = item.topic.get(name)
         return "applies" if value else ("does not apply" if value is False else "–")
     spans = item.spans.get(name, ())
-    if item.kind is Kind.BOUNDARIES and text:
+    if (item.kind is Kind.BOUNDARIES or words) and text:
         return " + ".join(f"{s.label} “{quote(text[s.start : s.end], 24)}”" for s in spans) or "–"
     return " + ".join(span.label for span in spans) or "–"
 
 
+def who(names: list[str]) -> str:
+    """A group's names, the first few of a large group and how many more."""
+    if len(names) <= GROUP_NAMES:
+        return ", ".join(names)
+    return f"{', '.join(names[: GROUP_NAMES - 1])} +{len(names) - GROUP_NAMES + 1}"
+
+
 def badge_text(item: ReviewItem) -> str:
-    """What the pane's badge says: each annotator's label, short enough to sit under words."""
-    names = item.topic if item.layer == TOPIC_LAYER else item.spans
-    return " · ".join(f"{name} {version_text(item, name)}" for name in names)
+    """What the pane's badge says: each annotator's label, short enough to sit under words;
+    with many annotators, each distinct version and how many have it ('GPE ×5 · LOC ×2')."""
+    if len(item.names) > NAMED_VERSIONS:
+        return " · ".join(
+            f"{version_text(item, names[0])} ×{len(names)}" for names in item.groups()
+        )
+    return " · ".join(f"{name} {version_text(item, name)}" for name in item.names)
 
 
 def row_text(item: ReviewItem, text: str) -> str:
     """A list row: the words (or the topic), then each version, e.g. 'Tibet — alice: – · bob:
-    GPE', and the decision once settled."""
-    names = item.topic if item.layer == TOPIC_LAYER else item.spans
+    GPE', and the decision once settled. With more annotators than take keys, the versions
+    are grouped, largest first: 'Tibet — GPE ×5: alice, bob, carol +2 · – ×3: dave, …'."""
     what = item.label if item.layer == TOPIC_LAYER else quote(text[item.start : item.end])
     if item.layer == Layer.UNRELIABLE.value:
         what = f"passage “{what}”"
-    versions = " · ".join(f"{name}: {version_text(item, name, text)}" for name in names)
+    if len(item.names) > NAMED_VERSIONS:
+        versions = " · ".join(
+            f"{version_text(item, names[0], text)} ×{len(names)}: {who(names)}"
+            for names in item.groups()
+        )
+    else:
+        versions = " · ".join(f"{name}: {version_text(item, name, text)}" for name in item.names)
     settled = f"  → {item.decision}" if item.decision else ""
     return f"{what} — {versions}{settled}"
+
+
+def picker_text(item: ReviewItem, position: int, name: str, text: str) -> str:
+    """One entry of the version picker: its digit (the first ten), who, what, how many share
+    it."""
+    key = f"&{position + 1}" if position < 9 else ("1&0" if position == 9 else "  ")
+    shared = next(len(names) for names in item.groups() if name in names)
+    agree = f"  ({shared} of {len(item.names)} have it)" if shared > 1 else ""
+    what = f"{name}: {version_text(item, name, text, words=True)}".replace("&", "&&")
+    return f"{key}  {what}{agree}"
+
+
+def review_note(state: ReviewState | None) -> str:
+    if state is None:
+        return "not reviewed yet"
+    what = "reviewed" if state.status == REVIEWED else "skipped"
+    return f"{what} by {state.reviewer}"
 
 
 def section_of(item: ReviewItem) -> str:
@@ -119,8 +173,12 @@ def section_of(item: ReviewItem) -> str:
 
 
 def figures_text(report: AgreementReport | None, review: DocumentReview) -> str:
-    """The document's agreement figures: per pair of annotators, then topics."""
+    """The document's agreement figures: per pair of annotators (a summary of all pairs when
+    there are many), then topics."""
     lines = []
+    if report is not None and len(report.pairs) > NAMED_PAIRS:
+        lines += many_pairs_text(report)
+        report = None
     for pair in report.pairs if report is not None else ():
         lines.append(
             f"{pair.candidate} vs {pair.reference}: entities F1 "
@@ -133,6 +191,29 @@ def figures_text(report: AgreementReport | None, review: DocumentReview) -> str:
     agreed = sum(item.kind is Kind.SAME for item in topics)
     lines.append(f"topics: agree on {agreed} of {len(topics)} decided")
     return "<br>".join(escape(line) for line in lines)
+
+
+def many_pairs_text(report: AgreementReport) -> list[str]:
+    """Krippendorff's alpha over everyone, and the pairs' exact entity F1: mean and the
+    lowest pair (where a reviewer looks first)."""
+    lines = [
+        f"{len(report.annotators)} annotators: entities α {number(report.entity_alpha.value, 2)}"
+        f" ({report.entity_alpha.units:,} tokens), passages α "
+        f"{number(report.unreliable_alpha.value, 2)}"
+    ]
+    scored = [
+        (pair.exact["(micro)"].f1, pair)
+        for pair in report.pairs
+        if "(micro)" in pair.exact and pair.exact["(micro)"].f1 is not None
+    ]
+    if scored:
+        low, worst = min(scored, key=lambda entry: entry[0])
+        mean = sum(f1 for f1, _pair in scored) / len(scored)
+        lines.append(
+            f"entities F1 exact over {len(scored)} pairs: mean {number(mean, 2)}, lowest "
+            f"{number(low, 2)} ({worst.candidate} vs {worst.reference})"
+        )
+    return lines
 
 
 def measure_document(
@@ -183,9 +264,12 @@ class AnnotatorsDialog(QDialog):
 
 
 class ReviewPanel(QWidget):
-    """The open document's disagreements, its agreement figures and the review keys."""
+    """The open document's disagreements, its agreement figures, the review keys, and the
+    threshold of 'adopt what at least K agree on' with its two buttons."""
 
     itemChosen = Signal(int)
+    #: Adopt in the open document (False) or in every document (True).
+    adoptRequested = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,26 +281,64 @@ class ReviewPanel(QWidget):
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.currentRowChanged.connect(self._row_changed)
         self.keys = QLabel(wordWrap=True)
+        self.min_agree = QSpinBox()
+        self.min_agree.setPrefix("at least ")
+        self.min_agree.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.min_agree.setToolTip(
+            "Adopt every open item where at least this many of the compared annotators "
+            "(those with a set on the document) agree exactly, and no other version as many"
+        )
+        self.adopt_here = QPushButton("Here (M)")
+        self.adopt_everywhere = QPushButton("Everywhere (Shift+M)")
+        for button, everywhere in ((self.adopt_here, False), (self.adopt_everywhere, True)):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, e=everywhere: self.adoptRequested.emit(e))
+        threshold = QHBoxLayout()
+        threshold.addWidget(QLabel("Adopt where"))
+        threshold.addWidget(self.min_agree)
+        threshold.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.adopt_here)
+        buttons.addWidget(self.adopt_everywhere)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         for widget in (self.header, self.figures, self.list, self.keys):
             layout.addWidget(widget)
+        layout.addLayout(threshold)
+        layout.addLayout(buttons)
         #: The review item of each list row; None for a section heading.
         self._indexes: list[int | None] = []
 
+    def set_compared(self, count: int) -> None:
+        """K runs from 1 to the number compared; it starts at a majority."""
+        self.min_agree.setRange(1, max(count, 1))
+        self.min_agree.setSuffix(f" of {count} agree")
+        self.min_agree.setValue(count // 2 + 1)
+
     def show_review(
-        self, review: DocumentReview, reviewer: str, text: str, current: int | None
+        self,
+        review: DocumentReview,
+        reviewer: str,
+        text: str,
+        current: int | None,
+        state: ReviewState | None = None,
     ) -> None:
         """List the disagreements under a heading per kind, open ones in bold."""
+        count = len(review.annotators)
+        compared = ", ".join(review.annotators) if count <= GROUP_NAMES else f"{count} annotators"
         self.header.setText(
             f"<b>{review.disagreements}</b> disagreements, <b>{review.unsettled}</b> open · "
-            f"comparing {escape(', '.join(review.annotators))} · reviewer {escape(reviewer)}"
+            f"comparing {escape(compared)} · reviewer {escape(reviewer)} · "
+            f"{escape(review_note(state))}"
         )
+        self.header.setToolTip(", ".join(review.annotators))
         keys = " · ".join(
             f"<b>{key}</b> {escape(name)}"
             for key, name in zip(TAKE_KEYS, review.annotators, strict=False)
         )
         self.keys.setText(
-            f"Take: {keys} · <b>B</b> both · <b>0</b> neither · <b>J</b>/<b>K</b> next/previous"
+            f"Take: {keys} · <b>V</b> any of {count} · <b>B</b> both · <b>0</b> neither · "
+            "<b>J</b>/<b>K</b> next/previous · <b>Return</b> reviewed"
         )
         sections: dict[str, list[int]] = {name: [] for name in SECTIONS}
         for index, item in enumerate(review.items):
@@ -295,7 +417,11 @@ class ReviewController(QObject):
         #: The pane's overlay: span id to review item and the item's span id.
         self._overlay_items: dict[int, int] = {}
         self._overlay_ids: dict[int, int] = {}
+        #: The open version picker (V), kept so it is not collected while shown.
+        self.picker: QMenu | None = None
         self.panel.itemChosen.connect(self.choose)
+        self.panel.adoptRequested.connect(self.adopt_min)
+        self.panel.min_agree.editingFinished.connect(lambda: self.window.view.setFocus())
         window.session.documentChanged.connect(self._document_changed)
         window.editor.refreshed.connect(self._update_panel)
         window.view.spanClicked.connect(self._span_clicked)
@@ -330,6 +456,7 @@ class ReviewController(QObject):
         self.current = None
         self._stale = True
         self._figures = {}
+        self.panel.set_compared(len(annotators))
         self.window.editor.overlay = self.overlay_spans
         self.window.side.insertTab(0, self.panel, "Review")
         self.window.side.setCurrentWidget(self.panel)
@@ -399,8 +526,13 @@ class ReviewController(QObject):
         names = list(self.session.compared)
         left = unsettled_in_project(self.session.project, names)
         plural = "" if left == 1 else "s"
+        compared = ", ".join(names) if len(names) <= GROUP_NAMES else f"{len(names)} annotators"
+        reviewed = review_counts(self.session.project).get(REVIEWED, 0)
+        done = (
+            f" · {reviewed:,} document{'' if reviewed == 1 else 's'} reviewed" if reviewed else ""
+        )
         self.status.setText(
-            f"Reviewing {', '.join(names)} → gold: {left:,} disagreement{plural} left"
+            f"Reviewing {compared} → gold: {left:,} disagreement{plural} left{done}"
         )
 
     # The open document --------------------------------------------------------------------
@@ -469,7 +601,11 @@ class ReviewController(QObject):
             return
         update_count(self.session.project, review)
         self.panel.show_review(
-            review, self.session.reviewer or "", self.window.editor.text, self.current
+            review,
+            self.session.reviewer or "",
+            self.window.editor.text,
+            self.current,
+            review_state(self.session.project, review.document_id),
         )
         self._measure(review)
         self._show_state()
@@ -563,17 +699,69 @@ class ReviewController(QObject):
             return
         self.settle(review.annotators[position])
 
-    def settle(self, choice: str) -> None:
-        """Settle the chosen item (the first open one if none is chosen), then move on."""
+    def _target(self) -> int | None:
+        """The item a key settles: the chosen one, else the first open one."""
         review = self.review()
         if review is None:
-            return
+            return None
         if self.current is None or not 0 <= self.current < len(review.items):
             open_items = [i for i, item in enumerate(review.items) if item.open]
             if not open_items:
                 self.window.statusBar().showMessage("Nothing left to settle here.", 6000)
-                return
+                return None
             self.current = open_items[0]
+        return self.current
+
+    def pick_version(self) -> None:
+        """V: a list of every annotator's version of the item, by digit or arrows; any number
+        of annotators (Q, W, E reach only the first three). A popup, not a dialog."""
+        review = self.review()
+        index = self._target()
+        if review is None or index is None:
+            return
+        item = review.items[index]
+        text = self.window.editor.text
+        menu = QMenu(self.window)
+        menu.setToolTipsVisible(True)
+        for position, name in enumerate(item.names):
+            action = menu.addAction(picker_text(item, position, name, text))
+            action.setData(name)
+            action.triggered.connect(
+                lambda _=False, n=name, d=review.document_id, i=index: self._settle_from_picker(
+                    d, i, n
+                )
+            )
+        menu.aboutToHide.connect(lambda: self.window.view.setFocus())
+        if self.picker is not None:
+            self.picker.deleteLater()
+        self.picker = menu
+        menu.popup(self._picker_place(index))
+        if menu.actions():
+            menu.setActiveAction(menu.actions()[0])
+
+    def _picker_place(self, index: int) -> QPoint:
+        """Under the item's words when they are marked in the pane, else the pane's middle."""
+        view = self.window.view
+        span_id = self._overlay_ids.get(index)
+        shown = next((s for s in view.spans() if s.id == span_id), None)
+        rects = view.span_rects(shown) if shown is not None else []
+        if rects and view.viewport().rect().contains(rects[0].bottomLeft().toPoint()):
+            return view.viewport().mapToGlobal(rects[0].bottomLeft().toPoint())
+        return view.viewport().mapToGlobal(view.viewport().rect().center())
+
+    def _settle_from_picker(self, document_id: int, index: int, name: str) -> None:
+        review = self.review()
+        if review is None or review.document_id != document_id:
+            return
+        self.current = index
+        self.settle(name)
+
+    def settle(self, choice: str) -> None:
+        """Settle the chosen item (the first open one if none is chosen), then move on."""
+        review = self.review()
+        if review is None or self._target() is None:
+            return
+        assert self.current is not None
         item = review.items[self.current]
         command = commands.Settle(
             self.session, review.document_id, [item], choice, self.session.reviewer or ""
@@ -607,3 +795,58 @@ class ReviewController(QObject):
             )
             commands.execute(self.session, command)
             self._stale = True
+
+    def adopt_min(self, everywhere: bool = False) -> None:
+        """M (Shift+M): settle every open item where at least K agree, here (everywhere);
+        one undo step either way, leaving the real disagreements."""
+        review = self.review()
+        if review is None:
+            return
+        k = self.panel.min_agree.value()
+        names = list(self.session.compared)
+        command = commands.AdoptMin(
+            self.session,
+            review.document_id,
+            names,
+            k,
+            self.session.reviewer or "",
+            None if everywhere else [review.document_id],
+            after=self._count_all if everywhere else None,
+        )
+        try:
+            commands.execute(self.session, command)
+        except AnnotatorError as exc:
+            self.window.statusBar().showMessage(str(exc), 8000)
+            return
+        adoption = command.adoption
+        settled = len(adoption.items) if adoption is not None else 0
+        where = (
+            f" in {len(adoption.documents):,} documents"
+            if everywhere and adoption is not None
+            else ""
+        )
+        self.window.statusBar().showMessage(
+            f"Adopted {settled:,} item{'' if settled == 1 else 's'}{where} where at least {k} "
+            f"of {len(names)} agree (Ctrl+Z takes {'it' if settled == 1 else 'them'} back)",
+            8000,
+        )
+        self._stale = True
+        self.current = None
+        self.window.editor.refresh()
+
+    def finish(self, status: str = REVIEWED) -> None:
+        """Return (Shift+Return): the document is reviewed (skipped). Reviewed first adopts
+        what everyone agrees on. The reviewer's record, not anyone's status; one undo step."""
+        review = self.review()
+        if review is None:
+            return
+        if status == REVIEWED:
+            self.adopt_agreements()
+        command = commands.MarkReview(
+            self.session, review.document_id, status, self.session.reviewer or ""
+        )
+        commands.execute(self.session, command)
+        self._stale = True
+
+    def skip(self) -> None:
+        self.finish(REVIEW_SKIPPED)

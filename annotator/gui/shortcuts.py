@@ -65,8 +65,11 @@ SHORTCUTS = (
     Shortcut("take_first", ("Q",), "Review: take the first annotator's version"),
     Shortcut("take_second", ("W",), "Review: take the second annotator's version"),
     Shortcut("take_third", ("E",), "Review: take the third annotator's version"),
+    Shortcut("pick_version", ("V",), "Review: pick any annotator's version from a list"),
     Shortcut("take_both", ("B",), "Review: keep every version (both)"),
     Shortcut("take_neither", ("0",), "Review: keep no version (neither)"),
+    Shortcut("adopt_min", ("M",), "Review: adopt what at least K annotators agree on here"),
+    Shortcut("adopt_min_all", ("Shift+M",), "Review: the same in every document"),
 )
 REVIEW_ACTIONS = (
     "next_disagreement",
@@ -74,6 +77,9 @@ REVIEW_ACTIONS = (
     "take_first",
     "take_second",
     "take_third",
+    "pick_version",
+    "adopt_min",
+    "adopt_min_all",
     "take_both",
     "take_neither",
 )

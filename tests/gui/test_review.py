@@ -418,3 +418,140 @@ def test_boilerplate_stays_greyed_in_review_mode(qtbot, window, colleagues) -> N
     assert sorted(review_spans(window)) == sorted(
         [at("Mongolia"), at("Monday"), at("40%"), at("trade grew by 40%")]
     )
+
+
+TEAM = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
+
+
+@pytest.fixture
+def team(project_file: Path) -> Path:
+    """Eight annotators on the first article (and six on the second), all done; the reviewer
+    (tester) labelled the first article too and is still at it.
+
+    Nepal: GPE by all eight. Mongolia: GPE ×5, LOC ×2 (frank, heidi), ORG (grace). Monday:
+    DATE by alice, bob, carol only. The second Beijing: GPE by alice, bob, carol, LOC by dave,
+    erin, 'in Beijing' GPE by grace alone. India (second article): GPE by six.
+    """
+    mongolia = {"frank": "LOC", "heidi": "LOC", "grace": "ORG"}
+    beijing = {"alice": "GPE", "bob": "GPE", "carol": "GPE", "dave": "LOC", "erin": "LOC"}
+    india = ARTICLES["b.txt"].index("India")
+    with Project.open(project_file) as project:
+        for name in TEAM:
+            project.edits.add_span(1, name, *at("Nepal"), "GPE")
+            project.edits.add_span(1, name, *at("Mongolia"), mongolia.get(name, "GPE"))
+            if name in ("alice", "bob", "carol"):
+                project.edits.add_span(1, name, *at("Monday"), "DATE")
+            if name in beijing:
+                project.edits.add_span(1, name, *at("Beijing", 1), beijing[name])
+            if name == "grace":
+                project.edits.add_span(1, name, *at("in Beijing", 1), "GPE")
+            project.edits.set_status(1, name, Status.DONE)
+        for name in TEAM[:6]:
+            project.edits.add_span(2, name, india, india + 5, "GPE")
+            project.edits.set_status(2, name, Status.DONE)
+        project.edits.add_span(1, "tester", *at("Nepal"), "GPE")
+        project.edits.set_status(1, "tester", Status.IN_PROGRESS)
+    return project_file
+
+
+def start_team_review(qtbot, window) -> None:
+    assert window.review.start(TEAM)
+    qtbot.waitUntil(lambda: not window.review.count_task.thread.isRunning(), timeout=5000)
+    active(qtbot, window)
+
+
+def people_statuses(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT a.document_id, n.name, a.status, a.updated_at FROM annotations AS a "
+            "JOIN annotators AS n ON n.id = a.annotator_id WHERE n.name != ? ORDER BY 1, 2",
+            (GOLD,),
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_the_picker_takes_the_seventh_annotators_version(qtbot, window, team) -> None:
+    start_team_review(qtbot, window)
+    beijing = at("Beijing", 1)[0]
+    marked = next(
+        s for s in window.view.spans() if s.kind == "review" and s.start <= beijing < s.end
+    )
+    window.view.spanClicked.emit(marked.id)
+    key(qtbot, window, Qt.Key.Key_V)
+    qtbot.waitUntil(lambda: window.review.picker is not None, timeout=3000)
+    menu = window.review.picker
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    entries = [action.text() for action in menu.actions()]
+    assert len(entries) == 8
+    assert entries[6] == "&7  grace: GPE “in Beijing”"
+    assert entries[0] == "&1  alice: GPE “Beijing”  (3 of 8 have it)"
+    qtbot.keyClick(menu, Qt.Key.Key_7)
+    assert gold(team) == [("entity", *at("in Beijing", 1), "GPE", "grace", "tester")]
+    qtbot.waitUntil(lambda: not menu.isVisible(), timeout=3000)
+    assert window.focusWidget() is window.view
+
+
+def test_rows_with_eight_annotators_group_identical_versions(qtbot, window, team) -> None:
+    start_team_review(qtbot, window)
+    rows = [text for text, heading in window.review.panel.rows() if not heading]
+    assert "Mongolia — GPE ×5: alice, bob, carol +2 · LOC ×2: frank, heidi · ORG ×1: grace" in rows
+    assert "Monday — – ×5: dave, erin, frank +2 · DATE ×3: alice, bob, carol" in rows
+    assert all(len(row) < 110 for row in rows)
+    badges = [s.label for s in window.view.spans() if s.kind == "review"]
+    assert "GPE ×5 · LOC ×2 · ORG ×1" in badges
+    assert "comparing 8 annotators" in window.review.panel.header.text()
+    assert "<b>V</b> any of 8" in window.review.panel.keys.text()
+
+
+def test_m_adopts_what_k_agree_on_and_one_undo_takes_it_back(qtbot, window, team) -> None:
+    start_team_review(qtbot, window)
+    assert window.review.panel.min_agree.value() == 5  # a majority of eight
+    key(qtbot, window, Qt.Key.Key_M)
+    assert gold(team) == [
+        ("entity", *at("Nepal"), "GPE", "alice", "tester"),
+        ("entity", *at("Mongolia"), "GPE", "alice", "tester"),
+    ]
+    qtbot.waitUntil(
+        lambda: any(
+            row.startswith("Monday") and row.endswith("→ neither")
+            for row, _heading in window.review.panel.rows()
+        ),
+        timeout=3000,
+    )
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(team) == []
+    window.review.panel.min_agree.setValue(6)
+    key(qtbot, window, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
+    india = ARTICLES["b.txt"].index("India")
+    assert ("entity", india, india + 5, "GPE", "alice", "tester") in gold(team)
+    assert ("entity", *at("Nepal"), "GPE", "alice", "tester") in gold(team)
+    assert ("entity", *at("Mongolia"), "GPE", "alice", "tester") not in gold(team)
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(team) == []
+
+
+def test_marking_reviewed_keeps_every_annotators_status(qtbot, window, team) -> None:
+    from annotator.core.adjudication import review_state
+
+    before = people_statuses(team)
+    start_team_review(qtbot, window)
+    assert "not reviewed yet" in window.review.panel.header.text()
+    key(qtbot, window, Qt.Key.Key_Return)
+    project = window.session.project
+    state = review_state(project, 1)
+    assert (state.status, state.reviewer) == ("reviewed", "tester")
+    assert people_statuses(team) == before
+    assert project.edits.annotation(1, "tester").status is Status.IN_PROGRESS
+    assert project.edits.annotation(1, GOLD).status is Status.DONE
+    window.open_document(1)
+    qtbot.waitUntil(lambda: "reviewed by tester" in window.review.panel.header.text(), timeout=3000)
+    key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert review_state(project, 1).status == "skipped"
+    assert people_statuses(team) == before
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review_state(project, 1).status == "reviewed"
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review_state(project, 1) is None
+    assert people_statuses(team) == before
