@@ -1,5 +1,5 @@
-"""A project file as SQLite sees it, without SQLAlchemy: which schema version it holds,
-and a read-only connection to one of a schema we know.
+"""A project file as SQLite sees it, without SQLAlchemy: which schema version it holds. (A
+file someone else wrote is read through :func:`annotator.core.store.untrusted.open_untrusted`.)
 
 Kept apart from ``database`` so that commands that only read a project (``annotator
 stats``, ``backup list``) start without importing SQLAlchemy, a third of their start-up.
@@ -39,9 +39,12 @@ def stored_revision(path: Path) -> str | None:
         if not header:
             return None
         raise ProjectError(f"{path} is not an Annotator project (not an SQLite database).")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    # The file may be anyone's: read with the safeguards for untrusted files (imported here,
+    # as that module builds on this one).
+    from annotator.core.store.untrusted import read_only_connection
+
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = read_only_connection(path)
         try:
             tables = {
                 row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -59,13 +62,3 @@ def stored_revision(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{path} cannot be read as a project: {exc}.") from exc
     return row[0] if row else None
-
-
-def open_read_only(path: Path, what: str) -> sqlite3.Connection:
-    """A project file of a schema we know, opened read-only: a colleague's project, a backup."""
-    if not path.is_file():
-        raise ProjectError(f"{path} does not exist.")
-    revision = stored_revision(path)
-    if revision is None or revision not in known_revisions():
-        raise ProjectError(f"{path} is not {what} this version of Annotator can read.")
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
