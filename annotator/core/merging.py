@@ -54,7 +54,7 @@ def merge_project(project: Project, theirs: str | Path) -> MergeReport:
     nothing in ``project`` has changed.
     """
     path = Path(theirs).expanduser()
-    if path.resolve() == project.path.resolve():
+    if project.path is not None and path.resolve() == project.path.resolve():
         raise ProjectError("A project cannot be merged into itself.")
     source = open_untrusted(path, "a project")
     report = MergeReport()

@@ -163,6 +163,35 @@ def test_a_sound_colleague_file_still_merges(mine: Path, theirs: Path) -> None:
         assert [s.label for s in project.edits.annotation(2, "bob").spans] == ["GPE"]
 
 
+def test_a_colleague_file_merges_into_a_file_or_a_team_database_and_a_crafted_one_does_not(
+    project_target: Path | str, theirs: Path
+) -> None:
+    """The merge's statements on my project are the same SQL on SQLite and PostgreSQL."""
+    mine = theirs.with_name("mine.txt")
+    mine.write_text(MY_TEXT, encoding="utf-8")
+    with Project.open(project_target) as project:
+        project.import_paths([mine])
+        project.edits.add_span(1, "alice", 0, 9, "ORG")
+    crafted = altered(
+        theirs, "trigger.annotator", "CREATE TRIGGER t AFTER DELETE ON spans BEGIN SELECT 1; END"
+    )
+    before = snapshot(project_target)
+    with Project.open(project_target) as project, pytest.raises(ProjectError, match="trigger"):
+        merge_project(project, crafted)
+    assert snapshot(project_target) == before
+    for expected in ((1, 0, 1, 1), (0, 1, 0, 0)):
+        with Project.open(project_target) as project:
+            report = merge_project(project, theirs)
+            assert (
+                report.documents_added,
+                report.documents_matched,
+                report.annotations_added,
+                report.spans_added,
+            ) == expected
+            assert [s.label for s in project.edits.annotation(2, "bob").spans] == ["GPE"]
+            assert [s.label for s in project.edits.annotation(1, "alice").spans] == ["ORG"]
+
+
 # The other readers of files someone else wrote go through the same door.
 
 
