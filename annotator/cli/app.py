@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator import __version__
+from annotator.cli.arguments import ProjectArg
 from annotator.cli.assign import register as register_assign
 from annotator.cli.backup import backup_app
 from annotator.cli.desktop import install_desktop_command
@@ -26,6 +27,7 @@ from annotator.cli.output import console, errors, fail, progress_bar, reports_er
 from annotator.cli.review import register as register_review
 from annotator.cli.training import register as register_training
 from annotator.core.errors import AnnotatorError
+from annotator.core.locations import beside, short_name
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -39,7 +41,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ProjectArg = Annotated[Path, typer.Argument(help="The project file (one SQLite file).")]
 app.add_typer(backup_app, name="backup")
 app.command("install-desktop")(install_desktop_command)
 
@@ -125,14 +126,14 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _open(project: Path, *, create: bool, language: str | None = None) -> Project:
+def _open(project: str, *, create: bool, language: str | None = None) -> Project:
     with _collector_paused():
         from annotator.core.project import Project
 
     return Project.open(project, create=create, language=language)
 
 
-def _creating(project: Path, language: str | None) -> AbstractContextManager[Project]:
+def _creating(project: str, language: str | None) -> AbstractContextManager[Project]:
     """The project, created if need be, for one block of work that, failing, leaves no new
     file behind (see ``Project.creating``)."""
     with _collector_paused():
@@ -198,8 +199,8 @@ def import_command(
     for line in result.summary_lines():
         console.print(line, highlight=False, markup=False)
     if result.skipped_files or result.skipped_records:
-        target = report or project.with_name(
-            f"{project.stem}.skipped-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
+        target = report or beside(
+            project, f"{short_name(project)}.skipped-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
         )
         result.write_skipped(target)
         errors.print(f"The list of what was skipped is in {target}", highlight=False)
@@ -251,13 +252,13 @@ def language(
     with _open(project, create=False) as opened:
         before = opened.language
         if code is None:
-            console.print(f"{project.name}: {before}", highlight=False)
+            console.print(f"{opened.name}: {before}", highlight=False)
             return
         opened.set_language(code)
     if code == before:
-        console.print(f"{project.name} is already in {code}.", highlight=False)
+        console.print(f"{opened.name} is already in {code}.", highlight=False)
     else:
-        console.print(f"{project.name}: language changed from {before} to {code}.", highlight=False)
+        console.print(f"{opened.name}: language changed from {before} to {code}.", highlight=False)
 
 
 @app.command()
@@ -366,9 +367,14 @@ def stats(
     remaining documents, and counts per entity, topic, reliability label and relation type,
     and knowledge-base links, of people's work; models (taggers) and their open suggestions
     apart. Reads the file as it is, changing nothing."""
+    from annotator.core.locations import is_server_url
     from annotator.core.stats import file_stats
 
-    result = file_stats(project.expanduser())
+    if is_server_url(project):
+        with _open(project, create=False) as opened:
+            result = opened.stats()
+    else:
+        result = file_stats(Path(project).expanduser())
     if as_json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -468,7 +474,7 @@ def agreement(
     with _open(project, create=False) as opened:
         report = measure(opened, names)
     if out is not None:
-        out.write_text(render_html(report, project.name), encoding="utf-8")
+        out.write_text(render_html(report, short_name(project)), encoding="utf-8")
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -508,7 +514,10 @@ def doctor(
 
 @app.command()
 def gui(
-    project: Annotated[Path | None, typer.Argument(help="The project file to open.")] = None,
+    project: Annotated[
+        str | None,
+        typer.Argument(help="The project file, or a team database's URL, to open."),
+    ] = None,
 ) -> None:
     """Open the desktop app (on the given project, or the last one)."""
     from annotator.gui.app import run

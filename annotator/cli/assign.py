@@ -8,11 +8,11 @@ commands nothing.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from annotator.cli.arguments import ProjectArg
 from annotator.cli.output import console, reports_errors
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
 
 def assign(
-    project: Annotated[Path, typer.Argument(help="The project file.")],
+    project: ProjectArg,
     annotators: Annotated[
         str | None,
         typer.Option(

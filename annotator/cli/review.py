@@ -12,15 +12,8 @@ from typing import Annotated
 
 import typer
 
+from annotator.cli.arguments import ProjectArg
 from annotator.cli.output import console, reports_errors
-
-ProjectArg = Annotated[
-    str,
-    typer.Argument(
-        help="The project: a file, or a team database's URL (postgresql://user@host/db).",
-        show_default=False,
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from annotator.cli.arguments import ProjectArg
 from annotator.cli.output import console, reports_errors
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from annotator.core.taggers import TaggerInfo
     from annotator.core.training import TrainingEvent
 
-ProjectArg = Annotated[Path, typer.Argument(help="The project file.")]
 AnnotatorOption = Annotated[
     str | None, typer.Option(help="Whose finished documents to learn from (default: you).")
 ]

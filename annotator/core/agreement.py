@@ -308,7 +308,7 @@ def agreement(
     known = {a.name for a in project.annotators()}
     missing = [name for name in annotators if name not in known]
     if missing:
-        raise AnnotatorError(f"No annotator named {', '.join(missing)} in {project.path}.")
+        raise AnnotatorError(f"No annotator named {', '.join(missing)} in {project.location}.")
     works = load_work(project, annotators, document_ids)
     for work in works:
         _tokenize(project, work)

@@ -27,6 +27,7 @@ from annotator.core.labels import (
     colour_for,
     default_shortcut,
 )
+from annotator.core.locations import is_server_url, short_name
 from annotator.core.records import LabelKind, Status
 from annotator.core.store import annotations as set_store
 from annotator.core.store import documents as document_store
@@ -38,7 +39,7 @@ from annotator.core.store.database import (
     open_server,
     upgrade_schema,
 )
-from annotator.core.store.dialect import is_server_url, server_url, shown_url
+from annotator.core.store.dialect import shown_url
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -89,11 +90,7 @@ class Project:
         #: Where the project is, as messages name it (a server's URL without its password).
         self.location = shown_url(str(location)) if self.on_server else str(location)
         #: A short name for titles and file names: the file's stem or the database's name.
-        self.name = (
-            server_url(str(location)).database or "project"
-            if self.on_server
-            else Path(location).stem
-        )
+        self.name = short_name(location)
         self._reader = reader
         self._writer = writer
         self.edits = Edits(self)

@@ -44,7 +44,7 @@ def ask_annotator_name() -> str:
 def project_to_open(requested: str | Path | None) -> str | Path:
     """The given file or server URL, else the last project, else the demo project (created
     on first run)."""
-    from annotator.core.project import is_server_url
+    from annotator.core.locations import is_server_url
 
     if requested is not None:
         return requested

@@ -395,13 +395,13 @@ class MainWindow(QMainWindow):
 
     def _show_project(self) -> None:
         project = self.session.project
-        self.setWindowTitle(f"{project.path.name} — Annotator")
+        self.setWindowTitle(f"{project.name} — Annotator")
         self.guidelines.set_text(project.guidelines)
         self._show_annotator()
         self._update_progress()
         if self.model.rowCount() > 0:
             self.select_row(0)
-        self._remember_recent(project.path)
+        self._remember_recent(project.location)
         self.index_for_search()
         self.back_up()
 
@@ -431,6 +431,8 @@ class MainWindow(QMainWindow):
         if self.backup_task is not None and self.backup_task.thread.isRunning():
             return
         path = self.session.project.path
+        if path is None:
+            return
         every = self.backup_every_s
         self.backup_task = QuietTask(
             self, lambda _progress, _cancel: backup_if_older_than(path, every)
@@ -721,14 +723,14 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes(sizes)
         self.view.set_font_size(settings.user_settings().font_size)
 
-    def _remember_recent(self, path: Path) -> None:
+    def _remember_recent(self, path: str) -> None:
         values = settings.load_settings()
         recent = [str(path)] + [p for p in values.get("recent", []) if p != str(path)]
         settings.update_settings(recent=recent[:MAX_RECENT], last_project=str(path))
         self.recent_menu.clear()
         for item in recent[:MAX_RECENT]:
             action = self.recent_menu.addAction(item)
-            action.triggered.connect(lambda _=False, p=item: self.operations.switch_to(Path(p)))
+            action.triggered.connect(lambda _=False, p=item: self.operations.switch_to(p))
 
     def switch_session(self, session: ProjectSession) -> None:
         """Replace the open project; the window is rebuilt around the new session."""
@@ -755,7 +757,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def open_session(path: Path, annotator: str) -> ProjectSession:
-    project = Project.open(path)
+def open_session(target: str | Path, annotator: str) -> ProjectSession:
+    project = Project.open(target)
     project.ensure_annotator(annotator)
     return ProjectSession(project, annotator)

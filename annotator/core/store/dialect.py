@@ -18,16 +18,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
-SERVER_SCHEMES = ("postgresql", "postgres")
-
-
-def is_server_url(target: object) -> bool:
-    """Whether the user named a database server (``postgresql://user@host/db``), not a file."""
-    text = str(target)
-    return any(text.startswith(f"{scheme}:") for scheme in SERVER_SCHEMES) or text.startswith(
-        "postgresql+"
-    )
-
 
 def server_url(target: str) -> URL:
     """The URL with our driver (psycopg 3) filled in; the password stays where the user put
