@@ -34,7 +34,8 @@ def project_path(tmp_path: Path) -> Path:
 #: An administrator's URL of a PostgreSQL server for the team-mode runs (``.ci/postgres``
 #: prints one); without it those runs are skipped, except on CI, where they must run.
 POSTGRES = os.environ.get("ANNOTATOR_TEST_POSTGRES", "")
-TEMPLATE = "annotator_test_template"
+#: One per test run, as several runs may share the server.
+TEMPLATE = f"annotator_test_template_{os.getpid()}"
 
 
 def _admin() -> Engine:
