@@ -32,7 +32,9 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.store import annotations as people
 from annotator.core.store import assignments as store
+from annotator.core.store import settings as project_settings
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
 Holders = dict[str, bool]
 _MASK = (1 << 64) - 1
 _SHARED = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
+#: The project setting holding the last assignment's parameters (annotators, overlap, shared
+#: slice, seed), the defaults of the next.
+PARAMETERS = "assignment"
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,8 @@ def plan(
     names = {name: _name_key(seed, name) for name in roster}
 
     def tiebreak(document: int, name: str) -> int:
+        """An order of the annotators drawn afresh per document, for ties between equal
+        loads: every pair of annotators comes to share documents, which agreement needs."""
         return _mix(rank[document] ^ names[name])
 
     shared_docs = _shared_slice(docs, holding, shared, rank)
@@ -360,7 +367,7 @@ def assign(
     and writing are one write transaction: no edit can begin a document meanwhile.
     """
     with project.write() as conn:
-        previous = store.parameters(conn) or {}
+        previous = project_settings.get(conn, PARAMETERS)[1] or {}
         roster = list(annotators) if annotators is not None else previous.get("annotators")
         if not roster:
             raise AnnotatorError("Name the annotators to give the documents to.")
@@ -383,16 +390,17 @@ def assign(
             started=started,
         )
         removed, added, reflagged = changes(before, after)
-        people = sorted(set(roster) | {n for holders in before.values() for n in holders})
-        ids = store.ensure_annotators(conn, people)
+        involved = sorted(set(roster) | {n for holders in before.values() for n in holders})
+        ids = {name: people.ensure_annotator(conn, name) for name in involved}
         store.apply(
             conn,
             removed=[(d, ids[n]) for d, n in removed],
             added=[(d, ids[n], s) for d, n, s in added],
             reflagged=[(d, ids[n], s) for d, n, s in reflagged],
         )
-        store.set_parameters(
+        project_settings.put(
             conn,
+            PARAMETERS,
             {
                 "annotators": sorted(roster),
                 "overlap": overlap,
@@ -443,7 +451,7 @@ def _report(
 def current(project: Project) -> AssignmentReport | None:
     """The distribution as it stands, or None when the project has none."""
     with project.read() as conn:
-        parameters = store.parameters(conn)
+        parameters = project_settings.get(conn, PARAMETERS)[1]
         rows = store.current(conn)
         if parameters is None and not rows:
             return None

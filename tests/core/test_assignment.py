@@ -34,40 +34,41 @@ def regular_loads(distribution: dict[int, dict[str, bool]]) -> Counter[str]:
     )
 
 
-def rows(path: Path) -> list[tuple]:
+def rows(project: Project) -> list[tuple]:
     """Every assignment row as stored, timestamps included."""
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
-            "SELECT q.document_id, n.name, q.shared, q.assigned_at FROM assignments AS q "
-            "JOIN annotators AS n ON n.id = q.annotator_id ORDER BY 1, 2"
-        ).fetchall()
-    finally:
-        conn.close()
+    with project.read() as conn:
+        return [
+            tuple(row)
+            for row in conn.exec_driver_sql(
+                "SELECT q.document_id, n.name, q.shared, q.assigned_at FROM assignments AS q "
+                "JOIN annotators AS n ON n.id = q.annotator_id ORDER BY 1, 2"
+            )
+        ]
 
 
-def holders(path: Path) -> dict[int, set[str]]:
+def holders(project: Project) -> dict[int, set[str]]:
     result: dict[int, set[str]] = {}
-    for document, name, _shared, _at in rows(path):
+    for document, name, _shared, _at in rows(project):
         result.setdefault(document, set()).add(name)
     return result
 
 
-def make_project(path: Path, folder: Path, count: int) -> Project:
+def make_project(target: Path | str, folder: Path, count: int) -> Project:
     lines = "\n".join(
         json.dumps({"text": f"Article {i}: talks on trade in Kathmandu, round {i}."})
         for i in range(count)
     )
     source = folder / f"articles-{count}.jsonl"
     source.write_text(lines, encoding="utf-8")
-    project = Project.open(path)
+    project = Project.open(target)
     project.import_paths([source], detect_boilerplate=False)
     return project
 
 
 @pytest.fixture
-def project(project_path: Path, tmp_path: Path) -> Project:
-    opened = make_project(project_path, tmp_path, 200)
+def project(project_target: Path | str, tmp_path: Path) -> Project:
+    """200 articles, in a project file and (with a server to test on) a team database."""
+    opened = make_project(project_target, tmp_path, 200)
     yield opened
     opened.close()
 
@@ -176,7 +177,7 @@ def test_assigning_a_project_stores_the_distribution_and_reports_it(project: Pro
     report = assign(project, ["ana", "ben", "chen"], overlap=2, shared="10%", seed=7)
     assert (report.documents, report.overlap, report.shared_documents) == (200, 2, 20)
     assert report.annotators == ["ana", "ben", "chen"]
-    stored = holders(project.path)
+    stored = holders(project)
     assert len(stored) == 200
     assert all(len(who) == 2 or who == {"ana", "ben", "chen"} for who in stored.values())
     for name, load in report.loads.items():
@@ -191,18 +192,18 @@ def test_assigning_a_project_stores_the_distribution_and_reports_it(project: Pro
 def test_assigning_again_without_changes_changes_nothing(project: Project) -> None:
     assign(project, ["ana", "ben", "chen"], overlap=2, shared="10%", seed=7)
     project.edits.set_status(4, "ana", Status.DONE)
-    before = rows(project.path)
+    before = rows(project)
     report = assign(project, ["chen", "ben", "ana"], overlap=2, shared="10%", seed=7)
     assert not report.changed and report.moved == 0
-    assert rows(project.path) == before
+    assert rows(project) == before
 
 
 def test_parameters_left_out_are_those_of_the_last_assignment(project: Project) -> None:
     assign(project, ["ana", "ben", "chen"], overlap=2, shared="5", seed=9)
-    before = rows(project.path)
+    before = rows(project)
     report = assign(project)
     assert (report.overlap, report.shared, report.seed) == (2, "5", 9)
-    assert rows(project.path) == before
+    assert rows(project) == before
 
 
 def test_a_leavers_started_and_finished_documents_stay_theirs_and_the_rest_move(
@@ -217,8 +218,8 @@ def test_a_leavers_started_and_finished_documents_stay_theirs_and_the_rest_move(
     assert queue(project, "dara") == sorted([done, begun])
     assert report.loads["dara"].assigned == report.loads["dara"].started == 2
     assert report.loads["dara"].moved_out == len(untouched)
-    stored = holders(project.path)
-    in_slice = {d for d, _n, shared, _at in rows(project.path) if shared}
+    stored = holders(project)
+    in_slice = {d for d, _n, shared, _at in rows(project) if shared}
     for document in untouched:
         expected = 3 if document in in_slice else 2
         assert "dara" not in stored[document] and len(stored[document]) == expected
@@ -236,7 +237,7 @@ def test_a_joiner_takes_a_fair_share_and_nobodys_started_work_moves(project: Pro
     for document, name in started:
         project.edits.set_status(document, name, Status.DONE)
     report = assign(project, ["ana", "ben", "chen", "dara"])
-    stored = holders(project.path)
+    stored = holders(project)
     assert all(name in stored[d] for d, name in started)
     assert report.loads["dara"].moved_in == report.loads["dara"].assigned == 100
     assert all(len(who) == 2 for who in stored.values())
@@ -259,14 +260,14 @@ def test_new_documents_are_given_out_by_the_next_assignment(
     project: Project, tmp_path: Path
 ) -> None:
     assign(project, ["ana", "ben"], overlap=1, shared=0, seed=1)
-    before = rows(project.path)
+    before = rows(project)
     late = tmp_path / "late.txt"
     late.write_text("Late news\n\nA late article about Nepal.", encoding="utf-8")
     project.import_paths([late], detect_boilerplate=False)
     report = assign(project)
     assert report.moved == 1
-    assert set(before) < set(rows(project.path))
-    assert len(holders(project.path)[201]) == 1
+    assert set(before) < set(rows(project))
+    assert len(holders(project)[201]) == 1
 
 
 def test_a_lower_overlap_takes_only_unstarted_documents_away(project: Project) -> None:
@@ -275,18 +276,18 @@ def test_a_lower_overlap_takes_only_unstarted_documents_away(project: Project) -
         for name in ("ana", "ben", "chen"):
             project.edits.set_status(document, name, Status.DONE)
     assign(project, overlap=1)
-    stored = holders(project.path)
+    stored = holders(project)
     assert all(stored[d] == {"ana", "ben", "chen"} for d in range(1, 11))
     assert all(len(stored[d]) == 1 for d in range(11, 201))
 
 
 def test_a_shrinking_shared_slice_keeps_its_remaining_documents(project: Project) -> None:
     assign(project, ["ana", "ben", "chen"], overlap=1, shared=40, seed=1)
-    first = {d for d, _n, shared, _at in rows(project.path) if shared}
+    first = {d for d, _n, shared, _at in rows(project) if shared}
     assign(project, shared=20)
-    second = {d for d, _n, shared, _at in rows(project.path) if shared}
+    second = {d for d, _n, shared, _at in rows(project) if shared}
     assert len(second) == 20 and second < first
-    stored = holders(project.path)
+    stored = holders(project)
     assert all(len(stored[d]) == 1 for d in first - second)
 
 
@@ -318,14 +319,14 @@ def test_impossible_assignments_are_refused_and_change_nothing(
     project.ensure_annotator("default-tagger", kind="model")
     with pytest.raises(AnnotatorError, match=message):
         assign(project, **arguments)
-    assert rows(project.path) == []
+    assert rows(project) == []
 
 
 def test_deleting_a_document_deletes_its_assignments(project: Project) -> None:
     assign(project, ["ana", "ben"], overlap=2, shared=0, seed=1)
     with project.write() as conn:
         conn.exec_driver_sql("DELETE FROM documents WHERE id = 5")
-    assert 5 not in holders(project.path)
+    assert 5 not in holders(project)
     assert assign(project).moved == 0
 
 
@@ -340,7 +341,7 @@ def test_the_assignments_table_comes_and_goes_with_its_migration(project_path: P
     assert "assignments" not in tables
     with Project.open(project_path) as opened:
         assign(opened, ["ana"], overlap=1)
-    assert rows(project_path) == []
+        assert rows(opened) == []
 
 
 def test_the_my_queue_filter_lists_only_the_annotators_documents(project: Project) -> None:

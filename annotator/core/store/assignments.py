@@ -8,29 +8,12 @@ insert, re-flag), so re-balancing 100,000 documents is three round trips, not 10
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import Connection
 
 from annotator.core.store.bulk import now_text
-
-#: The settings key under which the last assignment's parameters are kept.
-PARAMETERS = "assignment"
-
-
-def ensure_annotators(conn: Connection, names: Sequence[str]) -> dict[str, int]:
-    """The ids of these people, adding those who have no row yet, by name."""
-    conn.exec_driver_sql(
-        "INSERT INTO annotators (name, kind) VALUES (?, 'human') ON CONFLICT (name) DO NOTHING",
-        [(name,) for name in names],
-    )
-    marks = ",".join("?" * len(names))
-    rows = conn.exec_driver_sql(
-        f"SELECT name, id FROM annotators WHERE name IN ({marks})", tuple(names)
-    )
-    return {name: id_ for name, id_ in rows}
+from annotator.core.store.content import raw_rows
 
 
 def model_names(conn: Connection, names: Sequence[str]) -> list[str]:
@@ -46,7 +29,7 @@ def model_names(conn: Connection, names: Sequence[str]) -> list[str]:
 
 def document_ids(conn: Connection) -> list[int]:
     """Every document's id, in import order."""
-    return list(conn.exec_driver_sql("SELECT id FROM documents ORDER BY id").scalars())
+    return [row[0] for row in raw_rows(conn, "SELECT id FROM documents ORDER BY id", ())]
 
 
 def document_count(conn: Connection) -> int:
@@ -54,14 +37,15 @@ def document_count(conn: Connection) -> int:
 
 
 def current(conn: Connection) -> list[tuple[int, str, bool]]:
-    """Every assignment as (document, annotator's name, in the shared slice)."""
-    return [
-        (row[0], row[1], bool(row[2]))
-        for row in conn.exec_driver_sql(
-            "SELECT q.document_id, n.name, q.shared FROM assignments AS q "
-            "JOIN annotators AS n ON n.id = q.annotator_id ORDER BY q.document_id, n.name"
-        )
-    ]
+    """Every assignment as (document, annotator's name, in the shared slice); read from the
+    driver, as a large project holds some hundred thousand."""
+    rows = raw_rows(
+        conn,
+        "SELECT q.document_id, n.name, q.shared FROM assignments AS q "
+        "JOIN annotators AS n ON n.id = q.annotator_id ORDER BY q.document_id, n.name",
+        (),
+    )
+    return [(document, name, bool(shared)) for document, name, shared in rows]
 
 
 def started(conn: Connection, names: Sequence[str]) -> list[tuple[int, str]]:
@@ -69,7 +53,8 @@ def started(conn: Connection, names: Sequence[str]) -> list[tuple[int, str]]:
     than new, or time spent on it. Asked for the people named and for every assignment held,
     the only work a distribution has to keep where it is."""
     marks = ",".join("?" * len(names))
-    rows = conn.exec_driver_sql(
+    rows = raw_rows(
+        conn,
         "SELECT a.document_id, n.name FROM annotations AS a "
         "JOIN annotators AS n ON n.id = a.annotator_id AND n.kind = 'human' "
         "WHERE (a.status != 'new' OR a.active_seconds > 0) "
@@ -77,7 +62,7 @@ def started(conn: Connection, names: Sequence[str]) -> list[tuple[int, str]]:
         "WHERE q.document_id = a.document_id AND q.annotator_id = a.annotator_id))",
         tuple(names),
     )
-    return [(row[0], row[1]) for row in rows]
+    return [(document, name) for document, name in rows]
 
 
 def apply(
@@ -106,23 +91,6 @@ def apply(
             "UPDATE assignments SET shared = ? WHERE document_id = ? AND annotator_id = ?",
             [(shared, document, annotator) for document, annotator, shared in reflagged],
         )
-
-
-def parameters(conn: Connection) -> dict[str, Any] | None:
-    """The parameters the current assignment was made with (annotators, overlap, shared
-    slice, seed), if there is one."""
-    row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (PARAMETERS,)).first()
-    if row is None:
-        return None
-    return json.loads(row[0]) if isinstance(row[0], str) else row[0]
-
-
-def set_parameters(conn: Connection, values: dict[str, Any]) -> None:
-    conn.exec_driver_sql(
-        "INSERT INTO settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (PARAMETERS, json.dumps(values, ensure_ascii=False)),
-    )
 
 
 def has_queue(conn: Connection, annotator: str) -> bool:
