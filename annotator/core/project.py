@@ -415,6 +415,12 @@ class Project:
         with self.read() as conn:
             return set_store.status_count(conn, annotator, status.value)
 
+    def last_change_by_others(self, annotator: str) -> int:
+        """A mark that moves whenever someone other than ``annotator`` changes the project:
+        a team member's window polls it to show colleagues' work as it arrives."""
+        with self.read() as conn:
+            return set_store.last_change_by_others(conn, annotator)
+
     def text(self, document_id: int) -> str:
         with self.read() as conn:
             text = document_store.text(conn, document_id)

@@ -44,6 +44,7 @@ from annotator.gui.session import ProjectSession
 from annotator.gui.settings_dialog import SettingsDialog
 from annotator.gui.shortcuts import REVIEW_ACTIONS, ShortcutSheet, by_action, sheet_html
 from annotator.gui.span_view import SpanView
+from annotator.gui.team_watch import TeamWatch
 from annotator.gui.window_geometry import place_window, window_record
 from annotator.gui.workers import QuietTask
 
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._rows_timer.timeout.connect(self._refresh_rows)
         self.clock = ActivityClock(self, self._record_time)
         self.backup_task: QuietTask | None = None
+        self.team_watch: TeamWatch | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.shortcut_sheet: ShortcutSheet | None = None
         self.backup_every_s = settings.user_settings().backup_minutes * 60
@@ -404,6 +406,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(project.location)
         self.index_for_search()
         self.back_up()
+        self.watch_colleagues()
 
     def index_for_search(self) -> None:
         """Bring the full-text index up to date off the GUI thread, so searching never stalls."""
@@ -438,6 +441,24 @@ class MainWindow(QMainWindow):
             self, lambda _progress, _cancel: backup_if_older_than(path, every)
         )
         self.backup_task.start()
+
+    def watch_colleagues(self) -> None:
+        """On a team's server, colleagues' work appears as they save it."""
+        if self.session.project.on_server and self.team_watch is None:
+            self.team_watch = TeamWatch(self, self.session)
+            self.team_watch.othersChanged.connect(self._colleagues_changed)
+
+    def _colleagues_changed(self) -> None:
+        current = self.editor.document_id
+        self.model.reload()
+        self._update_progress(recount=True)
+        row = self.model.row_of(current) if current is not None else None
+        if row is not None:
+            self.table.selectionModel().blockSignals(True)
+            self.select_row(row)
+            self.table.selectionModel().blockSignals(False)
+        if self.session.reviewing:
+            self.review.colleagues_changed()
 
     def _show_annotator(self) -> None:
         if self.session.reviewing:
@@ -747,6 +768,8 @@ class MainWindow(QMainWindow):
         self.model_actions.stop()
         self.editor.warm_up.stop()
         self.search_task.stop()
+        if self.team_watch is not None:
+            self.team_watch.stop()
         if self.backup_task is not None:
             self.backup_task.stop()
         self.review.stop_tasks()

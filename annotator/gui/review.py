@@ -548,6 +548,12 @@ class ReviewController(QObject):
             self._stale = False
         return self._review
 
+    def colleagues_changed(self) -> None:
+        """Colleagues' new work on the open document shows in the review at once."""
+        if self._review is not None:
+            self._stale = True
+            self.window.editor.refresh()
+
     def _document_changed(self, document_id: int) -> None:
         if self._review is not None and self._review.document_id == document_id:
             self._stale = True

@@ -172,3 +172,13 @@ def topics_of_set(conn: Connection, annotation_id: int) -> list[tuple[str, bool]
             (annotation_id,),
         )
     ]
+
+
+def last_change_by_others(conn: Connection, annotator: str) -> int:
+    """The newest edit-log entry not written by this annotator (0 when none): what a team
+    member's window polls to learn that colleagues' work moved on."""
+    return conn.exec_driver_sql(
+        "SELECT coalesce(max(e.id), 0) FROM edit_log AS e WHERE e.annotator_id IS NULL "
+        "OR e.annotator_id NOT IN (SELECT id FROM annotators WHERE name = ?)",
+        (annotator,),
+    ).scalar_one()
