@@ -15,7 +15,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.core import settings
-from annotator.core.store.files import head_revision, stored_revision
+from annotator.core.diagnosis import project_schema, schema_version
 
 PROBE_OPTION = "--probe-qt-platform"
 
@@ -89,23 +89,8 @@ def diagnose(project: Path | None = None) -> Diagnosis:
         spacy=spacy.__version__,
         pipelines=installed_pipelines(),
         folders={"data": str(folders.data), "config": str(folders.config), "log": str(folders.log)},
-        schema=head_revision(),
+        schema=schema_version(),
     )
     if project is not None:
-        stored = stored_revision(project) if project.is_file() else None
-        result.project = {
-            "path": str(project),
-            "schema": str(stored),
-            "state": schema_state(project, stored, result.schema),
-        }
+        result.project = project_schema(project)
     return result
-
-
-def schema_state(project: Path, stored: str | None, head: str) -> str:
-    if not project.is_file():
-        return "missing"
-    if stored == head:
-        return "current"
-    if stored is not None and stored < head:
-        return "older; upgraded when opened"
-    return "newer than this Annotator: update Annotator to open it"
