@@ -242,3 +242,27 @@ def test_a_document_reviewed_without_a_gold_set_gets_an_empty_done_one_and_undo_
     assert team.edits.annotation(3, GOLD).status is Status.DONE
     undo_review_mark(team, mark)
     assert team.edits.annotation(3, GOLD) is None
+
+
+@pytest.mark.parametrize(("pairs", "adopted"), [(31, True), (32, False)])
+def test_a_chain_of_more_than_63_distinct_spans_is_left_to_the_reviewer(
+    project_target: Path | str, tmp_path: Path, pairs: int, adopted: bool
+) -> None:
+    """alice and bob mark the same two-letter spans, carol the ones between them: one item
+    of 2 × pairs distinct spans, where two of three agree."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("ab" * 70, encoding="utf-8")
+    with Project.open(project_target) as project:
+        project.import_paths([folder / "a.txt"])
+        label = project.labels(LabelKind.RELIABILITY)[0].name
+        for number in range(pairs):
+            for name, start in (("alice", 2 * number), ("bob", 2 * number)):
+                project.edits.add_span(1, name, start, start + 2, label, layer=Layer.UNRELIABLE)
+            start = 2 * number + 1
+            project.edits.add_span(1, "carol", start, start + 2, label, layer=Layer.UNRELIABLE)
+        [item] = review_document(project, 1, ["alice", "bob", "carol"]).items
+        shapes = {(s.start, s.end, s.label) for spans in item.spans.values() for s in spans}
+        assert len(shapes) == 2 * pairs
+        adoption = adopt_min(project, ["alice", "bob", "carol"], 2, "rita")
+        assert bool(adoption.items) is adopted

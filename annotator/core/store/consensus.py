@@ -10,10 +10,11 @@ label); having none there is a version too (nobody marked it). A topic's version
 the compared annotators with a set on it; an item is settled when exactly one version has at
 least K of their votes, so two camps of K never settle anything.
 
-Clusters come from window functions (a span opens a new item when it starts at or after the
-furthest end before it), exact agreement from counting each pair's shared spans. Portable
-SQL: CTEs, window functions, ``RETURNING``, ``TRUE``/``FALSE``, temporary tables dropped
-before the transaction ends.
+Items come from window functions (a span opens a new item when it starts at or after the
+furthest end before it); exact agreement from a signature per version (each distinct span of
+the item numbered, a version the sum of 2^(n-1) over its spans), so annotators with equal
+signatures have the same spans. Portable SQL: CTEs, window functions, bit shifts,
+``RETURNING``, ``TRUE``/``FALSE``, temporary tables dropped before the transaction ends.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ from annotator.core.store.content import chunks, marks
 from annotator.core.store.review import SPAN_COLUMNS, TOPIC_COLUMNS
 
 SETS = "review_adopt_sets"
+CLUSTERED = "review_adopt_spans"
+SUPPORT = "review_adopt_support"
 ITEMS = "review_adopt_items"
+#: Distinct spans of one item that a version's signature (a 64-bit sum) can tell apart.
+MAX_SHAPES = 63
+#: The working tables, dropped before the transaction ends.
+WORKING = (ITEMS, SUPPORT, CLUSTERED, SETS)
 
 #: Per item: the document, its key, the chosen version (an annotator's name, or 'neither'
 #: for "nobody marked it"), the set the chosen spans are copied from, the topic's label and
@@ -44,13 +51,11 @@ _CREATE_ITEMS = (
     "gold_set INTEGER, at TIMESTAMP WITH TIME ZONE)"
 )
 
-#: The compared sets' spans grouped into items, each version's votes, and the winner of
-#: every item where exactly one version reaches K (parameters: K four times).
-_SPAN_WINNERS = f"""
-WITH voters AS (
-    SELECT document_id, count(*) AS voters FROM {SETS} GROUP BY document_id
-),
-pool AS (
+#: The compared sets' spans, each with the item (chain of overlapping spans of one layer)
+#: it belongs to: a span opens a new item when it starts at or after the furthest end
+#: before it.
+_CLUSTER = f"""
+WITH pool AS (
     SELECT s.id, t.document_id, s.layer, s.start, s."end", s.label_id, t.annotator_id,
            t.annotation_id, t.name
     FROM spans AS s JOIN {SETS} AS t ON t.annotation_id = s.annotation_id
@@ -64,40 +69,47 @@ opened AS (
     FROM pool AS p
     WINDOW w AS (PARTITION BY p.document_id, p.layer ORDER BY p.start, p."end", p.id
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+)
+SELECT o.id, o.document_id, o.layer, o.start, o."end", o.label_id, o.annotator_id,
+       o.annotation_id, o.name,
+       sum(o.opens) OVER (PARTITION BY o.document_id, o.layer ORDER BY o.start, o."end", o.id
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS item
+FROM opened AS o
+"""
+
+#: Each annotator's version of each item and how many annotators have exactly that version
+#: (itself included). The distinct spans of an item are numbered 1, 2, … in text order and a
+#: version is the sum of 2^(n-1) over its spans: equal sums, equal sets of spans, exactly.
+#: Such a sum holds 63 spans; an item with more distinct spans (a rare chain of overlaps) is
+#: left to the reviewer (``shapes`` says how many it has).
+_SUPPORT = f"""
+WITH ranked AS (
+    SELECT c.document_id, c.layer, c.item, c.annotation_id, c.name,
+           dense_rank() OVER (PARTITION BY c.document_id, c.layer, c.item
+                              ORDER BY c.start, c."end", c.label_id) AS shape
+    FROM {CLUSTERED} AS c
 ),
-clustered AS (
-    SELECT o.id, o.document_id, o.layer, o.start, o."end", o.label_id, o.annotator_id,
-           o.annotation_id, o.name,
-           sum(o.opens) OVER (PARTITION BY o.document_id, o.layer ORDER BY o.start, o."end", o.id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS item
-    FROM opened AS o
+versions AS (
+    SELECT document_id, layer, item, annotation_id, name,
+           max(max(shape)) OVER (PARTITION BY document_id, layer, item) AS shapes,
+           sum(CASE WHEN shape <= {MAX_SHAPES}
+                    THEN CAST(1 AS BIGINT) << CAST(shape - 1 AS INTEGER) ELSE 0 END) AS signature
+    FROM ranked GROUP BY document_id, layer, item, annotation_id, name
+)
+SELECT v.document_id, v.layer, v.item, v.annotation_id, v.name, v.shapes,
+       count(*) OVER (PARTITION BY v.document_id, v.layer, v.item, v.signature) AS votes
+FROM versions AS v
+"""
+
+#: The winner of every item where exactly one version reaches K (parameters: K four times);
+#: having no span there is a version too, that of the document's other annotators.
+_SPAN_WINNERS = f"""
+WITH voters AS (
+    SELECT document_id, count(*) AS voters FROM {SETS} GROUP BY document_id
 ),
 items AS (
     SELECT document_id, layer, item, min(start) AS start, max("end") AS "end"
-    FROM clustered GROUP BY document_id, layer, item
-),
-versions AS (
-    SELECT document_id, layer, item, annotator_id, annotation_id, name, count(*) AS size
-    FROM clustered GROUP BY document_id, layer, item, annotator_id, annotation_id, name
-),
-shared AS (
-    SELECT x.document_id, x.layer, x.item, x.annotator_id AS one, y.annotator_id AS other,
-           count(*) AS spans
-    FROM clustered AS x JOIN clustered AS y
-      ON y.document_id = x.document_id AND y.layer = x.layer AND y.item = x.item
-     AND y.start = x.start AND y."end" = x."end" AND y.label_id = x.label_id
-    GROUP BY x.document_id, x.layer, x.item, x.annotator_id, y.annotator_id
-),
-support AS (
-    SELECT v.document_id, v.layer, v.item, v.annotation_id, v.name, count(*) AS votes
-    FROM versions AS v
-    JOIN versions AS w
-      ON w.document_id = v.document_id AND w.layer = v.layer AND w.item = v.item
-     AND w.size = v.size
-    JOIN shared AS m
-      ON m.document_id = v.document_id AND m.layer = v.layer AND m.item = v.item
-     AND m.one = v.annotator_id AND m.other = w.annotator_id AND m.spans = v.size
-    GROUP BY v.document_id, v.layer, v.item, v.annotation_id, v.name
+    FROM {CLUSTERED} GROUP BY document_id, layer, item
 ),
 tally AS (
     SELECT i.document_id, i.layer, i.item, i.start, i."end", n.voters,
@@ -106,8 +118,10 @@ tally AS (
            sum(CASE WHEN u.votes >= ? THEN 1 ELSE 0 END) AS reaching
     FROM items AS i
     JOIN voters AS n ON n.document_id = i.document_id
-    JOIN support AS u ON u.document_id = i.document_id AND u.layer = i.layer AND u.item = i.item
+    JOIN {SUPPORT} AS u
+      ON u.document_id = i.document_id AND u.layer = i.layer AND u.item = i.item
     GROUP BY i.document_id, i.layer, i.item, i.start, i."end", n.voters
+    HAVING max(u.shapes) <= {MAX_SHAPES}
 ),
 settled AS (
     SELECT t.*, CASE WHEN t.blank > t.best THEN t.blank ELSE t.best END AS top
@@ -121,7 +135,7 @@ settled AS (
 ),
 chosen AS (
     SELECT t.document_id, t.layer, t.item, min(u.name) AS name
-    FROM settled AS t JOIN support AS u
+    FROM settled AS t JOIN {SUPPORT} AS u
       ON u.document_id = t.document_id AND u.layer = t.layer AND u.item = t.item
      AND u.votes = t.best
     WHERE t.best > t.blank
@@ -132,8 +146,9 @@ SELECT t.document_id, t.layer, t.start, t."end", '',
 FROM settled AS t
 LEFT JOIN chosen AS c
   ON c.document_id = t.document_id AND c.layer = t.layer AND c.item = t.item
-LEFT JOIN support AS u
-  ON u.document_id = c.document_id AND u.layer = c.layer AND u.item = c.item AND u.name = c.name
+LEFT JOIN {SUPPORT} AS u
+  ON u.document_id = c.document_id AND u.layer = c.layer AND u.item = c.item
+ AND u.name = c.name
 """
 
 #: Topics where exactly one of "applies" and "does not apply" has at least K votes
@@ -207,8 +222,8 @@ class AdoptionChanges:
 
 
 def _drop(conn: Connection) -> None:
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {ITEMS}")
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SETS}")
+    for table in WORKING:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
 
 
 def find_adoptable(
@@ -236,6 +251,9 @@ def find_adoptable(
         f"JOIN annotators AS n ON n.id = a.annotator_id WHERE {where}",
         parameters,
     )
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {CLUSTERED} AS {_CLUSTER}")
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {SUPPORT} AS {_SUPPORT}")
+    conn.exec_driver_sql(f"CREATE INDEX {SUPPORT}_item ON {SUPPORT} (document_id, layer, item)")
     conn.exec_driver_sql(_CREATE_ITEMS)
     conn.exec_driver_sql(f"INSERT INTO {ITEMS} ({_ITEM_COLUMNS}) {_SPAN_WINNERS}", (min_agree,) * 4)
     conn.exec_driver_sql(
