@@ -36,7 +36,7 @@ def work(target: str, name: str, seed: int, results: multiprocessing.Queue) -> N
                 project.edits.set_status(document_id, name, Status.DONE)
                 saved.append(("done", document_id))
         results.put((name, saved, None))
-    except Exception as exc:  # noqa: BLE001 - the parent reports whatever went wrong
+    except Exception as exc:  # the parent reports whatever went wrong
         results.put((name, saved, repr(exc)))
 
 
