@@ -1,16 +1,15 @@
 """Rolling backups of a project file, and restoring one.
 
-Backups are taken with SQLite's online backup API, so they are consistent even while the app
-is writing, and land in the user data folder (one subfolder per project), never beside the
-project. The newest ``KEEP`` are kept. Restoring never overwrites a project unless asked, and
-first backs up the project it replaces, so a restore can itself be undone.
+Backups are taken with SQLite's online backup API (in annotator.core.store.backups), so they
+are consistent even while the app is writing, and land in the user data folder (one subfolder
+per project), never beside the project. The newest ``KEEP`` are kept. Restoring never
+overwrites a project unless asked, and first backs up the project it replaces, so a restore
+can itself be undone.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from annotator.core import settings
 from annotator.core.errors import ProjectError
+from annotator.core.store import backups as backup_store
 
 KEEP = 10
 SUFFIX = ".annotator"
@@ -49,23 +49,6 @@ def list_backups(project: Path) -> list[Backup]:
     return sorted(found, key=lambda b: (b.taken, b.path.name), reverse=True)
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy through the backup API, written beside the target, then renamed."""
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(partial, target)
-
-
 def make_backup(project: Path, keep: int = KEEP) -> Path:
     """Back the project up now; keeps the newest ``keep`` backups of it."""
     project = project.expanduser()
@@ -76,8 +59,8 @@ def make_backup(project: Path, keep: int = KEEP) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{project.stem}-{stamp}{SUFFIX}"
     try:
-        _copy(project, target)
-    except sqlite3.DatabaseError as exc:
+        backup_store.copy_to_new_file(project, target)
+    except backup_store.DatabaseError as exc:
         raise ProjectError(f"Could not back up {project}: {exc}") from exc
     except OSError as exc:
         raise ProjectError(f"Could not write the backup {target}: {exc.strerror or exc}") from exc
@@ -94,26 +77,10 @@ def backup_if_older_than(project: Path, seconds: float) -> Path | None:
     return make_backup(project)
 
 
-def _check_backup(backup: Path) -> None:
-    """A backup to restore may be any file: opened as untrusted (its schema and a quick check
-    before any row is read), then checked in full, indexes included."""
-    from annotator.core.store.untrusted import open_untrusted
-
-    conn = open_untrusted(backup, "a backup")
-    try:
-        verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{backup} is damaged: {exc}") from exc
-    finally:
-        conn.close()
-    if verdict != "ok":
-        raise ProjectError(f"{backup} is damaged: {verdict}")
-
-
 def restore_backup(backup: Path, target: Path, *, overwrite: bool = False) -> Path | None:
     """Copy a backup to ``target``. Returns the backup made of what it replaced, if anything."""
     backup, target = backup.expanduser(), target.expanduser()
-    _check_backup(backup)
+    backup_store.check_whole(backup)
     replaced = None
     if target.exists():
         if not overwrite:
@@ -126,13 +93,7 @@ def restore_backup(backup: Path, target: Path, *, overwrite: bool = False) -> Pa
         if leftover.exists() and not target.exists():
             raise ProjectError(f"{leftover} is left from another project; move it away first.")
     if target.exists():
-        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-        dest = sqlite3.connect(target, timeout=10)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+        backup_store.copy_over(backup, target)
     else:
-        _copy(backup, target)
+        backup_store.copy_to_new_file(backup, target)
     return replaced
