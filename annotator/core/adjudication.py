@@ -379,7 +379,12 @@ def adopt_min(
         raise AnnotatorError(
             f"{min_agree} cannot agree when only {len(names)} annotators are compared."
         )
-    ids = [project.ensure_annotator(name).id for name in names]
+    with project.read() as conn:
+        found = {name: store.find_annotator(conn, name) for name in names}
+    unknown = [name for name, annotator_id in found.items() if annotator_id is None]
+    if unknown:
+        raise AnnotatorError(f"No annotator named {', '.join(unknown)}.")
+    ids = [int(found[name]) for name in names]  # type: ignore[arg-type]
     reviewer_id = project.ensure_annotator(reviewer).id
     gold_id = project.ensure_annotator(GOLD).id
     now = now_text()

@@ -205,6 +205,9 @@ def test_adopting_again_finds_nothing_left_and_refuses_impossible_thresholds(
         adopt_min(team, TEAM, 9, "rita")
     with pytest.raises(AnnotatorError, match="not an annotator"):
         adopt_min(team, [*TEAM, GOLD], 5, "rita")
+    with pytest.raises(AnnotatorError, match="No annotator named zoe"):
+        adopt_min(team, [*TEAM, "zoe"], 5, "rita")
+    assert "zoe" not in {annotator.name for annotator in team.annotators()}
 
 
 def statuses(target: Path | str) -> list[tuple]:

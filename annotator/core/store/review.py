@@ -43,6 +43,11 @@ def annotator_id(conn: Connection, name: str) -> int:
     return conn.exec_driver_sql("SELECT id FROM annotators WHERE name = ?", (name,)).scalar_one()
 
 
+def find_annotator(conn: Connection, name: str) -> int | None:
+    """The id of an annotator, or None when nobody has that name."""
+    return conn.exec_driver_sql("SELECT id FROM annotators WHERE name = ?", (name,)).scalar()
+
+
 def annotator_name(conn: Connection, annotator: int) -> str:
     return conn.exec_driver_sql(
         "SELECT name FROM annotators WHERE id = ?", (annotator,)
