@@ -13,7 +13,19 @@ from pathlib import Path
 from annotator.core.errors import ProjectError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+SCHEMA_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+)
 """The migrations shipped, oldest first (a test keeps this in step with migrations/versions).
 Listed here so that opening an up-to-date project does not import Alembic, which with the
 database dialects it loads is a quarter of the app's start-up time."""

@@ -3,7 +3,7 @@ it: sqlite_master as name -> (type, table, digest of the statement). Written by
 ``python -m annotator.core.store.untrusted`` from the migrations whose digest is
 MIGRATIONS_DIGEST (never by hand); a test keeps it in step with them."""
 
-MIGRATIONS_DIGEST = "9da951ae0f7c7961611f"
+MIGRATIONS_DIGEST = "51d14b4f75825a415077"
 
 SCHEMAS: dict[str, dict[str, tuple[str, str, str]]] = {
     "0001": {
@@ -371,6 +371,54 @@ SCHEMAS: dict[str, dict[str, tuple[str, str, str]]] = {
         "sqlite_autoindex_spans_1": ("index", "spans", "e3b0c44298fc1c14"),
         "sqlite_autoindex_topics_1": ("index", "topics", "e3b0c44298fc1c14"),
         "sqlite_sequence": ("table", "sqlite_sequence", "4cb1eaf14467f226"),
+        "topics": ("table", "topics", "43bbfb41148302e2"),
+    },
+    "0011": {
+        "alembic_version": ("table", "alembic_version", "acb8e241d35a0f4a"),
+        "annotations": ("table", "annotations", "e6d2e4bc5bf129b5"),
+        "annotators": ("table", "annotators", "f008f623a9d60a44"),
+        "assignments": ("table", "assignments", "1c5b027d1780f6d9"),
+        "boilerplate": ("table", "boilerplate", "3a01db7b921b337e"),
+        "document_reviews": ("table", "document_reviews", "d409b0d5ba58d38b"),
+        "documents": ("table", "documents", "8267b6ed7470dbbe"),
+        "documents_fts": ("table", "documents_fts", "bc2b8c46b67eabf8"),
+        "documents_fts_config": ("table", "documents_fts_config", "e61ed4c2a91fc476"),
+        "documents_fts_data": ("table", "documents_fts_data", "7d289bd2ebf0a150"),
+        "documents_fts_docsize": ("table", "documents_fts_docsize", "b91147e4f1e83053"),
+        "documents_fts_idx": ("table", "documents_fts_idx", "bb85ea330cb2f3b1"),
+        "edit_log": ("table", "edit_log", "df4b9645aebacd21"),
+        "ix_annotations_annotator_status": ("index", "annotations", "23d3fe4ad4a1c829"),
+        "ix_assignments_annotator": ("index", "assignments", "e12c7a3cb2b59112"),
+        "ix_boilerplate_document": ("index", "boilerplate", "94040f06885c5bf4"),
+        "ix_document_reviews_status": ("index", "document_reviews", "ba8a5ccd5cf31e05"),
+        "ix_relations_annotation": ("index", "relations", "5225545e6f5ea0e0"),
+        "ix_relations_child": ("index", "relations", "7894e288209233ea"),
+        "ix_spans_label": ("index", "spans", "0c4499b528c64310"),
+        "ix_spans_live_entities": ("index", "spans", "04b7c50992f1b135"),
+        "ix_spans_origin": ("index", "spans", "f6276bb6dd4a4a69"),
+        "ix_spans_unlabelled": ("index", "spans", "1c9ae7ddb177476f"),
+        "labels": ("table", "labels", "4285852a0a42cf65"),
+        "model_uncertainty": ("table", "model_uncertainty", "fdca1bd7b943900b"),
+        "relations": ("table", "relations", "5e082e4cb5b588b9"),
+        "review_counts": ("table", "review_counts", "5303c3a6f8ef351e"),
+        "review_decisions": ("table", "review_decisions", "a891e501b0c93ca2"),
+        "settings": ("table", "settings", "92153648acabac8f"),
+        "spans": ("table", "spans", "65ead3b5d059ac4b"),
+        "sqlite_autoindex_alembic_version_1": ("index", "alembic_version", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_annotations_1": ("index", "annotations", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_annotators_1": ("index", "annotators", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_assignments_1": ("index", "assignments", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_documents_1": ("index", "documents", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_labels_1": ("index", "labels", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_model_uncertainty_1": ("index", "model_uncertainty", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_relations_1": ("index", "relations", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_review_decisions_1": ("index", "review_decisions", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_settings_1": ("index", "settings", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_spans_1": ("index", "spans", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_sync_state_1": ("index", "sync_state", "e3b0c44298fc1c14"),
+        "sqlite_autoindex_topics_1": ("index", "topics", "e3b0c44298fc1c14"),
+        "sqlite_sequence": ("table", "sqlite_sequence", "4cb1eaf14467f226"),
+        "sync_state": ("table", "sync_state", "ae8ce3c72a041c10"),
         "topics": ("table", "topics", "43bbfb41148302e2"),
     },
 }

@@ -350,6 +350,19 @@ class Assignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SyncState(Base):
+    """What a project last agreed on with a remote one, set by set (see migration 0011 and
+    ``annotator.core.sync``): the digest of an annotator's set on a document when both held it."""
+
+    __tablename__ = "sync_state"
+
+    remote: Mapped[str] = mapped_column(String, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    annotator: Mapped[str] = mapped_column(String, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class EditLog(Base):
     """An audit trail: who changed what and when, enough to explain any annotation."""
 
