@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from annotator.core.backup import backup_folder
+from annotator.core.backup import backup_folder, make_backup
 from annotator.core.editing import Edits
 from annotator.core.errors import LabelError, ProjectError
 from annotator.core.labels import (
@@ -32,12 +32,14 @@ from annotator.core.records import LabelKind, Status
 from annotator.core.store import annotations as set_store
 from annotator.core.store import documents as document_store
 from annotator.core.store import labels as label_store
+from annotator.core.store import maintenance as maintenance_store
 from annotator.core.store import settings as setting_store
 from annotator.core.store.database import (
     check_openable,
     create_project_engine,
+    migrate,
+    needs_upgrade,
     open_server,
-    upgrade_schema,
 )
 from annotator.core.store.dialect import shown_url
 
@@ -116,7 +118,12 @@ class Project:
                 raise ProjectError(f"{path} does not exist.")
             engine = create_project_engine(path)
             try:
-                upgrade_schema(engine, current, path)
+                if needs_upgrade(current):
+                    # A migration that fails half way is rolled back by SQLite, but a user
+                    # should never have to trust that alone: an existing file is backed up.
+                    if current is not None:
+                        make_backup(path)
+                    migrate(engine)
             except DatabaseError as exc:
                 engine.dispose()
                 raise ProjectError(f"{path} cannot be opened as a project: {exc.orig}") from exc
@@ -226,7 +233,7 @@ class Project:
         if self.on_server:
             return
         with self.read() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            maintenance_store.checkpoint(conn)
 
     def pretag(self, model: str | Path | None = None, **options: Any) -> PretagReport:
         """Store a spaCy pipeline's entities as suggestions; see ``annotator.core.pretag``.

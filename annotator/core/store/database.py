@@ -172,19 +172,9 @@ class WriterTurns:
             self._owner, self._depth = me, 1
 
 
-def upgrade_schema(engine: Engine, current: str | None, path: Path | None = None) -> None:
-    """Apply the shipped migrations unless the file is already at the head revision.
-
-    An existing project (``path`` given, ``current`` set) is backed up first: a migration that
-    fails half way is rolled back by SQLite, but a user should never have to trust that alone.
-    """
-    if current == head_revision():
-        return
-    if path is not None and current is not None:
-        from annotator.core.backup import make_backup
-
-        make_backup(path)
-    migrate(engine)
+def needs_upgrade(current: str | None) -> bool:
+    """Whether a file's schema (None: a new file) is behind the one this build writes."""
+    return current != head_revision()
 
 
 def migrate(engine: Engine, target: str = "head", *, downgrade: bool = False) -> None:
