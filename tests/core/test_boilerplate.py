@@ -16,6 +16,13 @@ from annotator.core.errors import SpanError
 from annotator.core.project import Project
 from annotator.core.records import Status
 
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
+
 MENU = "Harbour Gazette: news from the coast\n\n  • News\n  • Politics\n  • Sport\nNo Result\n"
 FOOTER = "\n\nAll rights reserved.\n\n  • About Us\n  • Contact Us\n"
 

@@ -16,6 +16,13 @@ from annotator.core.errors import SpanError
 from annotator.core.project import Project
 from annotator.core.store.suggestions import open_count_sql
 
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
+
 WORDS = ["Nepal", "trade", "grew", "in", "the", "capital", "officials", "said", "Beijing"]
 SUGGESTIONS = 1_500
 

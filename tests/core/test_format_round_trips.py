@@ -12,6 +12,13 @@ import pytest
 from annotator.core.project import Project
 from annotator.core.records import Layer
 
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
+
 TEXT = "🙂 В Москве Путин встретился с Си Цзиньпином. قال مسؤول إن الاتفاق تاريخي، بحسب مصادر."
 SOURCE = {
     "text": TEXT,

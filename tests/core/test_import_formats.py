@@ -12,6 +12,13 @@ from annotator.core.project import Project
 from annotator.core.records import LabelKind, Layer, Status
 from tests.conftest import snapshot
 
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
+
 DATA = Path(__file__).parent.parent / "data" / "prodigy"
 
 
@@ -88,7 +95,8 @@ def test_prodigy_annotators_statuses_and_choice_topics(project_path: Path, tmp_p
         assert [(s.start, s.end) for s in alice.spans] == [(start, start + 5)]
         bob = project.edits.annotation(1, "news-bob")
         assert bob is not None and bob.status is Status.SKIPPED
-        carol = project.edits.annotation(2, "carol")
+        bad = next(d.id for d in project.documents() if d.title == "A bad example.")
+        carol = project.edits.annotation(bad, "carol")
         assert carol is not None and carol.status is Status.REJECTED
 
 

@@ -4,7 +4,6 @@ records, duplicates, and reports that count what is stored."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,13 @@ from annotator.core.errors import FormatError
 from annotator.core.project import Project
 from annotator.core.records import LabelKind, Layer, Status
 from tests.conftest import snapshot
+
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
 
 TEXT = "Nepal and India signed a deal in Kathmandu on Monday."
 
@@ -31,18 +37,19 @@ def at(text: str, part: str, label: str, **extra: object) -> dict:
     return {"start": start, "end": start + len(part), "label": label, **extra}
 
 
-def spans_of(path: Path, annotator: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
+def spans_of(target: Path | str, annotator: str) -> list[tuple]:
+    with Project.open(target) as project, project.read() as conn:
+        rows = conn.exec_driver_sql(
             "SELECT s.start, s.\"end\", coalesce(l.name, ''), s.layer, s.rejected, s.kb_id "
             "FROM spans AS s JOIN annotations AS a ON a.id = s.annotation_id "
             "JOIN annotators AS n ON n.id = a.annotator_id LEFT JOIN labels AS l "
-            "ON l.id = s.label_id WHERE n.name = ? ORDER BY s.start, s.end",
+            'ON l.id = s.label_id WHERE n.name = ? ORDER BY s.start, s."end"',
             (annotator,),
-        ).fetchall()
-    finally:
-        conn.close()
+        ).all()
+    return [
+        (start, end, label, layer, int(rejected), kb)
+        for start, end, label, layer, rejected, kb in rows
+    ]
 
 
 def test_binary_answers_on_one_text_combine_and_export_unjudged_tokens_as_missing(

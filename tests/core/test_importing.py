@@ -10,6 +10,13 @@ from annotator.core.errors import FormatError
 from annotator.core.project import Project
 from tests.conftest import snapshot
 
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
+
 ARTICLE = "Talks in Kathmandu\r\n\r\nNepal and India signed a trade deal on Monday.\r\n"
 
 

@@ -9,6 +9,13 @@ import pytest
 from annotator.core.project import Project
 from annotator.core.records import Layer, Status
 
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
+
 TEXTS = [
     "🙂🙂 Nepal and India signed a power deal in Kathmandu on 3 May.",
     "Президент России Владимир Путин прибыл в Пекин.\r\nВстреча прошла в Доме народных собраний.",

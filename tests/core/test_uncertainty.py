@@ -17,6 +17,13 @@ from annotator.core.store.suggestions import unscored_page
 from annotator.core.training import train
 from annotator.core.uncertainty import rank, uncertainty
 
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every test of this module runs on a SQLite file and on a PostgreSQL database."""
+    return project_target
+
+
 CITIES = ["Kathmandu", "Beijing", "Moscow", "Delhi", "Hanoi", "Cairo"]
 TRADE = "{city} signed a deal to export rice and cut tariffs on steel."
 SUMMIT = "Leaders met in {city} for a summit on the border treaty."
