@@ -24,8 +24,10 @@ def make_articles(folder: Path, count: int = 3) -> Path:
     return folder
 
 
-def test_import_creates_project_and_stats_json_has_the_promised_keys(tmp_path: Path) -> None:
-    project = tmp_path / "p.annotator"
+def test_import_creates_project_and_stats_json_has_the_promised_keys(
+    tmp_path: Path, project_target: Path | str
+) -> None:
+    project = project_target
     result = runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))])
     assert result.exit_code == 0, result.output
     assert "3 new document(s)" in result.output
@@ -47,8 +49,9 @@ def test_import_creates_project_and_stats_json_has_the_promised_keys(tmp_path: P
 
 def test_failed_import_exits_non_zero_names_file_and_line_and_changes_nothing(
     tmp_path: Path,
+    project_target: Path | str,
 ) -> None:
-    project = tmp_path / "p.annotator"
+    project = project_target
     runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))])
     before = snapshot(project)
     bad = tmp_path / "bad.txt"
@@ -81,8 +84,10 @@ def test_failed_first_import_leaves_no_project_file_behind(
     assert not any(tmp_path.glob("new.annotator*"))
 
 
-def test_skip_invalid_writes_a_report_of_skipped_files(tmp_path: Path) -> None:
-    project = tmp_path / "p.annotator"
+def test_skip_invalid_writes_a_report_of_skipped_files(
+    tmp_path: Path, project_target: Path | str
+) -> None:
+    project = project_target
     bad = tmp_path / "in" / "empty.txt"
     make_articles(tmp_path / "in", 2)
     bad.write_text("", encoding="utf-8")
@@ -98,8 +103,10 @@ def test_skip_invalid_writes_a_report_of_skipped_files(tmp_path: Path) -> None:
         assert opened.document_count() == 2
 
 
-def test_export_of_unknown_annotator_and_of_missing_project_fail_clearly(tmp_path: Path) -> None:
-    project = tmp_path / "p.annotator"
+def test_export_of_unknown_annotator_and_of_missing_project_fail_clearly(
+    tmp_path: Path, project_target: Path | str
+) -> None:
+    project = project_target
     runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in"))])
     result = runner.invoke(
         app, ["export", str(project), str(tmp_path / "out"), "--annotator", "nobody"]
@@ -112,8 +119,10 @@ def test_export_of_unknown_annotator_and_of_missing_project_fail_clearly(tmp_pat
     assert not (tmp_path / "missing.annotator").exists()
 
 
-def test_export_writes_spacy_training_set_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    project = tmp_path / "p.annotator"
+def test_export_writes_spacy_training_set_and_refuses_to_overwrite(
+    tmp_path: Path, project_target: Path | str
+) -> None:
+    project = project_target
     runner.invoke(app, ["import", str(project), str(make_articles(tmp_path / "in", 5))])
     with Project.open(project) as opened:
         for document in opened.documents():

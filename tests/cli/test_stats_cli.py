@@ -17,14 +17,14 @@ runner = CliRunner()
 ARTICLE = "Ministers met in Kathmandu.\n\nNepal and India agreed to trade power on 3 May."
 
 
-def tagged_project(tmp_path: Path) -> Path:
+def tagged_project(tmp_path: Path, project: Path | str) -> str:
     """Two articles a model pre-tagged (four entities each); alice accepted one suggestion,
-    rejected one, marked one entity of her own and finished the first article."""
+    rejected one, marked one entity of her own and finished the first article; in a file or
+    in a team's database, as the command line is given either."""
     folder = tmp_path / "in"
     folder.mkdir()
     for index in range(2):
         (folder / f"a{index}.txt").write_text(f"Article {index}\n\n{ARTICLE}", encoding="utf-8")
-    project = tmp_path / "p.annotator"
     result = runner.invoke(app, ["import", str(project), str(folder)])
     assert result.exit_code == 0, result.output
     nlp = spacy.blank("en")
@@ -41,13 +41,13 @@ def tagged_project(tmp_path: Path) -> Path:
         start = opened.text(1).index("Ministers")
         opened.edits.add_span(1, "alice", start, start + len("Ministers"), "ORG")
         opened.edits.set_status(1, "alice", Status.DONE)
-    return project
+    return str(project)
 
 
 def test_stats_json_counts_only_accepted_and_own_entities_and_lists_the_model_apart(
-    tmp_path: Path,
+    tmp_path: Path, project_target: Path | str
 ) -> None:
-    result = runner.invoke(app, ["stats", str(tagged_project(tmp_path)), "--json"])
+    result = runner.invoke(app, ["stats", tagged_project(tmp_path, project_target), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["annotators"] == {"alice": {"done": 1}}
@@ -62,9 +62,10 @@ def test_stats_json_counts_only_accepted_and_own_entities_and_lists_the_model_ap
 
 
 def test_stats_table_shows_open_suggestions_and_no_model_among_the_annotators(
-    tmp_path: Path,
+    tmp_path: Path, project_target: Path | str
 ) -> None:
-    result = runner.invoke(app, ["stats", str(tagged_project(tmp_path))], env={"COLUMNS": "120"})
+    target = tagged_project(tmp_path, project_target)
+    result = runner.invoke(app, ["stats", target], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     annotators, models = result.output.split("models (pre-taggers)")
     assert "alice" in annotators and "en_tagger@" not in annotators
