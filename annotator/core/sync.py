@@ -1,0 +1,715 @@
+"""Push and pull: annotation sets travel between a laptop's project and the team database.
+
+``push(local, remote)`` copies the laptop's work to the team; ``pull(remote, local)`` brings
+the team's to the laptop. Both run :func:`synchronise` from one project (the source) into
+the other (the target), in one transaction on the target: a failure leaves it as it was.
+
+- Documents are matched by content hash (their ids differ); a document the target lacks
+  comes with its text, title, source, meta, boilerplate regions and assignments. Labels are
+  matched by kind and name; labels the target lacks join its schemes.
+- The unit is a *set*: one annotator's work on one document (status, spans with their
+  provenance, topic decisions, relations, active time; a model's suggestions with its
+  uncertainty; the gold set with the document's review decisions and review mark).
+- The local project remembers, for each set, the digest of what both sides held when they
+  last agreed (``sync_state``, keyed by the remote's ``sync_id``), like git's remote-tracking
+  branches. A set changed only on the source since then is copied; one changed only on the
+  target is left for the other direction; one changed on both is a **conflict**: nothing is
+  overwritten and the report names it. ``on_conflict="force"`` lets the source's version win
+  (push: the laptop's; pull: the team's); ``"keep-both"`` adds the source's version beside
+  the target's, under the annotator name ``NAME (SOURCE)``, to compare and settle in review.
+- Whole sets never disappear: a set the source lacks changes nothing on the target.
+- Active time is not content: equal sets take the larger time.
+
+Reads of the source see one moment of it (a read transaction); a set someone changes on the
+target while a push runs makes the push stop, undone, asking to run it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy.exc import IntegrityError
+
+from annotator.core.errors import ProjectError
+from annotator.core.records import GOLD
+from annotator.core.store import sync as store
+from annotator.core.store.bulk import now_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from annotator.core.project import Project
+
+#: What to do with a set changed on both sides since they last agreed.
+ON_CONFLICT = ("report", "force", "keep-both")
+
+SetKey = tuple[str, str]
+"""(document content hash, annotator name): a set, named the same way on both sides."""
+
+SpanKey = tuple[Any, ...]
+"""(layer, group, start, end, label kind, label name): a span within its set."""
+
+
+class SpanBody(NamedTuple):
+    """What a span holds besides its place; ``origin`` names the span it was accepted or
+    rejected from as (annotator, content hash, layer, group, start, end, label kind, name)."""
+
+    span_id: int
+    note: str | None
+    kb_id: str | None
+    attributes: str | None
+    extra: str | None
+    created_by: str
+    rejected: bool
+    adjudicated_by: str | None
+    created_at: Any
+    origin: tuple[Any, ...] | None
+
+    @property
+    def content(self) -> tuple[Any, ...]:
+        return self[1:8]
+
+
+@dataclass
+class SetState:
+    """One set as a project holds it, in names both projects share."""
+
+    set_id: int
+    content_hash: str
+    annotator: str
+    kind: str
+    model_version: str | None
+    document_id: int
+    title: str | None
+    status: str
+    seconds: float
+    created_at: Any
+    updated_at: Any
+    partial: bool
+    extra: str | None
+    imported_digest: str | None
+    spans: dict[SpanKey, SpanBody] = field(default_factory=dict)
+    topics: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
+    relations: list[tuple[Any, ...]] = field(default_factory=list)
+    decisions: list[tuple[Any, ...]] = field(default_factory=list)
+    review: tuple[Any, ...] | None = None
+    uncertainty: float | None = None
+    _digest: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the content (not of times, ids or provenance links)."""
+        if self._digest is None:
+            self._digest = _digest(
+                [
+                    self.status,
+                    self.partial,
+                    self.extra,
+                    self.imported_digest,
+                    sorted(_text([*key, *body.content]) for key, body in self.spans.items()),
+                    sorted(_text([*key, *value]) for key, value in self.topics.items()),
+                    sorted(_text(list(relation[:5])) for relation in self.relations),
+                    _items(self.decisions),
+                    None if self.review is None else list(self.review[:2]),
+                    self.uncertainty,
+                ]
+            )
+        return self._digest
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(_text(value).encode()).hexdigest()
+
+
+#: The digest of a set that holds nothing: what a set the last sync did not see counts as.
+EMPTY = _digest(["new", False, None, None, [], [], [], [], None, None])
+
+
+@dataclass(frozen=True)
+class SetChange:
+    """A set the sync copied, or a conflict and how it was settled."""
+
+    document: str
+    content_hash: str
+    annotator: str
+    #: added, updated; for a conflict: left as is, replaced, kept both
+    action: str
+    #: The annotator name the source's version was kept under (keep-both).
+    kept_as: str | None = None
+
+
+@dataclass
+class SyncReport:
+    """What a push or pull moved (or, with ``dry_run``, would move)."""
+
+    direction: str
+    source: str
+    target: str
+    annotators: list[str] | None = None
+    dry_run: bool = False
+    documents_added: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    sets_added: int = 0
+    sets_updated: int = 0
+    sets_unchanged: int = 0
+    #: Sets the target changed since the last sync (or only it has): left for the other
+    #: direction to bring.
+    sets_newer_on_target: int = 0
+    #: Equal sets whose larger active time the target took.
+    times_updated: int = 0
+    #: Sets written on the target: added, updated, and conflicts settled by writing.
+    sets_written: int = 0
+    changes: list[SetChange] = field(default_factory=list)
+    conflicts: list[SetChange] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the target was (or would be) changed."""
+        return bool(
+            self.documents_added or self.labels_added or self.sets_written or self.times_updated
+        )
+
+    @property
+    def unresolved(self) -> list[SetChange]:
+        return [c for c in self.conflicts if c.action == "left as is"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def push(
+    local: Project,
+    remote: Project,
+    *,
+    annotators: Sequence[str] | None = None,
+    on_conflict: str = "report",
+    dry_run: bool = False,
+) -> SyncReport:
+    """Copy the local project's work into the remote one (the team database)."""
+    return synchronise(
+        local,
+        remote,
+        local_is_source=True,
+        annotators=annotators,
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+    )
+
+
+def pull(
+    remote: Project,
+    local: Project,
+    *,
+    annotators: Sequence[str] | None = None,
+    on_conflict: str = "report",
+    dry_run: bool = False,
+) -> SyncReport:
+    """Bring the remote project's work (the team database) into the local one."""
+    return synchronise(
+        remote,
+        local,
+        local_is_source=False,
+        annotators=annotators,
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+    )
+
+
+def synchronise(
+    source: Project,
+    target: Project,
+    *,
+    local_is_source: bool,
+    annotators: Sequence[str] | None = None,
+    on_conflict: str = "report",
+    dry_run: bool = False,
+) -> SyncReport:
+    """Copy what changed in ``source`` since the last sync into ``target``; the local one of
+    the two keeps the record of what was agreed on."""
+    if on_conflict not in ON_CONFLICT:
+        raise ProjectError(f"on_conflict is one of {', '.join(ON_CONFLICT)}, not {on_conflict!r}.")
+    if _same(source, target):
+        raise ProjectError(f"{source.location} cannot be synced with itself.")
+    names = None if annotators is None else sorted({n.strip() for n in annotators if n.strip()})
+    if names == []:
+        raise ProjectError("Name at least one annotator, or none to sync everyone's work.")
+    report = SyncReport(
+        direction="push" if local_is_source else "pull",
+        source=source.location,
+        target=target.location,
+        annotators=names,
+        dry_run=dry_run,
+    )
+    if not local_is_source and not dry_run:
+        with source.write() as conn:
+            if store.sync_id(conn) is None:
+                store.put_sync_id(conn, uuid.uuid4().hex)
+    agreed: list[tuple[str, str, str]] = []
+    remote_id: str | None = None
+    try:
+        with source.read() as sconn:
+            store.consistent_reads(sconn)
+            with target.read() if dry_run else target.write() as tconn:
+                if local_is_source:
+                    remote_id = store.sync_id(tconn)
+                    if remote_id is None and not dry_run:
+                        remote_id = uuid.uuid4().hex
+                        store.put_sync_id(tconn, remote_id)
+                else:
+                    remote_id = store.sync_id(sconn)
+                local_conn = sconn if local_is_source else tconn
+                bases = {} if remote_id is None else store.synced_digests(local_conn, remote_id)
+                sides = (source.name, target.name)
+                plan = _plan(sconn, tconn, names, bases, on_conflict, sides, report)
+                agreed = plan.agreed
+                if not dry_run:
+                    _apply(sconn, tconn, plan, names)
+                    if not local_is_source and remote_id is not None:
+                        store.record_synced(tconn, remote_id, agreed)
+                    if report.changed:
+                        store.log_sync(tconn, _log_details(report))
+    except _Moved as exc:
+        raise ProjectError(
+            f"{target.location} changed while syncing ({exc}); the sync was undone and "
+            "nothing was changed. Run it again."
+        ) from None
+    except IntegrityError as exc:
+        raise ProjectError(
+            f"{target.location} could not take what {source.location} holds ({exc.orig}); "
+            "the sync was undone and nothing was changed."
+        ) from exc
+    if local_is_source and not dry_run and remote_id is not None and agreed:
+        with source.write() as conn:
+            store.record_synced(conn, remote_id, agreed)
+    return report
+
+
+def _same(source: Project, target: Project) -> bool:
+    if source.path is not None and target.path is not None:
+        return source.path.resolve() == target.path.resolve()
+    return source.location == target.location
+
+
+class _Moved(Exception):
+    """A set of the target changed between reading and writing it (the message says which)."""
+
+
+def _log_details(report: SyncReport) -> dict[str, Any]:
+    return {
+        "direction": report.direction,
+        "from": report.source,
+        "annotators": report.annotators,
+        "documents_added": report.documents_added,
+        "labels_added": report.labels_added,
+        "sets_added": report.sets_added,
+        "sets_updated": report.sets_updated,
+        "conflicts": len(report.conflicts),
+    }
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+def _canon(value: Any) -> str | None:
+    """A JSON column's value as canonical text (keys sorted); empty is None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = json.loads(value)
+    return _text(value) if value else None
+
+
+def read_sets(conn: Connection, names: Sequence[str] | None) -> dict[SetKey, SetState]:
+    """Every set of the annotators (None: of everyone), by (content hash, annotator)."""
+    sets: dict[SetKey, SetState] = {}
+    by_id: dict[int, SetState] = {}
+    for row in store.set_rows(conn, names):
+        state = SetState(
+            set_id=row[0],
+            content_hash=row[1],
+            annotator=row[2],
+            kind=row[3],
+            model_version=row[4],
+            document_id=row[5],
+            title=row[6],
+            status=row[7],
+            seconds=float(row[8] or 0),
+            created_at=row[9],
+            updated_at=row[10],
+            partial=bool(row[11]),
+            extra=_canon(row[12]),
+            imported_digest=row[13],
+        )
+        sets[(state.content_hash, state.annotator)] = state
+        by_id[state.set_id] = state
+    for row in store.span_rows(conn, names):
+        origin = None if row[16] is None else tuple(row[16:24])
+        by_id[row[0]].spans[tuple(row[2:8])] = SpanBody(
+            row[1],
+            row[8],
+            row[9],
+            _canon(row[10]),
+            _canon(row[11]),
+            row[12],
+            bool(row[13]),
+            row[14],
+            row[15],
+            origin,
+        )
+    for row in store.topic_rows(conn, names):
+        by_id[row[0]].topics[(row[1], row[2])] = (bool(row[3]), row[4], row[5], row[6])
+    for row in store.relation_rows(conn, names):
+        head, child = tuple(row[1:7]), tuple(row[7:13])
+        by_id[row[0]].relations.append(
+            (head, child, (row[13], row[14]), row[15], _canon(row[16]), row[17])
+        )
+    if names is None or GOLD in names:
+        for content_hash, *decision in store.decision_rows(conn):
+            if (gold := sets.get((content_hash, GOLD))) is not None:
+                gold.decisions.append(tuple(decision))
+        for content_hash, *review in store.review_rows(conn):
+            if (gold := sets.get((content_hash, GOLD))) is not None:
+                gold.review = tuple(review)
+    for content_hash, model, uncertainty in store.uncertainty_rows(conn, names):
+        if (state := sets.get((content_hash, model))) is not None:
+            state.uncertainty = uncertainty
+    return sets
+
+
+# Planning ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Write:
+    source: SetState
+    target: SetState | None
+    #: The annotator the source's set is written as (its own name, or a keep-both copy's).
+    name: str
+
+
+@dataclass
+class _Plan:
+    source_documents: dict[str, tuple[int, str | None]]
+    target_documents: dict[str, tuple[int, str | None]]
+    new_documents: list[str]
+    writes: list[_Write] = field(default_factory=list)
+    times: list[tuple[SetState, float]] = field(default_factory=list)
+    agreed: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _plan(
+    sconn: Connection,
+    tconn: Connection,
+    names: list[str] | None,
+    bases: dict[SetKey, str],
+    on_conflict: str,
+    sides: tuple[str, str],
+    report: SyncReport,
+) -> _Plan:
+    """Decide what to write, filling in the report. ``sides`` are the short names of the
+    source and the target, which keep-both copies carry."""
+    source_sets = read_sets(sconn, names)
+    source_documents = store.documents(sconn)
+    target_names = names
+    if names is not None and on_conflict == "keep-both":
+        target_names = names + [_copy_name(name, sides[0]) for name in names]
+    target_sets = read_sets(tconn, target_names)
+    plan = _Plan(source_documents, store.documents(tconn), [])
+    plan.new_documents = _new_documents(sconn, plan, source_sets, names)
+    report.documents_added = len(plan.new_documents)
+    report.labels_added = [f"{kind} {name}" for kind, name in _missing_labels(sconn, tconn)]
+    keys = sorted(
+        set(source_sets) | set(target_sets),
+        key=lambda k: (_title(source_sets.get(k) or target_sets[k]), k[1], k[0]),
+    )
+    new = set(plan.new_documents)
+    for key in keys:
+        if names is not None and key[1] not in names:
+            continue  # a keep-both copy read on the target: compared below, not synced
+        if key[1].endswith(f" ({sides[1]})"):
+            continue  # a keep-both copy of the target's own version: it never goes back
+        theirs, mine = source_sets.get(key), target_sets.get(key)
+        if theirs is None:
+            if mine is not None and mine.digest != EMPTY:
+                report.sets_newer_on_target += 1
+            continue
+        base = bases.get(key, EMPTY)
+        theirs_changed = theirs.digest != base
+        mine_changed = (EMPTY if mine is None else mine.digest) != base
+        change = SetChange(_title(theirs), key[0], key[1], "")
+        if theirs.digest == (EMPTY if mine is None else mine.digest):
+            if mine is not None:
+                _unchanged(plan, report, key, theirs, mine, base)
+        elif key[0] in new or not mine_changed:
+            plan.writes.append(_Write(theirs, mine, key[1]))
+            plan.agreed.append((*key, theirs.digest))
+            report.changes.append(_with(change, "added" if mine is None else "updated"))
+            if mine is None:
+                report.sets_added += 1
+            else:
+                report.sets_updated += 1
+        elif not theirs_changed:
+            report.sets_newer_on_target += 1
+        elif on_conflict == "force":
+            plan.writes.append(_Write(theirs, mine, key[1]))
+            plan.agreed.append((*key, theirs.digest))
+            report.conflicts.append(_with(change, "replaced"))
+        elif on_conflict == "keep-both":
+            copy = _copy_name(key[1], sides[0])
+            existing = target_sets.get((key[0], copy))
+            if existing is None or existing.digest != theirs.digest:
+                plan.writes.append(_Write(theirs, existing, copy))
+            report.conflicts.append(SetChange(change.document, key[0], key[1], "kept both", copy))
+        else:
+            report.conflicts.append(_with(change, "left as is"))
+    report.sets_written = len(plan.writes)
+    return plan
+
+
+def _title(state: SetState) -> str:
+    return state.title or state.content_hash[:12]
+
+
+def _new_documents(
+    sconn: Connection, plan: _Plan, source_sets: dict[SetKey, SetState], names: list[str] | None
+) -> list[str]:
+    """The documents the target lacks: every one, or for named annotators those they have
+    sets on or are assigned to."""
+    if names is None:
+        wanted = set(plan.source_documents)
+    else:
+        assigned = store.assigned_documents(sconn, names)
+        wanted = {key[0] for key in source_sets} | {
+            content_hash
+            for content_hash, (document_id, _title) in plan.source_documents.items()
+            if document_id in assigned
+        }
+    return sorted(h for h in wanted if h not in plan.target_documents)
+
+
+def _unchanged(
+    plan: _Plan, report: SyncReport, key: SetKey, theirs: SetState, mine: SetState, base: str
+) -> None:
+    """Both hold the same: remember that they agree, and keep the larger active time."""
+    report.sets_unchanged += 1
+    if base != theirs.digest:
+        plan.agreed.append((*key, theirs.digest))
+    if theirs.seconds > mine.seconds:
+        plan.times.append((mine, theirs.seconds))
+        report.times_updated += 1
+
+
+def _with(change: SetChange, action: str) -> SetChange:
+    return SetChange(change.document, change.content_hash, change.annotator, action)
+
+
+def _copy_name(name: str, label: str) -> str:
+    """The annotator a conflicting set from ``label`` is kept under beside ``name``'s."""
+    return f"{name} ({label})"
+
+
+def _missing_labels(sconn: Connection, tconn: Connection) -> list[tuple[str, str]]:
+    theirs, mine = store.labels(sconn), store.labels(tconn)
+    return [key for key in theirs if key not in mine]
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+class _Target:
+    """The target's ids of what the source names: annotators and labels, added on first use."""
+
+    def __init__(self, sconn: Connection, tconn: Connection) -> None:
+        self.conn = tconn
+        self.source_annotators = store.annotators(sconn)
+        self.annotators = {name: row[0] for name, row in store.annotators(tconn).items()}
+        source_labels = store.labels(sconn)
+        self.labels = {key: row[0] for key, row in store.labels(tconn).items()}
+        for key, (_id, colour, shortcut, description, _position) in source_labels.items():
+            if key not in self.labels:
+                self.labels[key] = store.add_label(tconn, *key, colour, shortcut, description)
+
+    def annotator(self, name: str | None, like: str | None = None) -> int | None:
+        """The target's id of the annotator (kind and version as the source's ``like``)."""
+        if name is None:
+            return None
+        if name not in self.annotators:
+            kind, version = self.source_annotators.get(like or name, (0, "human", None))[1:]
+            self.annotators[name] = store.add_annotator(self.conn, name, kind, version)
+        return self.annotators[name]
+
+    def label(self, kind: str | None, name: str | None) -> int | None:
+        return None if kind is None else self.labels[(kind, name)]
+
+
+def _apply(sconn: Connection, tconn: Connection, plan: _Plan, names: list[str] | None) -> None:
+    ids = _Target(sconn, tconn)
+    documents = {h: row[0] for h, row in plan.target_documents.items()}
+    _add_documents(sconn, tconn, plan, names, ids, documents)
+    pending: list[tuple[int, tuple[Any, ...]]] = []
+    for write in plan.writes:
+        pending += _write_set(tconn, write, documents[write.source.content_hash], ids)
+    for span, origin in pending:
+        who, content_hash, layer, group, start, end, kind, label = origin
+        document, annotator = documents.get(content_hash), ids.annotators.get(who)
+        if document is None or annotator is None:
+            continue  # the span it came from is not in the target: provenance by name only
+        key = (document, annotator, layer, group, start, end, ids.label(kind, label))
+        found = store.span_id(tconn, key)
+        if found is not None:
+            store.set_origin(tconn, span, found)
+    for state, seconds in plan.times:
+        store.raise_active_time(tconn, state.set_id, seconds)
+
+
+def _add_documents(
+    sconn: Connection,
+    tconn: Connection,
+    plan: _Plan,
+    names: list[str] | None,
+    ids: _Target,
+    documents: dict[str, int],
+) -> None:
+    source_ids = [plan.source_documents[h][0] for h in plan.new_documents]
+    mapping = {}
+    for their_id, *row in store.document_rows(sconn, source_ids):
+        mapping[their_id] = documents[row[4]] = store.add_document(tconn, tuple(row))
+    for their_id, start, end, kind, who in store.boilerplate_rows(sconn, source_ids):
+        store.add_boilerplate(tconn, (mapping[their_id], start, end, kind, ids.annotator(who)))
+    for their_id, who, shared, at in store.assignment_rows(sconn, source_ids):
+        if names is None or who in names:
+            row = (mapping[their_id], ids.annotator(who), bool(shared), _timestamp(at))
+            store.add_assignment(tconn, row)
+
+
+def _write_set(
+    conn: Connection, write: _Write, document: int, ids: _Target
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """Make the target's set (of ``write.name``) hold what the source's holds; returns the
+    spans whose origin is still to be found (once every set is written)."""
+    theirs, mine = write.source, write.target
+    who = ids.annotator(write.name, like=theirs.annotator)
+    seconds = max(theirs.seconds, mine.seconds if mine else 0.0)
+    head = (theirs.status, seconds, _timestamp(theirs.updated_at), theirs.partial)
+    head += (theirs.extra, theirs.imported_digest)
+    where = f"{write.name}'s set on {theirs.title or theirs.content_hash[:12]}"
+    if mine is None:
+        row = (document, who, *head[:2], _timestamp(theirs.created_at), *head[2:])
+        set_id = store.add_set(conn, row)
+        if set_id is None:
+            raise _Moved(where)
+    else:
+        set_id = mine.set_id
+        if not store.update_set(conn, set_id, mine.updated_at, head):
+            raise _Moved(where)
+    old = mine.spans if mine else {}
+    if mine and mine.relations:
+        store.delete_relations(conn, set_id)
+    store.delete_spans(conn, [body.span_id for key, body in old.items() if key not in theirs.spans])
+    span_ids: dict[SpanKey, int] = {}
+    pending = []
+    for key, body in theirs.spans.items():
+        values = (
+            body.note,
+            body.kb_id,
+            body.attributes,
+            body.extra,
+            ids.annotator(body.created_by),
+            body.rejected,
+            ids.annotator(body.adjudicated_by),
+            _timestamp(body.created_at),
+        )
+        if key in old:
+            span_ids[key] = old[key].span_id
+            if old[key].content == body.content and old[key].origin == body.origin:
+                continue
+            store.update_span(conn, span_ids[key], values)
+        else:
+            layer, group, start, end, kind, label = key
+            place = (set_id, layer, group, start, end, ids.label(kind, label))
+            span_ids[key] = store.add_span(conn, place + values)
+        if body.origin is not None:
+            pending.append((span_ids[key], body.origin))
+    if mine is None or mine.topics != theirs.topics:
+        store.replace_topics(
+            conn,
+            set_id,
+            [
+                (ids.label(*label), applies, score, ids.annotator(judge), ids.annotator(taken))
+                for label, (applies, score, judge, taken) in theirs.topics.items()
+            ],
+        )
+    for head_key, child_key, label, creator, extra, created in theirs.relations:
+        if head_key in span_ids and child_key in span_ids:
+            row = (set_id, span_ids[head_key], span_ids[child_key], ids.label(*label))
+            store.add_relation(conn, (*row, ids.annotator(creator), extra, _timestamp(created)))
+    if write.name == GOLD:
+        _write_review(conn, document, theirs, mine, ids)
+    if theirs.kind == "model" and (mine is None or mine.uncertainty != theirs.uncertainty):
+        store.replace_uncertainty(conn, document, who, theirs.uncertainty)
+    return pending
+
+
+def _write_review(
+    conn: Connection, document: int, theirs: SetState, mine: SetState | None, ids: _Target
+) -> None:
+    """The document's review decisions and mark, which belong with its gold set."""
+    if mine is None or _items(mine.decisions) != _items(theirs.decisions):
+        rows = [
+            (layer, start, end, label, choice, ids.annotator(reviewer), _timestamp(at))
+            for layer, start, end, label, choice, reviewer, at in theirs.decisions
+        ]
+        store.replace_decisions(conn, document, rows)
+    if mine is None or (mine.review or ())[:2] != (theirs.review or ())[:2]:
+        review = theirs.review
+        row = None
+        if review is not None:
+            row = (review[0], ids.annotator(review[1]), _timestamp(review[2]))
+        store.replace_review(conn, document, row)
+
+
+_MOMENT = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\s*"
+    r"(?:(Z)|([+-])(\d\d)(?::?(\d\d))?)?$"
+)
+
+
+def _timestamp(value: Any) -> str:
+    """A time as either database gave it (SQLite's text, PostgreSQL's with its offset), in
+    the text form the store writes (UTC)."""
+    if value is None:
+        return now_text()
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        found = _MOMENT.match(str(value).strip())
+        if found is None:
+            return now_text()
+        parts = found.groups()
+        fraction = int((parts[6] or "0").ljust(6, "0"))
+        zone = None
+        if parts[8] is not None:
+            offset = timedelta(hours=int(parts[9]), minutes=int(parts[10] or 0))
+            zone = timezone(offset if parts[8] == "+" else -offset)
+        elif parts[7] is not None:
+            zone = timezone.utc
+        moment = datetime(*map(int, parts[:6]), fraction, tzinfo=zone)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _items(decisions: list[tuple[Any, ...]]) -> list[str]:
+    """Review decisions without their times, comparable between the two projects."""
+    return sorted(_text(list(decision[:6])) for decision in decisions)
