@@ -25,6 +25,7 @@ from annotator.cli.backup import backup_app
 from annotator.cli.desktop import install_desktop_command
 from annotator.cli.output import console, errors, fail, progress_bar, reports_errors
 from annotator.cli.review import register as register_review
+from annotator.cli.sync import register as register_sync
 from annotator.cli.training import register as register_training
 from annotator.core.errors import AnnotatorError
 from annotator.core.locations import beside, short_name
@@ -543,6 +544,7 @@ def demo(
 register_training(app)
 register_review(app)
 register_assign(app)
+register_sync(app)
 
 
 def main() -> None:
