@@ -255,30 +255,9 @@ def synchronise(
         with source.write() as conn:
             if store.sync_id(conn) is None:
                 store.put_sync_id(conn, uuid.uuid4().hex)
-    agreed: list[tuple[str, str, str]] = []
-    remote_id: str | None = None
+    was_empty = target.document_count() == 0
     try:
-        with source.read() as sconn:
-            store.consistent_reads(sconn)
-            with target.read() if dry_run else target.write() as tconn:
-                if local_is_source:
-                    remote_id = store.sync_id(tconn)
-                    if remote_id is None and not dry_run:
-                        remote_id = uuid.uuid4().hex
-                        store.put_sync_id(tconn, remote_id)
-                else:
-                    remote_id = store.sync_id(sconn)
-                local_conn = sconn if local_is_source else tconn
-                bases = {} if remote_id is None else store.synced_digests(local_conn, remote_id)
-                sides = (source.name, target.name)
-                plan = _plan(sconn, tconn, names, bases, on_conflict, sides, report)
-                agreed = plan.agreed
-                if not dry_run:
-                    _apply(sconn, tconn, plan, names)
-                    if not local_is_source and remote_id is not None:
-                        store.record_synced(tconn, remote_id, agreed)
-                    if report.changed:
-                        store.log_sync(tconn, _log_details(report))
+        remote_id, agreed = _transfer(source, target, local_is_source, names, on_conflict, report)
     except _Moved as exc:
         raise ProjectError(
             f"{target.location} changed while syncing ({exc}); the sync was undone and "
@@ -286,13 +265,60 @@ def synchronise(
         ) from None
     except IntegrityError as exc:
         raise ProjectError(
-            f"{target.location} could not take what {source.location} holds ({exc.orig}); "
-            "the sync was undone and nothing was changed."
+            f"{target.location} refused a row ({exc.orig}); the sync was undone and nothing "
+            "was changed. If someone synced with it at the same moment, run it again."
         ) from exc
-    if local_is_source and not dry_run and remote_id is not None and agreed:
+    if dry_run:
+        return report
+    if local_is_source and remote_id is not None and agreed:
         with source.write() as conn:
             store.record_synced(conn, remote_id, agreed)
+    if was_empty and report.documents_added:
+        _adopt_settings(source, target)
     return report
+
+
+def _transfer(
+    source: Project,
+    target: Project,
+    local_is_source: bool,
+    names: list[str] | None,
+    on_conflict: str,
+    report: SyncReport,
+) -> tuple[str | None, list[tuple[str, str, str]]]:
+    """Plan and (unless a dry run) write, in one transaction on the target; returns the
+    remote's sync identity and the sets both sides now agree on."""
+    dry_run = report.dry_run
+    with source.read() as sconn:
+        store.consistent_reads(sconn)
+        with target.read() if dry_run else target.write() as tconn:
+            if local_is_source:
+                remote_id = store.sync_id(tconn)
+                if remote_id is None and not dry_run:
+                    remote_id = uuid.uuid4().hex
+                    store.put_sync_id(tconn, remote_id)
+            else:
+                remote_id = store.sync_id(sconn)
+            local_conn = sconn if local_is_source else tconn
+            bases = {} if remote_id is None else store.synced_digests(local_conn, remote_id)
+            sides = (source.name, target.name)
+            plan = _plan(sconn, tconn, names, bases, on_conflict, sides, report)
+            if not dry_run:
+                _apply(sconn, tconn, plan, names)
+                if not local_is_source and remote_id is not None:
+                    store.record_synced(tconn, remote_id, plan.agreed)
+                if report.changed:
+                    store.log_sync(tconn, _log_details(report))
+    return remote_id, plan.agreed
+
+
+def _adopt_settings(source: Project, target: Project) -> None:
+    """A project that had no documents before takes the source's language (its tokenizer)
+    and, when it has none, its guidelines."""
+    if target.language != source.language:
+        target.set_language(source.language)
+    if not target.guidelines and source.guidelines:
+        target.set_guidelines(source.guidelines)
 
 
 def _same(source: Project, target: Project) -> bool:

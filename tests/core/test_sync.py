@@ -413,3 +413,42 @@ def test_a_project_cannot_be_synced_with_itself(laptop: Path) -> None:
         pytest.raises(ProjectError, match="itself"),
     ):
         push(local, again)
+
+
+def test_a_set_someone_changes_during_the_push_stops_it_with_nothing_changed(
+    team: str, laptop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Project.open(team) as remote, Project.open(laptop) as local:
+        pull(remote, local)
+        label_work(local, NEPAL, "alice")
+        push(local, remote)
+        add_last_word(local, NEPAL, "alice")
+        update_set = store.update_set
+
+        def edited_meanwhile(*args: Any) -> bool:
+            # alice, still logged in at the office, adds a topic just before the push writes.
+            with Project.open(team) as office:
+                office.edits.set_topic(document_id(office, NEPAL), "alice", "trade", True)
+            monkeypatch.setattr(store, "update_set", update_set)
+            return update_set(*args)
+
+        monkeypatch.setattr(store, "update_set", edited_meanwhile)
+        before = snapshot(team)
+        with pytest.raises(ProjectError, match="changed while syncing .*alice's set on Leaders"):
+            push(local, remote)
+    after = snapshot(team)
+    assert after["spans"] == before["spans"]
+    assert len(after["topics"]) == len(before["topics"]) + 1  # only the edit at the office
+
+
+def test_a_new_laptop_project_takes_the_teams_language_and_guidelines(
+    team_database: str, laptop: Path, tmp_path: Path
+) -> None:
+    with Project.open(team_database, language="ru") as remote:
+        remote.set_guidelines("Mark every person.")
+        remote.import_paths(write_articles(tmp_path / "ru", ["Президент России прибыл в Пекин."]))
+    with Project.open(team_database) as remote, Project.open(laptop) as local:
+        assert local.language == "en"
+        pull(remote, local)
+    with Project.open(laptop) as local:
+        assert (local.language, local.guidelines) == ("ru", "Mark every person.")

@@ -351,11 +351,14 @@ def add_set(conn: Connection, row: tuple[Any, ...]) -> int | None:
 def update_set(conn: Connection, set_id: int, seen_updated_at: Any, row: tuple[Any, ...]) -> bool:
     """Row of (status, seconds, updated, partial, extra, imported digest) over the set, if it
     is still as it was read (its time unchanged); False when someone changed it meanwhile."""
-    changed = conn.exec_driver_sql(
+    sql = (
         "UPDATE annotations SET status = ?, active_seconds = ?, updated_at = ?, partial = ?, "
-        "extra = ?, imported_digest = ? WHERE id = ? AND updated_at = ?",
-        (*row, set_id, seen_updated_at),
+        "extra = ?, imported_digest = ? WHERE id = ? AND updated_at "
     )
+    if seen_updated_at is None:
+        changed = conn.exec_driver_sql(sql + "IS NULL", (*row, set_id))
+    else:
+        changed = conn.exec_driver_sql(sql + "= ?", (*row, set_id, seen_updated_at))
     return changed.rowcount == 1
 
 
