@@ -30,7 +30,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -113,8 +113,8 @@ class SetState:
                     self.partial,
                     self.extra,
                     self.imported_digest,
-                    sorted(_text([*key, *body.content]) for key, body in self.spans.items()),
-                    sorted(_text([*key, *value]) for key, value in self.topics.items()),
+                    [[*key, *self.spans[key].content] for key in sorted(self.spans, key=_order)],
+                    [[*key, *self.topics[key]] for key in sorted(self.topics)],
                     sorted(_text(list(relation[:5])) for relation in self.relations),
                     _items(self.decisions),
                     None if self.review is None else list(self.review[:2]),
@@ -122,6 +122,11 @@ class SetState:
                 ]
             )
         return self._digest
+
+
+def _order(key: SpanKey) -> tuple[Any, ...]:
+    """A span's place as something to sort by (an argument span's label is None)."""
+    return tuple("" if part is None else part for part in key)
 
 
 def _text(value: Any) -> str:
@@ -429,6 +434,7 @@ class _Plan:
     source_documents: dict[str, tuple[int, str | None]]
     target_documents: dict[str, tuple[int, str | None]]
     new_documents: list[str]
+    target_sets: dict[SetKey, SetState] = field(default_factory=dict)
     writes: list[_Write] = field(default_factory=list)
     times: list[tuple[SetState, float]] = field(default_factory=list)
     agreed: list[tuple[str, str, str]] = field(default_factory=list)
@@ -451,7 +457,7 @@ def _plan(
     if names is not None and on_conflict == "keep-both":
         target_names = names + [_copy_name(name, sides[0]) for name in names]
     target_sets = read_sets(tconn, target_names)
-    plan = _Plan(source_documents, store.documents(tconn), [])
+    plan = _Plan(source_documents, store.documents(tconn), [], target_sets)
     plan.new_documents = _new_documents(sconn, plan, source_sets, names)
     report.documents_added = len(plan.new_documents)
     report.labels_added = [f"{kind} {name}" for kind, name in _missing_labels(sconn, tconn)]
@@ -583,20 +589,84 @@ def _apply(sconn: Connection, tconn: Connection, plan: _Plan, names: list[str] |
     ids = _Target(sconn, tconn)
     documents = {h: row[0] for h, row in plan.target_documents.items()}
     _add_documents(sconn, tconn, plan, names, ids, documents)
+    origins = _Origins(tconn, plan.target_sets.values(), documents, ids, complete=names is None)
+    origins.wanted = {
+        body.origin
+        for write in plan.writes
+        for body in write.source.spans.values()
+        if body.origin is not None
+    }
     pending: list[tuple[int, tuple[Any, ...]]] = []
-    for write in plan.writes:
-        pending += _write_set(tconn, write, documents[write.source.content_hash], ids)
-    for span, origin in pending:
-        who, content_hash, layer, group, start, end, kind, label = origin
-        document, annotator = documents.get(content_hash), ids.annotators.get(who)
-        if document is None or annotator is None:
-            continue  # the span it came from is not in the target: provenance by name only
-        key = (document, annotator, layer, group, start, end, ids.label(kind, label))
-        found = store.span_id(tconn, key)
-        if found is not None:
-            store.set_origin(tconn, span, found)
+    # A model's suggestions before the people who accepted them, people before the gold set
+    # made of their versions: most spans find their origin as they are written.
+    for write in sorted(plan.writes, key=_write_order):
+        document = documents[write.source.content_hash]
+        pending += _write_set(tconn, write, document, ids, origins)
+    origins.flush()
+    found = [(origins.find(origin), span) for span, origin in pending]
+    store.set_origins(tconn, [pair for pair in found if pair[0] is not None])
     for state, seconds in plan.times:
         store.raise_active_time(tconn, state.set_id, seconds)
+
+
+def _write_order(write: _Write) -> int:
+    if write.source.kind == "model":
+        return 0
+    return 2 if write.source.annotator == GOLD else 1
+
+
+class _Origins:
+    """The target's spans by what they mark (document, annotator, place, label), so that a
+    copied span can point at the span it was accepted or settled from; and new spans waiting
+    to be written, many at once, until their ids are needed."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        sets: Iterable[SetState],
+        documents: dict[str, int],
+        ids: _Target,
+        *,
+        complete: bool,
+    ) -> None:
+        self.conn, self.documents, self.ids = conn, documents, ids
+        #: Whether every set of the target was read (else a span not known is looked up).
+        self.complete = complete
+        #: The spans (by the source's names) that spans being written came from.
+        self.wanted: set[tuple[Any, ...]] = set()
+        self.waiting: list[tuple[Any, ...]] = []
+        self.known: dict[tuple[Any, ...], int | None] = {
+            (state.annotator, state.content_hash, *key): body.span_id
+            for state in sets
+            for key, body in state.spans.items()
+        }
+
+    def flush(self) -> None:
+        """Write the spans waiting."""
+        store.add_spans(self.conn, self.waiting)
+        self.waiting = []
+
+    def ids_needed(self, state: SetState) -> bool:
+        """Whether the ids of the set's spans are needed: for its relations, or as the
+        origin of a span being written."""
+        return bool(state.relations) or any(
+            (state.annotator, state.content_hash, *key) in self.wanted for key in state.spans
+        )
+
+    def learn(self, annotator: str, content_hash: str, key: SpanKey, span_id: int | None) -> None:
+        self.known[(annotator, content_hash, *key)] = span_id
+
+    def find(self, origin: tuple[Any, ...]) -> int | None:
+        if origin in self.known or self.complete:
+            return self.known.get(origin)
+        who, content_hash, layer, group, start, end, kind, label = origin
+        document, annotator = self.documents.get(content_hash), self.ids.annotators.get(who)
+        found = None
+        if document is not None and annotator is not None and (kind, label) in self.ids.labels:
+            place = (document, annotator, layer, group, start, end, self.ids.label(kind, label))
+            found = store.span_id(self.conn, place)
+        self.known[origin] = found
+        return found
 
 
 def _add_documents(
@@ -620,32 +690,23 @@ def _add_documents(
 
 
 def _write_set(
-    conn: Connection, write: _Write, document: int, ids: _Target
+    conn: Connection, write: _Write, document: int, ids: _Target, origins: _Origins
 ) -> list[tuple[int, tuple[Any, ...]]]:
     """Make the target's set (of ``write.name``) hold what the source's holds; returns the
-    spans whose origin is still to be found (once every set is written)."""
+    spans whose origin is not written yet, to point at it once every set is."""
     theirs, mine = write.source, write.target
-    who = ids.annotator(write.name, like=theirs.annotator)
-    seconds = max(theirs.seconds, mine.seconds if mine else 0.0)
-    head = (theirs.status, seconds, _timestamp(theirs.updated_at), theirs.partial)
-    head += (theirs.extra, theirs.imported_digest)
-    where = f"{write.name}'s set on {theirs.title or theirs.content_hash[:12]}"
-    if mine is None:
-        row = (document, who, *head[:2], _timestamp(theirs.created_at), *head[2:])
-        set_id = store.add_set(conn, row)
-        if set_id is None:
-            raise _Moved(where)
-    else:
-        set_id = mine.set_id
-        if not store.update_set(conn, set_id, mine.updated_at, head):
-            raise _Moved(where)
+    set_id = _write_head(conn, write, document, ids)
     old = mine.spans if mine else {}
     if mine and mine.relations:
         store.delete_relations(conn, set_id)
-    store.delete_spans(conn, [body.span_id for key, body in old.items() if key not in theirs.spans])
-    span_ids: dict[SpanKey, int] = {}
-    pending = []
+    gone = [key for key in old if key not in theirs.spans]
+    store.delete_spans(conn, [old[key].span_id for key in gone])
+    for key in gone:
+        origins.learn(write.name, theirs.content_hash, key, None)
+    span_ids = {key: old[key].span_id for key in old if key in theirs.spans}
+    pending, added = [], []
     for key, body in theirs.spans.items():
+        origin = None if body.origin is None else origins.find(body.origin)
         values = (
             body.note,
             body.kb_id,
@@ -655,27 +716,27 @@ def _write_set(
             body.rejected,
             ids.annotator(body.adjudicated_by),
             _timestamp(body.created_at),
+            origin,
         )
         if key in old:
-            span_ids[key] = old[key].span_id
-            if old[key].content == body.content and old[key].origin == body.origin:
-                continue
-            store.update_span(conn, span_ids[key], values)
+            if old[key].content != body.content or old[key].origin != body.origin:
+                store.update_span(conn, span_ids[key], values)
         else:
             layer, group, start, end, kind, label = key
-            place = (set_id, layer, group, start, end, ids.label(kind, label))
-            span_ids[key] = store.add_span(conn, place + values)
-        if body.origin is not None:
-            pending.append((span_ids[key], body.origin))
-    if mine is None or mine.topics != theirs.topics:
-        store.replace_topics(
-            conn,
-            set_id,
-            [
-                (ids.label(*label), applies, score, ids.annotator(judge), ids.annotator(taken))
-                for label, (applies, score, judge, taken) in theirs.topics.items()
-            ],
-        )
+            added.append((set_id, layer, group, start, end, ids.label(kind, label), *values))
+        if body.origin is not None and origin is None:
+            pending.append((key, body.origin))
+    by_place = {
+        (key[0], key[1], key[2], key[3], ids.label(key[4], key[5])): key for key in theirs.spans
+    }
+    origins.waiting += added
+    if added and (pending or origins.ids_needed(theirs)):
+        origins.flush()
+        for span_id, *place in store.span_places(conn, set_id):
+            span_ids[by_place[tuple(place)]] = span_id
+    for key, span_id in span_ids.items():
+        origins.learn(write.name, theirs.content_hash, key, span_id)
+    _write_topics(conn, set_id, theirs, mine, ids)
     for head_key, child_key, label, creator, extra, created in theirs.relations:
         if head_key in span_ids and child_key in span_ids:
             row = (set_id, span_ids[head_key], span_ids[child_key], ids.label(*label))
@@ -683,8 +744,44 @@ def _write_set(
     if write.name == GOLD:
         _write_review(conn, document, theirs, mine, ids)
     if theirs.kind == "model" and (mine is None or mine.uncertainty != theirs.uncertainty):
+        who = ids.annotator(write.name, like=theirs.annotator)
         store.replace_uncertainty(conn, document, who, theirs.uncertainty)
-    return pending
+    return [(span_ids[key], origin) for key, origin in pending]
+
+
+def _write_head(conn: Connection, write: _Write, document: int, ids: _Target) -> int:
+    """The target's set: added, or its status, time and fields made the source's (if it is
+    still as it was read); returns its id."""
+    theirs, mine = write.source, write.target
+    who = ids.annotator(write.name, like=theirs.annotator)
+    seconds = max(theirs.seconds, mine.seconds if mine else 0.0)
+    head = (theirs.status, seconds, _timestamp(theirs.updated_at), theirs.partial)
+    head += (theirs.extra, theirs.imported_digest)
+    where = f"{write.name}'s set on {_title(theirs)}"
+    if mine is None:
+        set_id = store.add_set(
+            conn, (document, who, *head[:2], _timestamp(theirs.created_at), *head[2:])
+        )
+        if set_id is None:
+            raise _Moved(where)
+        return set_id
+    if not store.update_set(conn, mine.set_id, mine.updated_at, head):
+        raise _Moved(where)
+    return mine.set_id
+
+
+def _write_topics(
+    conn: Connection, set_id: int, theirs: SetState, mine: SetState | None, ids: _Target
+) -> None:
+    if mine is not None and mine.topics == theirs.topics:
+        return
+    if mine is not None and mine.topics:
+        store.delete_topics(conn, set_id)
+    rows = [
+        (ids.label(*label), applies, score, ids.annotator(judge), ids.annotator(taken))
+        for label, (applies, score, judge, taken) in theirs.topics.items()
+    ]
+    store.add_topics(conn, set_id, rows)
 
 
 def _write_review(
@@ -716,6 +813,8 @@ def _timestamp(value: Any) -> str:
     the text form the store writes (UTC)."""
     if value is None:
         return now_text()
+    if isinstance(value, str) and len(value) == 26 and value[19] == ".":
+        return value  # already the store's form (SQLite's, naive UTC)
     if isinstance(value, datetime):
         moment = value
     else:

@@ -291,7 +291,7 @@ def test_a_failed_sync_leaves_the_target_unchanged(
             raise ProjectError("the disk is full")
 
         # Fails after documents, labels, sets and spans were written: topics come last.
-        monkeypatch.setattr(store, "replace_topics", failing)
+        monkeypatch.setattr(store, "add_topics", failing)
         sync = push if direction == "push" else pull
         with pytest.raises(ProjectError, match="disk is full"):
             sync(*((local, remote) if direction == "push" else (remote, local)))
@@ -434,7 +434,7 @@ def test_a_set_someone_changes_during_the_push_stops_it_with_nothing_changed(
 
         monkeypatch.setattr(store, "update_set", edited_meanwhile)
         before = snapshot(team)
-        with pytest.raises(ProjectError, match="changed while syncing .*alice's set on Leaders"):
+        with pytest.raises(ProjectError, match=r"changed while syncing .*alice's set on Leaders"):
             push(local, remote)
     after = snapshot(team)
     assert after["spans"] == before["spans"]

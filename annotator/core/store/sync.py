@@ -375,23 +375,38 @@ def delete_spans(conn: Connection, span_ids: Sequence[int]) -> None:
         conn.exec_driver_sql(f"DELETE FROM spans WHERE id IN ({marks(len(part))})", tuple(part))
 
 
-def add_span(conn: Connection, row: tuple[Any, ...]) -> int:
-    """Row of (set, layer, group, start, end, label, note, kb id, attributes, extra, created
-    by, rejected, adjudicated by, created at); returns its id (its origin is set later)."""
+#: The columns of a span a sync writes, in the order its rows give them.
+SPAN_COLUMNS = (
+    'annotation_id, layer, span_group, start, "end", label_id, note, kb_id, attributes, extra, '
+    "created_by, rejected, adjudicated_by, created_at, origin_span_id"
+)
+
+
+def add_spans(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows of (set, layer, group, start, end, label, note, kb id, attributes, extra, created
+    by, rejected, adjudicated by, created at, origin). One short statement run for many rows
+    (psycopg pipelines it) costs less than one long statement of many rows, which the driver
+    parses anew each time."""
+    if rows:
+        conn.exec_driver_sql(
+            f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES ({marks(15)})", [tuple(r) for r in rows]
+        )
+
+
+def span_places(conn: Connection, set_id: int) -> list[Any]:
+    """(id, layer, group, start, end, label) of every span of the set."""
     return conn.exec_driver_sql(
-        'INSERT INTO spans (annotation_id, layer, span_group, start, "end", label_id, note, '
-        "kb_id, attributes, extra, created_by, rejected, adjudicated_by, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        row,
-    ).scalar_one()
+        'SELECT id, layer, span_group, start, "end", label_id FROM spans WHERE annotation_id = ?',
+        (set_id,),
+    ).all()
 
 
 def update_span(conn: Connection, span_id: int, row: tuple[Any, ...]) -> None:
     """Row of (note, kb id, attributes, extra, created by, rejected, adjudicated by, created
-    at) over the span; its origin is set later."""
+    at, origin) over the span."""
     conn.exec_driver_sql(
         "UPDATE spans SET note = ?, kb_id = ?, attributes = ?, extra = ?, created_by = ?, "
-        "rejected = ?, adjudicated_by = ?, created_at = ?, origin_span_id = NULL WHERE id = ?",
+        "rejected = ?, adjudicated_by = ?, created_at = ?, origin_span_id = ? WHERE id = ?",
         (*row, span_id),
     )
 
@@ -411,19 +426,23 @@ def span_id(conn: Connection, key: tuple[Any, ...]) -> int | None:
     return conn.exec_driver_sql(sql + "s.label_id = ?", key).scalar()
 
 
-def set_origin(conn: Connection, span: int, origin: int) -> None:
-    conn.exec_driver_sql("UPDATE spans SET origin_span_id = ? WHERE id = ?", (origin, span))
+def set_origins(conn: Connection, pairs: Sequence[tuple[int, int]]) -> None:
+    """Point each span of (origin, span) at its origin."""
+    if pairs:
+        conn.exec_driver_sql("UPDATE spans SET origin_span_id = ? WHERE id = ?", list(pairs))
 
 
-def replace_topics(conn: Connection, set_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
-    """The set's topic decisions become rows of (label, applies, score, adjudicated by,
-    taken from)."""
+def delete_topics(conn: Connection, set_id: int) -> None:
     conn.exec_driver_sql("DELETE FROM topics WHERE annotation_id = ?", (set_id,))
-    for row in rows:
+
+
+def add_topics(conn: Connection, set_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows of (label, applies, score, adjudicated by, taken from) into the set."""
+    if rows:
         conn.exec_driver_sql(
             "INSERT INTO topics (annotation_id, label_id, applies, score, adjudicated_by, "
             "taken_from) VALUES (?, ?, ?, ?, ?, ?)",
-            (set_id, *row),
+            [(set_id, *row) for row in rows],
         )
 
 
