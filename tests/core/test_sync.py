@@ -79,6 +79,28 @@ def add_last_word(project: Project, text: str, annotator: str) -> None:
     project.edits.add_span(document_id(project, text), annotator, start, len(text) - 1, "GPE")
 
 
+def add_group_span(project: Project, text: str, annotator: str) -> None:
+    """A span of a span group (spaCy's doc.spans["sc"]) with the annotator's attributes, as
+    a DocBin import brings them (the app draws none yet)."""
+    document = document_id(project, text)
+    with project.write() as conn:
+        set_id, who = conn.exec_driver_sql(
+            "SELECT a.id, n.id FROM annotations AS a JOIN annotators AS n "
+            "ON n.id = a.annotator_id WHERE a.document_id = ? AND n.name = ?",
+            (document, annotator),
+        ).one()
+        label = conn.exec_driver_sql(
+            "INSERT INTO labels (kind, name, colour, description, position) "
+            "VALUES ('span', 'claim', '#888888', '', 0) RETURNING id"
+        ).scalar_one()
+        conn.exec_driver_sql(
+            'INSERT INTO spans (annotation_id, layer, span_group, start, "end", label_id, '
+            "attributes, created_by, rejected, created_at) VALUES (?, 'group', 'sc', 0, 6, ?, "
+            "'{\"negated\": true}', ?, FALSE, '2024-05-01 10:00:00')",
+            (set_id, label, who),
+        )
+
+
 def add_relation(project: Project, text: str, annotator: str) -> None:
     """A relation between the annotator's first two spans (the app draws none yet)."""
     document = document_id(project, text)
@@ -165,11 +187,12 @@ def test_push_brings_new_work_to_the_team_intact(team: str, laptop: Path) -> Non
         label_work(local, NEPAL, "alice")
         label_work(local, DELHI, "alice", note="second")
         add_relation(local, NEPAL, "alice")
+        add_group_span(local, NEPAL, "alice")
         local.add_label(LabelKind.TOPIC, "sports")
         local.edits.set_topic(document_id(local, DELHI), "alice", "sports", False)
         report = push(local, remote)
     assert (report.sets_added, report.sets_updated, report.conflicts) == (2, 0, [])
-    assert report.labels_added == ["relation located_in", "topic sports"]
+    assert report.labels_added == ["relation located_in", "span claim", "topic sports"]
     assert {(c.document, c.annotator) for c in report.changes} == {
         (NEPAL, "alice"),
         (DELHI, "alice"),
@@ -183,6 +206,8 @@ def test_push_brings_new_work_to_the_team_intact(team: str, laptop: Path) -> Non
     assert accepted and accepted[0][5] == "Q837"  # the link came along
     assert "default" in accepted[0][10] or "tagger" in accepted[0][10]  # points at the model
     assert links and links[0][0] == "located_in"
+    [group] = [s for s in spans if s[0] == "group"]
+    assert (group[3], group[8], group[9]) == ("claim", "sc", repr([("negated", True)]))
 
 
 def test_pull_brings_colleagues_work(team: str, laptop: Path) -> None:
