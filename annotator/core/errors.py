@@ -24,6 +24,11 @@ class ProjectError(AnnotatorError):
     """A project file cannot be opened or changed (corrupt, newer version, read-only...)."""
 
 
+class ServerUnreachable(ProjectError):
+    """The team's database server cannot be reached (down, or the network is): nothing was
+    written, and the same edit can be made again once it is back."""
+
+
 class SpanError(AnnotatorError):
     """A span is impossible for its text (outside it, empty, reversed, overlapping)."""
 

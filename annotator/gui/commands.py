@@ -26,7 +26,7 @@ from annotator.core.adjudication import (
     undo_settlements,
 )
 from annotator.core.editing import SpanInfo
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ServerUnreachable
 from annotator.core.records import Layer, Status
 from annotator.core.relations import (
     RelationInfo,
@@ -86,11 +86,24 @@ class EditCommand(QUndoCommand):
 
 
 def execute(session: ProjectSession, command: EditCommand) -> None:
-    """Apply the command (raising AnnotatorError if refused), then push it for undo."""
+    """Apply the command (raising AnnotatorError if refused), then push it for undo. While
+    the team's server cannot be reached the edit is kept in the outbox instead, in order."""
+    if session.outbox.offline:
+        session.outbox.keep(command)
+        return
     with busy(command.bulk):
-        command.apply()
-        session.undo_stack.push(command)
-        session.documentChanged.emit(command.document_id)
+        try:
+            command.apply()
+        except ServerUnreachable as exc:
+            session.outbox.keep(command, str(exc))
+            return
+        push_applied(session, command)
+
+
+def push_applied(session: ProjectSession, command: EditCommand) -> None:
+    """An applied command goes on the undo stack, and its document's views follow."""
+    session.undo_stack.push(command)
+    session.documentChanged.emit(command.document_id)
 
 
 class AddSpan(EditCommand):

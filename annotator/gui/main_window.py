@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.empty_hint = QLabel(EMPTY_PROJECT)
         self.annotator_button = QPushButton()
         self.status_label = QLabel()
+        self.offline_label = QLabel()
         self.progress_label = QLabel()
         self.operations = Operations(self)
         self.model_actions = ModelActions(self)
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         self.annotator_button.setFlat(True)
         self.annotator_button.setToolTip("Who is annotating; click to switch")
         bar = self.statusBar()
+        bar.addPermanentWidget(self.offline_label)
         bar.addPermanentWidget(self.status_label)
         bar.addPermanentWidget(self.progress_label)
         bar.addPermanentWidget(self.annotator_button)
@@ -447,6 +449,25 @@ class MainWindow(QMainWindow):
         if self.session.project.on_server and self.team_watch is None:
             self.team_watch = TeamWatch(self, self.session)
             self.team_watch.othersChanged.connect(self._colleagues_changed)
+            self.team_watch.reachable.connect(self._server_reachable)
+            self.session.outbox.changed.connect(self._show_outbox)
+
+    def _server_reachable(self, reachable: bool) -> None:
+        if reachable and self.session.outbox.offline:
+            self.session.outbox.flush()
+
+    def _show_outbox(self, waiting: int) -> None:
+        """Offline, the window says so and how many edits it keeps; back online, that they
+        were written."""
+        if waiting:
+            self.offline_label.setText(
+                f"Offline: {waiting} edit{'s' if waiting > 1 else ''} kept, written when the "
+                "server answers again"
+            )
+            self.offline_label.setToolTip(self.session.outbox.reason)
+        else:
+            self.offline_label.setText("")
+            self.statusBar().showMessage("Back online: the kept edits are saved.", 6000)
 
     def _colleagues_changed(self) -> None:
         current = self.editor.document_id

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.editing import AnnotationInfo, SpanInfo, TopicSuggestion
+from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelInfo
 from annotator.core.records import Layer
 from annotator.gui.colours import ink_on, over
@@ -220,7 +221,8 @@ class GuidelinesPanel(QWidget):
         self._save = save
         self._timer = QTimer(self, singleShot=True, interval=600)
         self._timer.timeout.connect(self.flush)
-        self.editor.textChanged.connect(self._timer.start)
+        self.editor.textChanged.connect(self._changed)
+        self._dirty = False
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor)
 
@@ -229,7 +231,18 @@ class GuidelinesPanel(QWidget):
         self.editor.setPlainText(text)
         self.editor.blockSignals(False)
 
+    def _changed(self) -> None:
+        self._dirty = True
+        self._timer.start()
+
     def flush(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-        self._save(self.editor.toPlainText())  # type: ignore[operator]
+        """Save what was typed, if anything; when the project cannot take it now (a team's
+        server out of reach) the text stays here and is saved on the next change or close."""
+        self._timer.stop()
+        if not self._dirty:
+            return
+        try:
+            self._save(self.editor.toPlainText())  # type: ignore[operator]
+        except AnnotatorError:
+            return
+        self._dirty = False

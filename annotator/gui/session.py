@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator.core.project import Project
+from annotator.gui.outbox import Outbox
 
 
 class ProjectSession(QObject):
@@ -30,6 +31,7 @@ class ProjectSession(QObject):
         self._span_ids: dict[int, int] = {}
         self.reviewer: str | None = None
         self.compared: list[str] = []
+        self.outbox = Outbox(self)
 
     @property
     def reviewing(self) -> bool:

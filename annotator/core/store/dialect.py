@@ -16,7 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+
+from annotator.core.errors import ProjectError, ServerUnreachable
 
 
 def server_url(target: str) -> URL:
@@ -31,12 +33,55 @@ def shown_url(target: str) -> str:
     return server_url(target).render_as_string(hide_password=True).replace("+psycopg", "")
 
 
+CONNECT_TIMEOUT_S = 5
+
+
 def create_server_engine(target: str) -> Engine:
     """An engine on a PostgreSQL database, speaking the store's one SQL dialect."""
-    engine = create_engine(server_url(target), pool_pre_ping=True, pool_size=4, max_overflow=4)
+    try:
+        import psycopg  # noqa: F401 - only to say what is missing before connecting
+    except ImportError as exc:
+        raise ProjectError(
+            "A project on a PostgreSQL server needs the psycopg driver: "
+            "pip install 'annotator[team]' (or: pip install 'psycopg[binary]')."
+        ) from exc
+    engine = create_engine(
+        server_url(target),
+        pool_pre_ping=True,
+        pool_size=4,
+        max_overflow=4,
+        # A server gone from the network is noticed in seconds, not at TCP's own timeouts.
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 2,
+        },
+    )
     event.listen(engine, "connect", _prepare_connection)
+    event.listen(engine, "handle_error", functools.partial(_explain_error, shown_url(target)))
     event.listen(engine, "before_cursor_execute", _rewrite_placeholders, retval=True)
     return engine
+
+
+def _explain_error(where: str, context: ExceptionContext) -> None:
+    """A lost or refused connection becomes ServerUnreachable: the window keeps the edit
+    and writes it when the server answers again."""
+    if context.is_disconnect or _connection_failed(context.original_exception):
+        raise ServerUnreachable(
+            f"The server of {where} cannot be reached ({_first_line(context.original_exception)})."
+        ) from context.original_exception
+
+
+def _connection_failed(error: BaseException) -> bool:
+    from psycopg import OperationalError
+
+    return isinstance(error, OperationalError) and not getattr(error, "sqlstate", None)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _prepare_connection(dbapi_connection: Any, _record: object) -> None:
