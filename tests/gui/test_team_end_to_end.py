@@ -1,6 +1,7 @@
 """A team on one PostgreSQL project, end to end: three annotator processes label their own
-queues (overlap 2), a reviewer settles the disagreements in the app, and the agreement report
-measures alpha over the partial overlap."""
+queues (overlap 2), a reviewer settles the disagreements in the app, the agreement report
+measures alpha over the partial overlap, and one annotator's work done on a laptop without
+the server, pushed later, arrives intact."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from annotator.core.adjudication import REVIEWED, review_state
 from annotator.core.agreement import agreement
 from annotator.core.assignment import assign
 from annotator.core.project import Project
-from annotator.core.records import GOLD
+from annotator.core.records import GOLD, Status
+from annotator.core.sync import pull, push
 from tests.core.team_session import NEPAL, label_my_queue
 from tests.gui.conftest import open_window
 
@@ -86,3 +88,26 @@ def test_three_annotators_a_reviewer_and_agreement_on_one_team_database(
     assert measured.entity_alpha.value < 1  # carol's LOC
     pairs = {(p.reference, p.candidate): p.documents for p in measured.pairs}
     assert all(0 < count < DOCUMENTS for count in pairs.values()), pairs
+
+    laptop = tmp_path / "carol-laptop.annotator"
+    with Project.open(team_database) as team, Project.open(laptop) as mine:
+        pull(team, mine, annotators=["carol"])
+    extra = next(d for d in range(1, DOCUMENTS + 1) if d not in done["carol"][0])
+    with Project.open(laptop) as mine:  # on the train: no server
+        text = mine.text(extra)
+        start = text.index("Envoys")
+        mine.edits.add_span(extra, "carol", start, start + len("Envoys"), "NORP")
+        mine.edits.set_topic(extra, "carol", "diplomacy", True)
+        mine.edits.set_status(extra, "carol", Status.DONE)
+        offline = mine.edits.annotation(extra, "carol")
+        hash_of = {d.id: d.content_hash for d in mine.documents()}
+    with Project.open(laptop) as mine, Project.open(team_database) as team:
+        report = push(mine, team, annotators=["carol"])
+        assert report.sets_written == 1 and not report.conflicts
+        on_team = {d.content_hash: d.id for d in team.documents()}
+        arrived = team.edits.annotation(on_team[hash_of[extra]], "carol")
+    assert arrived is not None and offline is not None
+    assert [(s.start, s.end, s.label) for s in arrived.spans] == [
+        (s.start, s.end, s.label) for s in offline.spans
+    ]
+    assert (arrived.status, arrived.topics) == (Status.DONE, {"diplomacy": True})
