@@ -26,6 +26,7 @@ from annotator.cli.desktop import install_desktop_command
 from annotator.cli.output import console, errors, fail, progress_bar, reports_errors
 from annotator.cli.review import register as register_review
 from annotator.cli.sync import register as register_sync
+from annotator.cli.team import register as register_team
 from annotator.cli.training import register as register_training
 from annotator.core.errors import AnnotatorError
 from annotator.core.locations import beside, short_name
@@ -545,6 +546,7 @@ register_training(app)
 register_review(app)
 register_assign(app)
 register_sync(app)
+register_team(app)
 
 
 def main() -> None:

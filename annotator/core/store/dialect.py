@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 
 from annotator.core.errors import ProjectError, ServerUnreachable
+from annotator.core.store.credentials import with_stored_password
 
 
 def server_url(target: str) -> URL:
@@ -46,7 +47,7 @@ def create_server_engine(target: str) -> Engine:
             "pip install 'annotator[team]' (or: pip install 'psycopg[binary]')."
         ) from exc
     engine = create_engine(
-        server_url(target),
+        with_stored_password(server_url(target)),
         pool_pre_ping=True,
         pool_size=4,
         max_overflow=4,
@@ -68,10 +69,24 @@ def create_server_engine(target: str) -> Engine:
 def _explain_error(where: str, context: ExceptionContext) -> None:
     """A lost or refused connection becomes ServerUnreachable: the window keeps the edit
     and writes it when the server answers again."""
+    if _password_missing(context.original_exception):
+        raise ProjectError(
+            f"{where} asks for a password: put it in ~/.pgpass (or the file PGPASSFILE names), "
+            f"or store it in the system keyring with: annotator login {where}"
+        ) from context.original_exception
     if context.is_disconnect or _connection_failed(context.original_exception):
         raise ServerUnreachable(
             f"The server of {where} cannot be reached ({_first_line(context.original_exception)})."
         ) from context.original_exception
+
+
+def _password_missing(error: BaseException) -> bool:
+    from psycopg import OperationalError
+
+    text = str(error)
+    return isinstance(error, OperationalError) and (
+        "no password supplied" in text or "password authentication failed" in text
+    )
 
 
 def _connection_failed(error: BaseException) -> bool:
