@@ -29,7 +29,7 @@ from annotator.cli.sync import register as register_sync
 from annotator.cli.team import register as register_team
 from annotator.cli.training import register as register_training
 from annotator.core.errors import AnnotatorError
-from annotator.core.locations import beside, short_name
+from annotator.core.locations import beside, short_name, shown
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -382,7 +382,7 @@ def stats(
         return
     from rich.table import Column, Table
 
-    console.print(f"[bold]{result.documents:,}[/] documents in {project}")
+    console.print(f"[bold]{result.documents:,}[/] documents in {shown(project)}")
     table = Table("annotator", "new", "in progress", "done", "skipped", "rejected", "active time")
     for name, statuses in result.annotators.items():
         minutes = result.active_seconds.get(name, 0.0) / 60

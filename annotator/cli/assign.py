@@ -14,6 +14,7 @@ import typer
 
 from annotator.cli.arguments import ProjectArg
 from annotator.cli.output import console, reports_errors
+from annotator.core.locations import shown
 
 if TYPE_CHECKING:
     from annotator.core.assignment import AssignmentReport
@@ -67,7 +68,7 @@ def assign(
         print(json.dumps(report.as_dict() if report else None, ensure_ascii=False, indent=2))
         return
     if report is None:
-        console.print(f"{project} has no assignment yet: give one with --annotators.")
+        console.print(f"{shown(project)} has no assignment yet: give one with --annotators.")
         return
     show_report(report, moves=not show)
 

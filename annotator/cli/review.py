@@ -14,6 +14,7 @@ import typer
 
 from annotator.cli.arguments import ProjectArg
 from annotator.cli.output import console, reports_errors
+from annotator.core.locations import shown
 
 
 def register(app: typer.Typer) -> None:
@@ -68,7 +69,7 @@ def review(
         known = {a.name for a in opened.annotators()}
         unknown = [name for name in names if name not in known]
         if unknown:
-            raise AnnotatorError(f"No annotator named {', '.join(unknown)} in {project}.")
+            raise AnnotatorError(f"No annotator named {', '.join(unknown)} in {shown(project)}.")
         adopted = None
         if adopt_min is not None:
             adopted = adopt(opened, names, adopt_min, reviewer or current_annotator(), document)

@@ -13,6 +13,7 @@ import typer
 
 from annotator.cli.arguments import ProjectArg
 from annotator.cli.output import console, reports_errors
+from annotator.core.locations import shown
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -69,7 +70,9 @@ def train(
     )
     _print_scores(model.per_label)
     console.print(f"Kept as model '{model.name}' in {model.folder}")
-    console.print(f"Pre-tag with it: annotator pretag {project} --model latest", highlight=False)
+    console.print(
+        f"Pre-tag with it: annotator pretag {shown(project)} --model latest", highlight=False
+    )
 
 
 def train_curve(
@@ -147,7 +150,7 @@ def models(
     if trained:
         console.print(_trained_table(trained))
     else:
-        console.print(f"No trained models yet: annotator train {project}", highlight=False)
+        console.print(f"No trained models yet: annotator train {shown(project)}", highlight=False)
     console.print(_taggers_table([t for t in taggers if t.source is not Source.TRAINED]))
 
 

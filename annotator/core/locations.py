@@ -16,6 +16,14 @@ def is_server_url(target: object) -> bool:
     return _SERVER.match(str(target)) is not None
 
 
+_PASSWORD = re.compile(r"(://[^/:@]+):[^/@]*@")
+
+
+def shown(target: str | Path) -> str:
+    """The project as messages name it: a server's URL without its password."""
+    return _PASSWORD.sub(r"\1:***@", str(target))
+
+
 def beside(target: str | Path, name: str) -> Path:
     """Where a file made for the project goes: beside its file, or here for a server."""
     if is_server_url(target):

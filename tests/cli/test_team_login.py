@@ -95,3 +95,12 @@ def test_the_password_file_libpq_reads_is_enough(
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     with Project.open(bare) as project:
         assert project.location == bare
+
+
+def test_messages_name_a_server_project_without_its_password(team_database: str) -> None:
+    with Project.open(team_database):
+        pass
+    result = runner.invoke(app, ["stats", team_database])
+    assert result.exit_code == 0, result.output
+    password = server_url(team_database).password
+    assert f":{password}@" not in result.output and ":***@" in result.output
