@@ -1,5 +1,5 @@
-"""Eight annotators at once on one project: every edit a process was told is saved is there,
-with no "database is locked" and no lost update."""
+"""Eight annotators at once on one team database: every edit a process was told is saved is
+there, with no error and no lost update."""
 
 from __future__ import annotations
 
@@ -40,18 +40,18 @@ def work(target: str, name: str, seed: int, results: multiprocessing.Queue) -> N
         results.put((name, saved, repr(exc)))
 
 
-def test_eight_annotators_editing_at_once_lose_nothing(project_target: Path | str, tmp_path):
+def test_eight_annotators_editing_at_once_lose_nothing(team_database: str, tmp_path: Path):
     folder = tmp_path / "articles"
     folder.mkdir()
     for number in range(DOCUMENTS):
         words = " ".join(WORDS)
         (folder / f"{number:02}.txt").write_text(f"Article {number}. {words} end.", "utf-8")
-    with Project.open(project_target) as project:
+    with Project.open(team_database) as project:
         project.import_paths(sorted(folder.iterdir()), detect_boilerplate=False)
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     processes = [
-        context.Process(target=work, args=(str(project_target), name, seed, results))
+        context.Process(target=work, args=(str(team_database), name, seed, results))
         for seed, name in enumerate(PEOPLE)
     ]
     for process in processes:
@@ -61,7 +61,7 @@ def test_eight_annotators_editing_at_once_lose_nothing(project_target: Path | st
         process.join(timeout=60)
 
     assert [(name, error) for name, _, error in reports if error] == []
-    with Project.open(project_target) as project:
+    with Project.open(team_database) as project:
         for name, saved, _ in reports:
             stored = {
                 document_id: project.edits.annotation(document_id, name)
