@@ -90,8 +90,6 @@ def project_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path
     test taking it proves its behaviour on both."""
     if request.param == "sqlite":
         return tmp_path / "test.annotator"
-    if request.node.get_closest_marker("file_only"):
-        pytest.skip("about the SQLite file itself")
     return request.getfixturevalue("team_database")
 
 
