@@ -60,6 +60,25 @@ grep -q "Trained on" "$work/train.log" || { cat "$work/train.log"; exit 1; }
 "$bundled" pretag "$work/alice.annotator" --model latest
 echo "the bundle trains a model and pre-tags with it"
 
+# Team mode in the bundle: its driver on the host's libpq, against the PostgreSQL CI started.
+if [ -n "${ANNOTATOR_TEST_POSTGRES:-}" ]; then
+  team=$(.venv/bin/python -c 'import sys; from sqlalchemy import create_engine
+from annotator.core.store.dialect import server_url
+admin = server_url(sys.argv[1]); name = "annotator_bundle_check"
+engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+with engine.connect() as conn:
+    conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    conn.exec_driver_sql(f"CREATE DATABASE {name}")
+print(admin.set(database=name).render_as_string(hide_password=False).replace("+psycopg", ""))' \
+    "$ANNOTATOR_TEST_POSTGRES")
+  quietly "$bundled" import "$team" tests/data/prodigy/prodigy-ner-manual.jsonl --annotator alice
+  "$bundled" stats "$team" --json | .venv/bin/python -c '
+import json, sys
+stats = json.load(sys.stdin)
+assert stats["documents"] > 0 and "alice" in stats["annotators"], stats
+print("the bundle works on a team database:", stats["documents"], "documents")'
+fi
+
 "$bundled" doctor --json | .venv/bin/python -c '
 import json, sys
 found = json.load(sys.stdin)

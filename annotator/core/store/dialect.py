@@ -43,8 +43,9 @@ def create_server_engine(target: str) -> Engine:
         import psycopg  # noqa: F401 - only to say what is missing before connecting
     except ImportError as exc:
         raise ProjectError(
-            "A project on a PostgreSQL server needs the psycopg driver: "
-            "pip install 'annotator[team]' (or: pip install 'psycopg[binary]')."
+            "A project on a PostgreSQL server needs the psycopg driver and the libpq library: "
+            "pip install 'annotator[team]'; the desktop bundle uses the system's libpq "
+            f"(Debian: apt install libpq5). ({exc})"
         ) from exc
     engine = create_engine(
         with_stored_password(server_url(target)),
