@@ -23,18 +23,32 @@ backup_app = typer.Typer(
 @backup_app.command("now")
 @reports_errors
 def backup_now(
-    project: Annotated[Path, typer.Argument(help="The project file to back up.")],
+    project: Annotated[str, typer.Argument(help="The project file to back up.")],
 ) -> None:
     """Back the project up now."""
     from annotator.core import backup
 
-    console.print(f"Backed up to {backup.make_backup(project)}", soft_wrap=True, highlight=False)
+    made = backup.make_backup(_file(project))
+    console.print(f"Backed up to {made}", soft_wrap=True, highlight=False)
+
+
+def _file(project: str) -> Path:
+    """The project file; a team's database is backed up by its server, not by us."""
+    from annotator.core.errors import AnnotatorError
+    from annotator.core.locations import is_server_url, shown
+
+    if is_server_url(project):
+        raise AnnotatorError(
+            f"{shown(project)} is a team database: its server backs it up (pg_dump, or the "
+            "server's own backups); annotator backup is for project files."
+        )
+    return Path(project)
 
 
 @backup_app.command("list")
 @reports_errors
 def backup_list(
-    project: Annotated[Path, typer.Argument(help="The project whose backups to list.")],
+    project: Annotated[str, typer.Argument(help="The project whose backups to list.")],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON list of path, taken and size (bytes).")
     ] = False,
@@ -46,7 +60,8 @@ def backup_list(
     """
     from annotator.core import backup
 
-    found = backup.list_backups(project)
+    project_file = _file(project)
+    found = backup.list_backups(project_file)
     if as_json:
         rows = [
             {"path": str(item.path), "taken": item.taken.isoformat(), "size": item.size}
@@ -56,7 +71,7 @@ def backup_list(
         return
     if not found:
         console.print(
-            f"No backups of {project} yet (they are in {backup.backup_folder(project)}).",
+            f"No backups of {project} yet (they are in {backup.backup_folder(project_file)}).",
             soft_wrap=True,
             highlight=False,
         )

@@ -104,3 +104,9 @@ def test_messages_name_a_server_project_without_its_password(team_database: str)
     assert result.exit_code == 0, result.output
     password = server_url(team_database).password
     assert f":{password}@" not in result.output and ":***@" in result.output
+
+
+def test_backup_of_a_team_database_says_that_its_server_backs_it_up() -> None:
+    result = runner.invoke(app, ["backup", "now", "postgresql://alice:secret@db.example.org/news"])
+    assert result.exit_code == 1
+    assert "its server backs it up" in result.output and "secret" not in result.output
