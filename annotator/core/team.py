@@ -27,7 +27,8 @@ def login(target: str, password: str) -> str:
         store_password(url, password)
     except ImportError as exc:
         raise ProjectError(
-            "Keeping a password needs the keyring package: pip install 'annotator[team]'."
+            "Keeping a password needs the keyring package: pip install 'annotator[team]' "
+            "(the desktop bundle has none: put the password in ~/.pgpass)."
         ) from exc
     return shown_url(target)
 
