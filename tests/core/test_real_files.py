@@ -8,12 +8,18 @@ and checks that the import report's counts are the counts stored.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from annotator.core.project import Project
+
+
+@pytest.fixture
+def project_path(project_target: Path | str) -> Path | str:
+    """Every real export is imported into a SQLite file and into a PostgreSQL database."""
+    return project_target
+
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -22,23 +28,25 @@ def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def stored_counts(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(path)
-    try:
+def stored_counts(target: Path | str) -> dict[str, int]:
+    def count(conn, sql: str) -> int:
+        return conn.exec_driver_sql(sql).scalar_one()
+
+    with Project.open(target) as project, project.read() as conn:
         spans = dict(
-            conn.execute("SELECT layer, count(*) FROM spans WHERE rejected = 0 GROUP BY layer")
+            conn.exec_driver_sql(
+                "SELECT layer, count(*) FROM spans WHERE rejected = FALSE GROUP BY layer"
+            ).all()
         )
         return {
             **spans,
-            "rejected": conn.execute("SELECT count(*) FROM spans WHERE rejected = 1").fetchone()[0],
-            "relations": conn.execute("SELECT count(*) FROM relations").fetchone()[0],
-            "topics": conn.execute("SELECT count(*) FROM topics").fetchone()[0],
-            "links": conn.execute("SELECT count(kb_id) FROM spans").fetchone()[0],
-            "sets": conn.execute("SELECT count(*) FROM annotations").fetchone()[0],
-            "documents": conn.execute("SELECT count(*) FROM documents").fetchone()[0],
+            "rejected": count(conn, "SELECT count(*) FROM spans WHERE rejected = TRUE"),
+            "relations": count(conn, "SELECT count(*) FROM relations"),
+            "topics": count(conn, "SELECT count(*) FROM topics"),
+            "links": count(conn, "SELECT count(kb_id) FROM spans"),
+            "sets": count(conn, "SELECT count(*) FROM annotations"),
+            "documents": count(conn, "SELECT count(*) FROM documents"),
         }
-    finally:
-        conn.close()
 
 
 def reported_counts(report) -> dict[str, int]:
@@ -93,14 +101,13 @@ def test_real_rel_manual_relations_and_unlabelled_heads_are_stored(
         report = project.import_paths([source], annotator="importer")
     assert report.relations == 55
     assert report.spans["argument"] > 0
-    conn = sqlite3.connect(project_path)
-    labels = dict(
-        conn.execute(
-            "SELECT l.name, count(*) FROM relations AS r JOIN labels AS l ON l.id = r.label_id "
-            "GROUP BY l.name"
+    with Project.open(project_path) as project, project.read() as conn:
+        labels = dict(
+            conn.exec_driver_sql(
+                "SELECT l.name, count(*) FROM relations AS r JOIN labels AS l "
+                "ON l.id = r.label_id GROUP BY l.name"
+            ).all()
         )
-    )
-    conn.close()
     assert labels == {"DISEASE_MODIFYING": 39, "SYMPTOMATIC_RELEIF": 16}
     assert report.statuses == {"done": 16, "rejected": 32, "skipped": 2}
 
