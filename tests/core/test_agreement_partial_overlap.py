@@ -101,10 +101,9 @@ def build(path: Path, folder: Path) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    path = tmp_path / "team.annotator"
-    build(path, tmp_path)
-    opened = Project.open(path)
+def project(tmp_path: Path, project_target: Path | str) -> Project:
+    build(project_target, tmp_path)
+    opened = Project.open(project_target)
     yield opened
     opened.close()
 
