@@ -491,7 +491,8 @@ def agreement(
 @reports_errors
 def doctor(
     project: Annotated[
-        Path | None, typer.Argument(help="Also report this project's schema version.")
+        str | None,
+        typer.Argument(help="Also report this project's (a file or a team database) schema."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

@@ -71,7 +71,7 @@ def qt_platform(timeout: float = 20) -> str:
     return f"cannot start with {requested} ({reason})"
 
 
-def diagnose(project: Path | None = None) -> Diagnosis:
+def diagnose(project: Path | str | None = None) -> Diagnosis:
     import PySide6
     import spacy
     from PySide6.QtCore import qVersion

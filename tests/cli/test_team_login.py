@@ -3,6 +3,7 @@ never written by us into a file, and its absence is explained."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import keyring
@@ -110,3 +111,13 @@ def test_backup_of_a_team_database_says_that_its_server_backs_it_up() -> None:
     result = runner.invoke(app, ["backup", "now", "postgresql://alice:secret@db.example.org/news"])
     assert result.exit_code == 1
     assert "its server backs it up" in result.output and "secret" not in result.output
+
+
+def test_doctor_reports_a_team_databases_schema_without_changing_it(team_database: str) -> None:
+    from annotator.core.diagnosis import schema_version
+
+    result = runner.invoke(app, ["doctor", team_database, "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["project"]
+    assert (found["schema"], found["state"]) == (schema_version(), "current")
+    assert ":***@" in found["path"]

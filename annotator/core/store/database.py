@@ -275,3 +275,17 @@ def _create_server_schema(engine: Engine) -> None:
             conn.exec_driver_sql(statement)
         config.attributes["connection"] = conn
         command.stamp(config, "head")
+
+
+def server_revision(target: str) -> str | None:
+    """The schema version a team database holds (None: empty), read without changing it."""
+    from annotator.core.store.dialect import create_server_engine
+
+    engine = create_server_engine(target)
+    try:
+        with engine.connect() as conn:
+            if conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar() is None:
+                return None
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    finally:
+        engine.dispose()
