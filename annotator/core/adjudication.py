@@ -31,7 +31,9 @@ from annotator.core.records import GOLD, LAYER_KIND, LabelKind, Layer, Status
 from annotator.core.review import Kind, SpanItem, TopicItem, compare_spans, compare_topics
 from annotator.core.store import consensus
 from annotator.core.store import review as store
+from annotator.core.store import spans as span_store
 from annotator.core.store.bulk import ensure_label_id, now_text
+from annotator.core.store.imports import delete_spans
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -267,22 +269,22 @@ def _settle_spans(
 ) -> tuple[tuple[tuple[Any, ...], ...], tuple[int, ...]]:
     chosen = _chosen_spans(item, choice)
     removed = tuple(store.spans_over(conn, annotation_id, item.layer, item.start, item.end))
-    store.delete_spans(conn, [row[0] for row in removed])
+    delete_spans(conn, [row[0] for row in removed])
     kind = LAYER_KIND[Layer(item.layer)]
     now = now_text()
     added = tuple(
-        store.add_gold_span(
+        span_store.insert(
             conn,
             annotation_id,
             item.layer,
             span.start,
             span.end,
             ensure_label_id(conn, kind, span.label),
-            span.note,
             store.annotator_id(conn, span.created_by),
-            span.id,
-            reviewer_id,
             now,
+            note=span.note,
+            origin_span_id=span.id,
+            adjudicated_by=reviewer_id,
         )
         for span in chosen
     )
@@ -323,7 +325,7 @@ def _undo_in(conn: Connection, gold_id: int, settlement: Settlement) -> None:
     annotation_id = store.set_id(conn, settlement.document_id, gold_id)
     if annotation_id is None:
         return
-    store.delete_spans(conn, settlement.added_span_ids)
+    delete_spans(conn, settlement.added_span_ids)
     store.restore_spans(conn, settlement.removed_spans)
     if layer == TOPIC_LAYER:
         label_id = ensure_label_id(conn, LabelKind.TOPIC, label)

@@ -41,6 +41,7 @@ from annotator.core.errors import ProjectError
 from annotator.core.records import GOLD
 from annotator.core.store import sync as store
 from annotator.core.store.bulk import now_text
+from annotator.core.store.imports import delete_spans
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -700,7 +701,7 @@ def _write_set(
     if mine and mine.relations:
         store.delete_relations(conn, set_id)
     gone = [key for key in old if key not in theirs.spans]
-    store.delete_spans(conn, [old[key].span_id for key in gone])
+    delete_spans(conn, [old[key].span_id for key in gone])
     for key in gone:
         origins.learn(write.name, theirs.content_hash, key, None)
     span_ids = {key: old[key].span_id for key in old if key in theirs.spans}

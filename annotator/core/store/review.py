@@ -196,50 +196,12 @@ def spans_over(
     ]
 
 
-def delete_spans(conn: Connection, span_ids: Sequence[int]) -> None:
-    for part in chunks(span_ids):
-        conn.exec_driver_sql(f"DELETE FROM spans WHERE id IN ({marks(len(part))})", tuple(part))
-
-
 def restore_spans(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     """Put spans back as they were (rows of ``SPAN_COLUMNS``, ids included)."""
     if rows:
         conn.exec_driver_sql(
             f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES ({marks(16)})", [tuple(r) for r in rows]
         )
-
-
-def add_gold_span(
-    conn: Connection,
-    annotation_id: int,
-    layer: str,
-    start: int,
-    end: int,
-    label_id: int,
-    note: str | None,
-    created_by: int,
-    origin_span_id: int | None,
-    reviewer_id: int,
-    at: str,
-) -> int:
-    """A span of the gold set copied from an annotator's version; returns its id."""
-    return conn.exec_driver_sql(
-        'INSERT INTO spans (annotation_id, layer, start, "end", label_id, note, created_by, '
-        "origin_span_id, rejected, created_at, adjudicated_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?) RETURNING id",
-        (
-            annotation_id,
-            layer,
-            start,
-            end,
-            label_id,
-            note,
-            created_by,
-            origin_span_id,
-            at,
-            reviewer_id,
-        ),
-    ).scalar_one()
 
 
 def topic_row(conn: Connection, annotation_id: int, label_id: int) -> tuple[Any, ...] | None:

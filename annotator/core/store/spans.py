@@ -116,12 +116,14 @@ def insert(
     group: str = "",
     attributes: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
+    adjudicated_by: int | None = None,
 ) -> int:
-    """Add one span to a set; returns its id."""
+    """Add one span to a set (a reviewer's copy into the gold set names who settled it);
+    returns its id."""
     return conn.exec_driver_sql(
         'INSERT INTO spans (annotation_id, layer, start, "end", label_id, note, created_by, '
-        "origin_span_id, rejected, kb_id, span_group, attributes, extra, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "origin_span_id, rejected, kb_id, span_group, attributes, extra, created_at, "
+        "adjudicated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             annotation_id,
             layer,
@@ -137,6 +139,7 @@ def insert(
             dumps(attributes),
             dumps(extra),
             now,
+            adjudicated_by,
         ),
     ).scalar_one()
 

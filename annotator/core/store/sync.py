@@ -370,11 +370,6 @@ def raise_active_time(conn: Connection, set_id: int, seconds: float) -> None:
     )
 
 
-def delete_spans(conn: Connection, span_ids: Sequence[int]) -> None:
-    for part in chunks(span_ids):
-        conn.exec_driver_sql(f"DELETE FROM spans WHERE id IN ({marks(len(part))})", tuple(part))
-
-
 #: The columns of a span a sync writes, in the order its rows give them.
 SPAN_COLUMNS = (
     'annotation_id, layer, span_group, start, "end", label_id, note, kb_id, attributes, extra, '
